@@ -1,0 +1,363 @@
+#include "cli.h"
+
+#include "model/params.h"
+#include "model/spec.h"
+#include "runtime/key_groups.h"
+#include "runtime/simulation.h"
+#include "core/java_hash.h"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace streamlab::app {
+
+namespace {
+
+    constexpr const char* kSubcommands[] = { "run", "keys" };
+
+    // Writes sink records and watermarks as JSON Lines, in emission order.
+    class JsonLinesOut final : public runtime::ResultListener {
+    public:
+        explicit JsonLinesOut(std::FILE* f, bool watermarks)
+            : m_file(f)
+            , m_watermarks(watermarks)
+        {
+        }
+        ~JsonLinesOut() override { flush(); }
+        void onRecord(const std::string& sink, int subtask, const Schema& schema, const Record& r) override
+        {
+            m_buf += "{\"sink\":";
+            appendJsonString(m_buf, sink);
+            m_buf += ",\"subtask\":";
+            m_buf += std::to_string(subtask);
+            m_buf += ",\"record\":";
+            appendRecordJson(m_buf, schema, r);
+            m_buf += "}\n";
+            if (m_buf.size() > (1 << 16))
+                flush();
+        }
+        void onSinkWatermark(const std::string& sink, int subtask, int64_t w) override
+        {
+            if (!m_watermarks)
+                return;
+            m_buf += "{\"sink\":";
+            appendJsonString(m_buf, sink);
+            m_buf += ",\"subtask\":" + std::to_string(subtask) + ",\"watermark\":" + std::to_string(w) + "}\n";
+        }
+        bool flush()
+        {
+            if (m_buf.empty())
+                return true;
+            bool ok = std::fwrite(m_buf.data(), 1, m_buf.size(), m_file) == m_buf.size();
+            m_buf.clear();
+            return ok;
+        }
+
+    private:
+        std::FILE* m_file;
+        bool m_watermarks;
+        std::string m_buf;
+    };
+
+    nlohmann::ordered_json subtaskJson(const metrics::SubtaskMetrics& s)
+    {
+        nlohmann::ordered_json j;
+        j["recordsIn"] = s.recordsIn;
+        j["recordsOut"] = s.recordsOut;
+        j["lateDropped"] = s.lateDropped;
+        j["lateSideOutput"] = s.lateSideOutput;
+        j["firings"] = { { "onTime", s.firings.onTime }, { "late", s.firings.late }, { "early", s.firings.early } };
+        j["stateEntries"] = s.stateEntries;
+        j["stateBytes"] = s.stateBytes;
+        j["watermark"] = s.watermark;
+        j["idle"] = s.idle;
+        j["bytesSerialized"] = s.bytesSerialized;
+        return j;
+    }
+
+    nlohmann::ordered_json metricsJson(const metrics::MetricsSnapshot& m)
+    {
+        nlohmann::ordered_json j;
+        j["processingTime"] = m.processingTime;
+        j["eventsReplayed"] = m.eventsReplayed;
+        nlohmann::ordered_json ops = nlohmann::ordered_json::object();
+        metrics::SubtaskMetrics all;
+        for (const auto& o : m.operators) {
+            nlohmann::ordered_json oj;
+            oj["kind"] = o.kind;
+            metrics::SubtaskMetrics tot;
+            tot.watermark = INT64_MAX;
+            nlohmann::ordered_json subs = nlohmann::ordered_json::array();
+            for (const auto& s : o.subtasks) {
+                subs.push_back(subtaskJson(s));
+                tot.recordsIn += s.recordsIn;
+                tot.recordsOut += s.recordsOut;
+                tot.lateDropped += s.lateDropped;
+                tot.lateSideOutput += s.lateSideOutput;
+                tot.firings.onTime += s.firings.onTime;
+                tot.firings.late += s.firings.late;
+                tot.firings.early += s.firings.early;
+                tot.stateEntries += s.stateEntries;
+                tot.stateBytes += s.stateBytes;
+                tot.bytesSerialized += s.bytesSerialized;
+                tot.watermark = std::min(tot.watermark, s.watermark);
+            }
+            oj["subtasks"] = subs;
+            auto t = subtaskJson(tot);
+            t.erase("idle");
+            oj["total"] = t;
+            ops[o.id] = oj;
+            all.lateDropped += tot.lateDropped;
+            all.lateSideOutput += tot.lateSideOutput;
+            all.firings.onTime += tot.firings.onTime;
+            all.firings.late += tot.firings.late;
+            all.firings.early += tot.firings.early;
+            all.stateEntries += tot.stateEntries;
+            all.stateBytes += tot.stateBytes;
+            all.bytesSerialized += tot.bytesSerialized;
+        }
+        j["operators"] = ops;
+        nlohmann::ordered_json srcs = nlohmann::ordered_json::object();
+        for (const auto& s : m.sources)
+            srcs[s.id] = { { "eventsRead", s.eventsRead }, { "watermarkLines", s.watermarkLines },
+                { "badLines", s.badLines }, { "badLineReasons", s.badLineReasons } };
+        j["sources"] = srcs;
+        j["totals"] = { { "lateDropped", all.lateDropped }, { "lateSideOutput", all.lateSideOutput },
+            { "firings", { { "onTime", all.firings.onTime }, { "late", all.firings.late }, { "early", all.firings.early } } },
+            { "stateEntries", all.stateEntries }, { "stateBytes", all.stateBytes },
+            { "bytesSerialized", all.bytesSerialized } };
+        return j;
+    }
+
+    int fail(const std::string& msg)
+    {
+        std::fprintf(stderr, "streamlab: %s\n", msg.c_str());
+        return 1;
+    }
+
+    // Loads the job, applies --set, validates. Prints every error.
+    std::optional<model::JobSpec> loadJob(const std::string& path, const std::vector<std::string>& sets)
+    {
+        auto job = model::Job::load(path);
+        if (!job.ok()) {
+            fail(job.status().message());
+            return std::nullopt;
+        }
+        for (const auto& s : sets) {
+            auto st = model::applySet(*job, s);
+            if (!st.ok()) {
+                fail(st.message());
+                return std::nullopt;
+            }
+        }
+        auto compiled = model::compile(*job);
+        for (const auto& p : compiled.problems)
+            if (p.severity == model::Severity::Warning)
+                std::fprintf(stderr, "streamlab: warning: %s: %s\n", path.c_str(), p.toString().c_str());
+        if (compiled.hasErrors()) {
+            std::fprintf(stderr, "%s\n", model::describeErrors(compiled.problems, "streamlab: " + path + ": ").c_str());
+            return std::nullopt;
+        }
+        return compiled.spec;
+    }
+
+    int runJob(const std::string& jobPath, const std::vector<std::string>& events, const std::vector<std::string>& sets,
+        const std::string& outPath, const std::string& metricsPath, bool progress, bool watermarks)
+    {
+        auto spec = loadJob(jobPath, sets);
+        if (!spec)
+            return 1;
+        runtime::RunOptions options;
+        for (const auto& e : events) {
+            auto eq = e.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == e.size())
+                return fail("--events '" + e + "': expected NODE=FILE");
+            options.events[e.substr(0, eq)] = std::filesystem::absolute(e.substr(eq + 1));
+        }
+        std::FILE* out = stdout;
+        if (!outPath.empty() && outPath != "-") {
+            out = std::fopen(outPath.c_str(), "wb");
+            if (!out)
+                return fail(outPath + ": cannot write (" + std::strerror(errno) + ")");
+        }
+        int rc = 0;
+        {
+            JsonLinesOut listener(out, watermarks);
+            auto sim = runtime::Simulation::create(*spec, options, &listener);
+            if (!sim.ok()) {
+                rc = fail(sim.status().message());
+            } else {
+                auto& s = **sim;
+                auto started = std::chrono::steady_clock::now();
+                auto lastReport = started;
+                Status st;
+                for (uint64_t i = 0;; ++i) {
+                    auto r = s.step();
+                    if (!r.ok()) {
+                        st = r.status();
+                        break;
+                    }
+                    if (!*r)
+                        break;
+                    if (progress && (i & 0xffff) == 0) {
+                        auto now = std::chrono::steady_clock::now();
+                        if (now - lastReport > std::chrono::milliseconds(500)) {
+                            lastReport = now;
+                            auto [done, total] = s.progress();
+                            double secs = std::chrono::duration<double>(now - started).count();
+                            std::fprintf(stderr, "\rstreamlab: %lld events, %.0f%% of input, %.0f events/s, processing time %s   ",
+                                static_cast<long long>(s.eventsReplayed()), total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0,
+                                static_cast<double>(s.eventsReplayed()) / std::max(secs, 1e-9),
+                                std::to_string(s.processingTime()).c_str());
+                        }
+                    }
+                }
+                if (progress)
+                    std::fprintf(stderr, "\rstreamlab: %lld events replayed%40s\n", static_cast<long long>(s.eventsReplayed()), "");
+                auto snap = s.snapshot();
+                for (const auto& src : snap.sources) {
+                    if (src.badLines == 0)
+                        continue;
+                    std::fprintf(stderr, "streamlab: source '%s': %lld bad line%s skipped\n", src.id.c_str(),
+                        static_cast<long long>(src.badLines), src.badLines == 1 ? "" : "s");
+                    for (const auto& why : src.badLineReasons)
+                        std::fprintf(stderr, "  %s\n", why.c_str());
+                    if (src.badLines > static_cast<int64_t>(src.badLineReasons.size()))
+                        std::fprintf(stderr, "  ... and %lld more\n",
+                            static_cast<long long>(src.badLines - static_cast<int64_t>(src.badLineReasons.size())));
+                }
+                if (!st.ok()) {
+                    rc = fail(st.message());
+                } else if (!metricsPath.empty()) {
+                    std::string text = metricsJson(snap).dump(2) + "\n";
+                    if (metricsPath == "-") {
+                        std::fputs(text.c_str(), stderr);
+                    } else {
+                        auto w = model::writeFileAtomically(metricsPath, text);
+                        if (!w.ok())
+                            rc = fail(w.message());
+                    }
+                }
+            }
+            if (!listener.flush())
+                rc = fail("cannot write the output (" + std::string(std::strerror(errno)) + ")");
+        }
+        if (out != stdout) {
+            if (std::fclose(out) != 0)
+                rc = fail(outPath + ": write failed");
+        } else {
+            std::fflush(stdout);
+        }
+        return rc;
+    }
+
+    int keys(int parallelism, std::optional<int> maxPar, const std::string& type, bool remap, const std::vector<std::string>& ks)
+    {
+        if (parallelism < 1 || parallelism > runtime::kUpperBoundMaxParallelism)
+            return fail("--parallelism must be between 1 and 32768, got " + std::to_string(parallelism));
+        int m = maxPar ? *maxPar : runtime::defaultMaxParallelism(parallelism);
+        if (m < parallelism || m > runtime::kUpperBoundMaxParallelism)
+            return fail("--max-parallelism must be between the parallelism (" + std::to_string(parallelism)
+                + ") and 32768, got " + std::to_string(m));
+        std::printf("# parallelism %d maxParallelism %d\n", parallelism, m);
+        if (remap) {
+            for (int i = 0; i < parallelism; ++i) {
+                for (int64_t k = 0; k <= INT32_MAX; ++k) {
+                    int kg = runtime::keyGroupForHash(static_cast<int32_t>(k), m);
+                    if (runtime::subtaskForKeyGroup(kg, parallelism, m) == i) {
+                        std::printf("%d %lld\n", i, static_cast<long long>(k));
+                        break;
+                    }
+                }
+            }
+            return 0;
+        }
+        for (const auto& k : ks) {
+            int32_t h;
+            if (type == "string") {
+                h = javaStringHash(k);
+            } else {
+                char* end = nullptr;
+                errno = 0;
+                long long v = std::strtoll(k.c_str(), &end, 10);
+                if (k.empty() || *end != '\0' || errno == ERANGE)
+                    return fail("key '" + k + "' is not a " + type);
+                if (type == "int") {
+                    if (v < INT32_MIN || v > INT32_MAX)
+                        return fail("key '" + k + "' does not fit an int (use --type long)");
+                    h = javaIntHash(static_cast<int32_t>(v));
+                } else {
+                    h = javaLongHash(v);
+                }
+            }
+            int kg = runtime::keyGroupForHash(h, m);
+            std::printf("%s %d %d\n", k.c_str(), kg, runtime::subtaskForKeyGroup(kg, parallelism, m));
+        }
+        return 0;
+    }
+
+} // namespace
+
+bool isSubcommand(int argc, char** argv)
+{
+    if (argc < 2)
+        return false;
+    std::string a = argv[1];
+    for (const char* s : kSubcommands)
+        if (a == s)
+            return true;
+    return a == "--help" || a == "-h" || a == "--version";
+}
+
+int runCli(int argc, char** argv)
+{
+    CLI::App app { "Streamlab: a workbench for event-time stream pipelines in the style of Apache Flink.\n"
+                   "Without a sub-command, opens the GUI (on JOB when given)." };
+    app.set_version_flag("--version", "streamlab 0.1.0");
+    app.require_subcommand(1);
+
+    std::string jobPath, outPath, metricsPath;
+    std::vector<std::string> events, sets;
+    bool progress = false, watermarks = false;
+    auto* run = app.add_subcommand("run", "Replay a job headless and write what reaches its sinks as JSON Lines");
+    run->add_option("JOB", jobPath, "The job file")->required();
+    run->add_option("--events", events, "Event file for a source, replacing the job's: NODE=FILE")->take_last()->expected(1)->allow_extra_args(false);
+    run->add_option("--set", sets, "Override a parameter: NODE.PARAM=VALUE or config.PARAM=VALUE")->allow_extra_args(false);
+    run->add_option("--out", outPath, "Where sink records go (JSON Lines); - is stdout (the default)");
+    run->add_option("--metrics", metricsPath, "Write the final metrics as one JSON object to this file");
+    run->add_flag("--progress", progress, "Print a progress line on stderr");
+    run->add_flag("--watermarks", watermarks, "Also write each advance of a sink's input watermark");
+
+    int parallelism = 0;
+    std::optional<int> maxPar;
+    std::string type = "string";
+    bool remap = false;
+    std::vector<std::string> keyList;
+    auto* keysCmd = app.add_subcommand("keys", "Show the key group and subtask Flink assigns to each key");
+    keysCmd->add_option("--parallelism", parallelism, "Operator parallelism")->required();
+    keysCmd->add_option("--max-parallelism", maxPar, "Max parallelism (default: Flink's rule)");
+    keysCmd->add_option("--type", type, "Key type")->check(CLI::IsMember({ "string", "int", "long" }));
+    keysCmd->add_flag("--remap", remap, "For each subtask, the smallest non-negative int key Flink sends there");
+    keysCmd->add_option("KEY", keyList, "Keys");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? 0 : 1;
+    }
+    // --events may be repeated; CLI11 keeps each occurrence.
+    if (run->parsed())
+        return runJob(jobPath, events, sets, outPath, metricsPath, progress, watermarks);
+    if (keysCmd->parsed()) {
+        if (remap)
+            type = "int";
+        return keys(parallelism, maxPar, type, remap, keyList);
+    }
+    return 1;
+}
+
+} // namespace streamlab::app

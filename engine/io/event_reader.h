@@ -1,0 +1,71 @@
+// Streaming readers of event files (CSV with a header, JSON Lines) for one source node.
+// A file of any size is read in fixed-size chunks and never held whole. Each call to next()
+// yields one record (typed by the source's schema, declared or inferred from the first lines)
+// or one punctuated watermark line ({"@watermark": N}). Bad lines either stop the read with
+// "file:line:column: reason" (onError fail) or are counted and skipped (onError skip).
+// Not thread-safe; owned by the source that reads it.
+#pragma once
+
+#include "core/status.h"
+#include "core/value.h"
+#include "model/spec.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace streamlab::io {
+
+struct Event {
+    bool isWatermark = false;
+    int64_t watermark = kMinTimestamp;   // for a watermark line
+    int partition = -1;                  // for a watermark line: -1 means every partition
+    std::optional<int64_t> arrival;      // from the arrival field, when the source has one
+    Record record;                       // fields in schema order; record.timestamp set
+};
+
+struct BadLines {
+    int64_t count = 0;
+    std::vector<std::string> firstReasons; // "file:line:column: reason", at most kKeep
+    static constexpr size_t kKeep = 10;
+};
+
+// Parses epoch milliseconds ("1663927200000") or ISO-8601 ("2022-09-23T10:00:00Z",
+// "2022-09-23T10:00:00.123+02:00", "2022-09-23 10:00:00" as UTC).
+std::optional<int64_t> parseTimestamp(std::string_view text);
+
+class EventReader {
+public:
+    virtual ~EventReader() = default;
+
+    // Opens the source's file and settles its schema (declared, or inferred from the header and
+    // the first lines). `nodeId` names the source in messages.
+    static Result<std::unique_ptr<EventReader>> open(const model::SourceSpec& spec, const std::string& nodeId);
+
+    const SchemaPtr& schema() const { return m_schema; }
+    // Next event; false at the end of the file. A non-ok status is a bad line under onError
+    // fail, or an I/O error.
+    virtual Result<bool> next(Event& out) = 0;
+    const BadLines& badLines() const { return m_bad; }
+    int64_t lineNumber() const { return m_line; }
+    int64_t bytesRead() const { return m_bytesRead; }
+    int64_t fileSize() const { return m_fileSize; }
+
+protected:
+    EventReader() = default;
+    // Records a bad line; returns the status to give back under onError fail, or ok to skip.
+    Status badLine(int64_t line, int64_t column, const std::string& reason);
+
+    model::SourceSpec m_spec;
+    std::string m_nodeId;
+    SchemaPtr m_schema;
+    int m_tsIndex = -1;      // timestamp field in the schema, or -1
+    int m_arrivalIndex = -1; // arrival field in the schema, or -1 (may also be outside it)
+    BadLines m_bad;
+    int64_t m_line = 0;
+    int64_t m_bytesRead = 0;
+    int64_t m_fileSize = 0;
+};
+
+} // namespace streamlab::io

@@ -1,0 +1,61 @@
+// Counters of one subtask and the snapshot of a whole run. Counters are written by the engine
+// thread only; a MetricsSnapshot is an immutable value that may be copied to any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace streamlab::metrics {
+
+struct Firings {
+    int64_t onTime = 0;
+    int64_t late = 0;
+    int64_t early = 0;
+};
+
+struct SubtaskMetrics {
+    int64_t recordsIn = 0;
+    int64_t recordsOut = 0;
+    int64_t lateDropped = 0;     // Flink's numLateRecordsDropped
+    int64_t lateSideOutput = 0;  // late elements sent to the late port
+    Firings firings;
+    int64_t stateEntries = 0;
+    int64_t stateBytes = 0;
+    int64_t watermark = INT64_MIN; // current input watermark (for a source: its output watermark)
+    bool idle = false;             // source subtasks: output marked idle
+    int64_t bytesSerialized = 0;
+    int64_t busyNs = 0;
+};
+
+struct OperatorMetrics {
+    std::string id;
+    std::string kind;
+    std::vector<SubtaskMetrics> subtasks;
+};
+
+struct SourceMetrics {
+    std::string id;
+    int64_t eventsRead = 0;
+    int64_t watermarkLines = 0;
+    int64_t badLines = 0;
+    std::vector<std::string> badLineReasons;
+};
+
+struct MetricsSnapshot {
+    int64_t processingTime = 0; // virtual clock, ms
+    int64_t eventsReplayed = 0;
+    bool finished = false;
+    std::vector<OperatorMetrics> operators;
+    std::vector<SourceMetrics> sources;
+
+    const OperatorMetrics* op(const std::string& id) const
+    {
+        for (const auto& o : operators)
+            if (o.id == id)
+                return &o;
+        return nullptr;
+    }
+};
+
+} // namespace streamlab::metrics

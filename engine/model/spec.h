@@ -1,0 +1,178 @@
+// Typed, validated view of a job (JobSpec), compiled from the job file's JSON (model::Job).
+// compile() checks everything that can be checked without reading event files and reports
+// every problem at once; a JobSpec is only used to run when there are no errors.
+// Value types; thread-compatible.
+#pragma once
+
+#include "core/value.h"
+#include "model/job.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace streamlab::model {
+
+enum class WatermarkStrategy { BoundedOutOfOrderness, Monotonous, Punctuated, None };
+enum class EventFormat { Csv, JsonLines };
+enum class OnError { Fail, Skip };
+enum class StateBackend { Heap, RocksDb };
+
+struct WatermarkSpec {
+    WatermarkStrategy strategy = WatermarkStrategy::BoundedOutOfOrderness;
+    int64_t maxOutOfOrderness = 0;      // ms
+    std::optional<int64_t> idleTimeout; // ms, > 0
+};
+
+struct SourceSpec {
+    std::filesystem::path path; // absolute
+    EventFormat format = EventFormat::Csv;
+    Schema schema;              // declared fields; empty (declared=false) when inferred from the file
+    std::string timestampField; // empty: records carry no timestamp
+    std::string arrivalField;   // empty: arrival from `rate`
+    double rate = 1000;         // events per second of virtual processing time
+    int partitionCount = 1;
+    std::string partitionBy = "roundRobin"; // or a field name
+    WatermarkSpec watermark;
+    OnError onError = OnError::Fail;
+};
+
+struct FilterSpec {
+    std::string where;
+};
+
+struct MapSpec {
+    std::vector<std::pair<std::string, std::string>> set; // field -> expression, in order
+};
+
+struct KeyBySpec {
+    std::vector<std::string> key;
+};
+
+enum class AssignerType { Tumbling, Sliding, Session, Global };
+struct AssignerSpec {
+    AssignerType type = AssignerType::Tumbling;
+    int64_t size = 0;   // tumbling, sliding
+    int64_t slide = 0;  // sliding
+    int64_t offset = 0; // tumbling, sliding
+    int64_t gap = 0;    // session
+};
+
+enum class TriggerType { EventTime, ProcessingTime, Count, ContinuousEventTime, EndOfStream, Never };
+struct TriggerSpec {
+    TriggerType type = TriggerType::EventTime;
+    int64_t count = 0;    // count
+    int64_t interval = 0; // continuousEventTime
+    bool purging = false;
+};
+
+enum class AggregateFn { Count, Sum, Min, Max, Avg, Collect };
+struct AggregateSpec {
+    AggregateFn fn = AggregateFn::Count;
+    std::string field; // empty for count (and for collect: the whole record)
+};
+
+enum class TtlUpdate { OnCreateAndWrite, OnReadAndWrite };
+enum class TtlVisibility { NeverReturnExpired, ReturnExpiredIfNotCleanedUp };
+struct TtlSpec {
+    int64_t ttl = 0; // ms of processing time, > 0
+    TtlUpdate update = TtlUpdate::OnCreateAndWrite;
+    TtlVisibility visibility = TtlVisibility::NeverReturnExpired;
+    std::vector<std::string> cleanup; // "fullSnapshot", "incremental", "rocksdbCompactionFilter"
+    int incrementalSize = 5;
+    bool incrementalPerRecord = false;
+    int compactionQueryEvery = 1000;
+};
+
+enum class StateKind { Reducing, List };
+struct WindowSpec {
+    AssignerSpec assigner;
+    TriggerSpec trigger;
+    int64_t allowedLateness = 0;
+    bool lateOutput = false;
+    AggregateSpec aggregate;
+    StateKind stateKind = StateKind::Reducing;
+    std::optional<int64_t> lateFiringEvery; // nullopt: Flink's perElement
+    std::optional<TtlSpec> ttl;
+};
+
+struct RunningAggregateSpec {
+    AggregateSpec aggregate;
+    std::optional<TtlSpec> ttl;
+};
+
+enum class SinkType { Collect, File, Warehouse, Discard };
+struct OutageSpec {
+    int64_t at = 0;       // processing time, ms
+    int64_t duration = 0; // ms
+};
+struct SinkSpec {
+    SinkType type = SinkType::Collect;
+    std::filesystem::path path; // file
+    std::string format = "jsonl";
+    std::vector<OutageSpec> outages; // warehouse
+};
+
+enum class NodeKind { Source, Filter, Map, KeyBy, Window, Aggregate, Sink };
+std::string_view nodeKindName(NodeKind k);
+std::optional<NodeKind> parseNodeKind(std::string_view s);
+
+struct NodeSpec {
+    std::string id;
+    std::string name;
+    NodeKind kind = NodeKind::Source;
+    std::optional<int> parallelism;
+    std::optional<int> maxParallelism;
+    std::optional<StateBackend> stateBackend;
+    std::variant<SourceSpec, FilterSpec, MapSpec, KeyBySpec, WindowSpec, RunningAggregateSpec, SinkSpec> params;
+
+    template <class T>
+    const T& as() const { return std::get<T>(params); }
+};
+
+enum class Partitioner { Forward, Rebalance, Broadcast, Hash };
+std::string_view partitionerName(Partitioner p);
+
+struct EdgeSpec {
+    std::string from;
+    std::string fromPort; // "" or "late"
+    std::string to;
+    std::optional<Partitioner> partitioner; // explicit; derived in the plan when absent
+};
+
+struct ConfigSpec {
+    int parallelism = 1;
+    std::optional<int> maxParallelism;
+    StateBackend stateBackend = StateBackend::Heap;
+    int64_t autoWatermarkInterval = 200; // ms; 0 disables periodic watermarks
+    std::optional<int64_t> checkpointInterval;
+    std::optional<int64_t> idleStateRetention;
+};
+
+struct JobSpec {
+    std::string name;
+    ConfigSpec config;
+    std::vector<NodeSpec> nodes; // in topological order (sources first)
+    std::vector<EdgeSpec> edges;
+
+    const NodeSpec* node(std::string_view id) const;
+    std::vector<const EdgeSpec*> inputsOf(std::string_view id) const;
+    std::vector<const EdgeSpec*> outputsOf(std::string_view id) const;
+};
+
+struct Compiled {
+    JobSpec spec;
+    std::vector<Problem> problems; // errors and warnings
+    bool hasErrors() const;
+};
+
+// Validates and types the job. Every problem is reported, each naming its node or edge and field.
+Compiled compile(const Job& job);
+
+// All error messages joined, one per line, prefixed with `source` ("jobs/a.json: ").
+std::string describeErrors(const std::vector<Problem>& problems, const std::string& source);
+
+} // namespace streamlab::model

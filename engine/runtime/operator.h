@@ -1,0 +1,62 @@
+// The operator interface of the simulation: one instance per subtask, driven by its task with
+// records, combined input watermarks and processing-time callbacks. Operators emit through
+// Output and fail the run through OperatorContext::fail (no exceptions, no Status per record).
+// Not thread-safe: a simulation runs on one thread.
+#pragma once
+
+#include "core/status.h"
+#include "core/value.h"
+#include "metrics/metrics.h"
+
+#include <string>
+
+namespace streamlab::runtime {
+
+class Output {
+public:
+    virtual ~Output() = default;
+    virtual void emit(const Record& r) = 0;     // main output
+    virtual void emitLate(const Record& r) = 0; // a window's late side output (port "late")
+};
+
+class TimerHost {
+public:
+    virtual ~TimerHost() = default;
+    virtual int64_t currentProcessingTime() const = 0;
+    // Calls the operator's onProcessingTime(t) once the virtual clock reaches t (duplicates merge).
+    virtual void requestProcessingTime(int64_t t) = 0;
+    // Stops the run with `s` (the message names the node).
+    virtual void fail(Status s) = 0;
+};
+
+struct OperatorContext {
+    std::string nodeId;
+    int subtask = 0;
+    int parallelism = 1;
+    int maxParallelism = 128;
+    SchemaPtr inSchema;
+    SchemaPtr outSchema;
+    Output* out = nullptr;
+    TimerHost* host = nullptr;
+    metrics::SubtaskMetrics* metrics = nullptr;
+};
+
+class Operator {
+public:
+    virtual ~Operator() = default;
+    virtual void open(const OperatorContext& ctx) { m_ctx = ctx; }
+    virtual void processElement(const Record& r) = 0;
+    // The combined input watermark advanced to `w`: fire what is due. The task forwards `w`
+    // downstream after this returns.
+    virtual void processWatermark(int64_t w) { (void)w; }
+    virtual void onProcessingTime(int64_t t) { (void)t; }
+    // Refreshes stateEntries / stateBytes in the metrics.
+    virtual void updateStateMetrics() { }
+    // Live change of allowed lateness (GUI); operators without lateness ignore it.
+    virtual void setAllowedLateness(int64_t ms) { (void)ms; }
+
+protected:
+    OperatorContext m_ctx;
+};
+
+} // namespace streamlab::runtime

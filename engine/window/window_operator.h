@@ -1,0 +1,28 @@
+// Keyed operators over windows and running aggregates, exactly as Flink's WindowOperator:
+// assigners (tumbling, sliding, session with MergingWindowSet, global), triggers (eventTime,
+// processingTime, count, continuousEventTime, endOfStream, never; optionally purging),
+// allowed lateness, the late side output, numLateRecordsDropped, cleanup timers, and the
+// `lateFiring: {"every": d}` policy beyond Flink. One instance per subtask; not thread-safe.
+#pragma once
+
+#include "core/status.h"
+#include "model/spec.h"
+#include "runtime/key_selector.h"
+#include "runtime/operator.h"
+
+#include <memory>
+
+namespace streamlab::window {
+
+// The schema of a window's results (key, window_start, window_end, value, firing, pane) or of a
+// running aggregate's (key, value). Fails when the aggregated field is missing or not numeric.
+Result<Schema> outputSchema(const model::NodeSpec& node, const Schema& in, const runtime::KeySelector& key);
+
+// A window or running-aggregate operator for one subtask.
+Result<std::unique_ptr<runtime::Operator>> createKeyedOperator(
+    const model::NodeSpec& node, const Schema& in, const runtime::KeySelector& key);
+
+// Flink's TimeWindow.getWindowStartWithOffset (FLINK-26334 floor alignment), Java arithmetic.
+int64_t windowStart(int64_t ts, int64_t offset, int64_t size);
+
+} // namespace streamlab::window
