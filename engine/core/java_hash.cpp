@@ -7,69 +7,68 @@ namespace streamlab {
 
 namespace {
 
-constexpr uint32_t kReplacement = 0xFFFD;
+    constexpr uint32_t kReplacement = 0xFFFD;
 
-bool isContinuation(unsigned char b) { return (b & 0xC0) == 0x80; }
+    bool isContinuation(unsigned char b) { return (b & 0xC0) == 0x80; }
 
-// Mirrors String(byte[], UTF_8) of the JDK: a sequence whose second byte is out of range (overlong,
-// beyond U+10FFFF) or whose continuation bytes stop early becomes one U+FFFD for the bytes read so
-// far. For lead byte ED the JDK accepts A0..BF as second byte (the whole encoded surrogate then
-// becomes a single U+FFFD), unlike the Unicode recommendation, and so do we.
-template <class Emit>
-void decodeUtf16Units(std::string_view s, Emit&& emit)
-{
-    const size_t n = s.size();
-    size_t i = 0;
-    while (i < n) {
-        const auto b1 = static_cast<unsigned char>(s[i]);
-        if (b1 < 0x80) {
-            emit(b1);
-            ++i;
-            continue;
-        }
-        int need = 0;
-        unsigned char lo = 0x80, hi = 0xBF; // allowed range of the second byte
-        if (b1 >= 0xC2 && b1 <= 0xDF) {
-            need = 1;
-        } else if (b1 >= 0xE0 && b1 <= 0xEF) {
-            need = 2;
-            if (b1 == 0xE0)
-                lo = 0xA0;
-        } else if (b1 >= 0xF0 && b1 <= 0xF4) {
-            need = 3;
-            if (b1 == 0xF0)
-                lo = 0x90;
-            else if (b1 == 0xF4)
-                hi = 0x8F;
-        }
-        int got = 0;
-        while (got < need && i + 1 + got < n) {
-            const auto b = static_cast<unsigned char>(s[i + 1 + got]);
-            const bool ok = got == 0 ? (b >= lo && b <= hi) : isContinuation(b);
-            if (!ok)
-                break;
-            ++got;
-        }
-        if (need == 0 || got < need) {
-            emit(kReplacement);
-            i += 1 + static_cast<size_t>(got);
-            continue;
-        }
-        uint32_t cp = b1 & (need == 1 ? 0x1F : need == 2 ? 0x0F : 0x07);
-        for (int k = 1; k <= need; ++k)
-            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-        i += 1 + static_cast<size_t>(need);
-        if (cp >= 0xD800 && cp <= 0xDFFF) {
-            emit(kReplacement);
-        } else if (cp >= 0x10000) {
-            cp -= 0x10000;
-            emit(0xD800 + (cp >> 10));
-            emit(0xDC00 + (cp & 0x3FF));
-        } else {
-            emit(cp);
+    // Mirrors String(byte[], UTF_8) of the JDK: a sequence whose second byte is out of range (overlong,
+    // beyond U+10FFFF) or whose continuation bytes stop early becomes one U+FFFD for the bytes read so
+    // far. For lead byte ED the JDK accepts A0..BF as second byte (the whole encoded surrogate then
+    // becomes a single U+FFFD), unlike the Unicode recommendation, and so do we.
+    template <class Emit> void decodeUtf16Units(std::string_view s, Emit&& emit)
+    {
+        const size_t n = s.size();
+        size_t i = 0;
+        while (i < n) {
+            const auto b1 = static_cast<unsigned char>(s[i]);
+            if (b1 < 0x80) {
+                emit(b1);
+                ++i;
+                continue;
+            }
+            int need = 0;
+            unsigned char lo = 0x80, hi = 0xBF; // allowed range of the second byte
+            if (b1 >= 0xC2 && b1 <= 0xDF) {
+                need = 1;
+            } else if (b1 >= 0xE0 && b1 <= 0xEF) {
+                need = 2;
+                if (b1 == 0xE0)
+                    lo = 0xA0;
+            } else if (b1 >= 0xF0 && b1 <= 0xF4) {
+                need = 3;
+                if (b1 == 0xF0)
+                    lo = 0x90;
+                else if (b1 == 0xF4)
+                    hi = 0x8F;
+            }
+            int got = 0;
+            while (got < need && i + 1 + got < n) {
+                const auto b = static_cast<unsigned char>(s[i + 1 + got]);
+                const bool ok = got == 0 ? (b >= lo && b <= hi) : isContinuation(b);
+                if (!ok)
+                    break;
+                ++got;
+            }
+            if (need == 0 || got < need) {
+                emit(kReplacement);
+                i += 1 + static_cast<size_t>(got);
+                continue;
+            }
+            uint32_t cp = b1 & (need == 1 ? 0x1F : need == 2 ? 0x0F : 0x07);
+            for (int k = 1; k <= need; ++k)
+                cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+            i += 1 + static_cast<size_t>(need);
+            if (cp >= 0xD800 && cp <= 0xDFFF) {
+                emit(kReplacement);
+            } else if (cp >= 0x10000) {
+                cp -= 0x10000;
+                emit(0xD800 + (cp >> 10));
+                emit(0xDC00 + (cp & 0x3FF));
+            } else {
+                emit(cp);
+            }
         }
     }
-}
 
 } // namespace
 

@@ -51,7 +51,6 @@ namespace {
         std::vector<Gate> main, late;
         metrics::SubtaskMetrics metrics;
         bool isSink = false;
-        bool reportWatermarks = false;
         std::set<int64_t> pendingTimers;
         // Source subtasks only.
         std::unique_ptr<time::SourceWatermarks> watermarks;
@@ -333,7 +332,7 @@ namespace {
     {
         metrics.watermark = w;
         op->processWatermark(w);
-        if (isSink && reportWatermarks && engine->listener)
+        if (isSink && engine->listener)
             engine->listener->onSinkWatermark(node->id, subtask, w);
         broadcastWatermark(w);
     }

@@ -41,23 +41,27 @@ void TestJavaHash::stringHash_data()
     QTest::newRow("two-byte character e-acute") << QByteArray::fromHex("c3a9") << 233;
     QTest::newRow("three-byte character euro sign") << QByteArray::fromHex("e282ac") << 8364;
     QTest::newRow("emoji outside the BMP is a surrogate pair") << QByteArray::fromHex("f09f9880") << 1772899;
-    QTest::newRow("U+D7FF, the last character before the surrogates") << QByteArray::fromHex("ed9fbf") << 55295;
+    QTest::newRow("U+D7FF, the last character before the surrogates")
+        << QByteArray::fromHex("ed9fbf") << 55295;
     QTest::newRow("invalid: lone 0xFF byte") << QByteArray::fromHex("ff") << 65533;
     QTest::newRow("invalid: 0xFF between letters") << QByteArray::fromHex("61ff62") << 2124838;
     QTest::newRow("invalid: lone continuation byte") << QByteArray::fromHex("80") << 65533;
-    QTest::newRow("invalid: sequence cut short before a letter is one U+FFFD") << QByteArray::fromHex("e28241")
-                                                                              << 2031588;
-    QTest::newRow("invalid: sequence cut short at the end is one U+FFFD") << QByteArray::fromHex("e282") << 65533;
-    QTest::newRow("invalid: four-byte sequence cut short before a letter") << QByteArray::fromHex("f09f9841")
-                                                                          << 2031588;
+    QTest::newRow("invalid: sequence cut short before a letter is one U+FFFD")
+        << QByteArray::fromHex("e28241") << 2031588;
+    QTest::newRow("invalid: sequence cut short at the end is one U+FFFD")
+        << QByteArray::fromHex("e282") << 65533;
+    QTest::newRow("invalid: four-byte sequence cut short before a letter")
+        << QByteArray::fromHex("f09f9841") << 2031588;
     QTest::newRow("invalid: two-byte lead before a letter") << QByteArray::fromHex("c241") << 2031588;
     QTest::newRow("invalid: encoded surrogate is one U+FFFD") << QByteArray::fromHex("eda080") << 65533;
-    QTest::newRow("invalid: overlong two-byte form, one U+FFFD per byte") << QByteArray::fromHex("c0af") << 2097056;
-    QTest::newRow("invalid: overlong three-byte form, one U+FFFD per byte") << QByteArray::fromHex("e080af")
-                                                                            << 65074269;
-    QTest::newRow("invalid: above U+10FFFF, one U+FFFD per byte") << QByteArray::fromHex("f4908080") << 2017367872;
-    QTest::newRow("invalid: five-byte form, one U+FFFD per byte") << QByteArray::fromHex("f888808080")
-                                                                  << -1886039875;
+    QTest::newRow("invalid: overlong two-byte form, one U+FFFD per byte")
+        << QByteArray::fromHex("c0af") << 2097056;
+    QTest::newRow("invalid: overlong three-byte form, one U+FFFD per byte")
+        << QByteArray::fromHex("e080af") << 65074269;
+    QTest::newRow("invalid: above U+10FFFF, one U+FFFD per byte")
+        << QByteArray::fromHex("f4908080") << 2017367872;
+    QTest::newRow("invalid: five-byte form, one U+FFFD per byte")
+        << QByteArray::fromHex("f888808080") << -1886039875;
 }
 
 void TestJavaHash::stringHash()
@@ -136,16 +140,18 @@ void TestJavaHash::valueHash_data()
     QTest::newRow("null in an Any field is 0") << Value {} << FieldType::Any << 0;
     QTest::newRow("string") << Value { std::string("flink") } << FieldType::String << 97520992;
     QTest::newRow("Int field hashes as Integer") << Value { int64_t { -1 } } << FieldType::Int << -1;
-    QTest::newRow("Int field takes the low 32 bits") << Value { (int64_t { 1 } << 32) + 5 } << FieldType::Int << 5;
+    QTest::newRow("Int field takes the low 32 bits")
+        << Value { (int64_t { 1 } << 32) + 5 } << FieldType::Int << 5;
     QTest::newRow("Long field hashes as Long") << Value { int64_t { -1 } } << FieldType::Long << 0;
-    QTest::newRow("Timestamp field hashes as Long") << Value { int64_t { 1700000000000 } } << FieldType::Timestamp
-                                                    << -807048821;
-    QTest::newRow("integer in an Any field hashes as Long") << Value { int64_t { -1 } } << FieldType::Any << 0;
+    QTest::newRow("Timestamp field hashes as Long")
+        << Value { int64_t { 1700000000000 } } << FieldType::Timestamp << -807048821;
+    QTest::newRow("integer in an Any field hashes as Long")
+        << Value { int64_t { -1 } } << FieldType::Any << 0;
     QTest::newRow("boolean true") << Value { true } << FieldType::Boolean << 1231;
     QTest::newRow("boolean false in an Any field") << Value { false } << FieldType::Any << 1237;
     QTest::newRow("double") << Value { 2.5 } << FieldType::Double << 1074003968;
-    QTest::newRow("integer in a Double field hashes as that double") << Value { int64_t { 3 } } << FieldType::Double
-                                                                     << 1074266112;
+    QTest::newRow("integer in a Double field hashes as that double")
+        << Value { int64_t { 3 } } << FieldType::Double << 1074266112;
     QTest::newRow("string in an Int field: the runtime value decides")
         << Value { std::string("flink") } << FieldType::Int << 97520992;
     QTest::newRow("list hashes like java.util.List")

@@ -1,0 +1,206 @@
+// Event files: CSV (header, declared or inferred types, quoting), JSON Lines (watermark lines),
+// timestamps, and bad lines under onError fail and skip.
+#include "io/event_reader.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <fstream>
+
+using namespace streamlab;
+
+class TestEventReader : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    std::filesystem::path write(const std::string& name, const std::string& text)
+    {
+        std::filesystem::path p = m_dir.filePath(QString::fromStdString(name)).toStdString();
+        std::ofstream(p) << text;
+        return p;
+    }
+
+    static model::SourceSpec spec(const std::filesystem::path& p, const std::string& ts = "ts")
+    {
+        model::SourceSpec s;
+        s.path = p;
+        s.format = p.extension() == ".jsonl" ? model::EventFormat::JsonLines : model::EventFormat::Csv;
+        s.timestampField = ts;
+        return s;
+    }
+
+    static std::vector<io::Event> readAll(io::EventReader& r, Status* err = nullptr)
+    {
+        std::vector<io::Event> out;
+        for (;;) {
+            io::Event e;
+            auto n = r.next(e);
+            if (!n.ok()) {
+                if (err)
+                    *err = n.status();
+                break;
+            }
+            if (!*n)
+                break;
+            out.push_back(e);
+        }
+        return out;
+    }
+
+private slots:
+    void timestamps_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qlonglong>("ms");
+        QTest::newRow("epoch ms") << "1663927200000" << 1663927200000LL;
+        QTest::newRow("negative epoch") << "-6000" << -6000LL;
+        QTest::newRow("iso Z") << "2022-09-23T10:00:00Z" << 1663927200000LL;
+        QTest::newRow("iso millis") << "2022-09-23T10:00:00.123Z" << 1663927200123LL;
+        QTest::newRow("iso offset") << "2022-09-23T12:00:00+02:00" << 1663927200000LL;
+        QTest::newRow("iso no zone is UTC") << "2022-09-23T10:00:00" << 1663927200000LL;
+        QTest::newRow("space separator") << "2022-09-23 10:00:00.5" << 1663927200500LL;
+    }
+    void timestamps()
+    {
+        QFETCH(QString, text);
+        QFETCH(qlonglong, ms);
+        auto t = io::parseTimestamp(text.toStdString());
+        QVERIFY(t.has_value());
+        QCOMPARE(*t, ms);
+    }
+
+    void csvDeclaredSchemaAndQuoting()
+    {
+        auto p = write("a.csv", "user,ts,amount,note\nalice,1000,2.5,\"hi, \"\"you\"\"\"\r\nbob,2022-09-23T10:00:00Z,,plain\n");
+        auto s = spec(p);
+        s.schema.declared = true;
+        s.schema.fields = { { "ts", FieldType::Timestamp }, { "user", FieldType::String }, { "amount", FieldType::Double },
+            { "note", FieldType::String } };
+        auto r = io::EventReader::open(s, "src");
+        QVERIFY2(r.ok(), r.status().message().c_str());
+        auto events = readAll(**r);
+        QCOMPARE(events.size(), size_t(2));
+        QCOMPARE(events[0].record.timestamp, 1000);
+        QCOMPARE(std::get<std::string>(events[0].record.fields[1]), std::string("alice"));
+        QCOMPARE(std::get<double>(events[0].record.fields[2]), 2.5);
+        QCOMPARE(std::get<std::string>(events[0].record.fields[3]), std::string("hi, \"you\""));
+        QCOMPARE(events[1].record.timestamp, 1663927200000);
+        QVERIFY(isNull(events[1].record.fields[2]));
+    }
+
+    void csvInfersTypes()
+    {
+        auto p = write("b.csv", "ts,key,value,flag,name\n1,7,1.5,true,x\n2,8,2,false,y\n");
+        auto r = io::EventReader::open(spec(p), "src");
+        QVERIFY(r.ok());
+        const auto& f = (*r)->schema()->fields;
+        QCOMPARE(f.size(), size_t(5));
+        QCOMPARE(f[0].type, FieldType::Timestamp);
+        QCOMPARE(f[1].type, FieldType::Long);
+        QCOMPARE(f[2].type, FieldType::Double);
+        QCOMPARE(f[3].type, FieldType::Boolean);
+        QCOMPARE(f[4].type, FieldType::String);
+        QVERIFY(!(*r)->schema()->declared);
+    }
+
+    void badTimestampFailsWithFileLineColumn()
+    {
+        auto p = write("c.csv", "user,ts\nalice,1000\nbob,yesterday\n");
+        auto r = io::EventReader::open(spec(p), "src");
+        QVERIFY(r.ok());
+        Status err;
+        auto events = readAll(**r, &err);
+        QCOMPARE(events.size(), size_t(1));
+        QVERIFY(!err.ok());
+        std::string expected = p.string() + ":3:5: field 'ts': 'yesterday' is not a timestamp";
+        QVERIFY2(err.message().find(expected) == 0, err.message().c_str());
+    }
+
+    void skipCountsAndKeepsReasons()
+    {
+        auto p = write("d.csv", "user,ts\nalice,1000\nbob,yesterday\ncarol\ndave,3000\n");
+        auto s = spec(p);
+        s.onError = model::OnError::Skip;
+        auto r = io::EventReader::open(s, "src");
+        QVERIFY(r.ok());
+        Status err;
+        auto events = readAll(**r, &err);
+        QVERIFY(err.ok());
+        QCOMPARE(events.size(), size_t(2));
+        QCOMPARE((*r)->badLines().count, 2);
+        QCOMPARE((*r)->badLines().firstReasons.size(), size_t(2));
+        QVERIFY((*r)->badLines().firstReasons[1].find(":4:1: expected 2 fields") != std::string::npos);
+    }
+
+    void missingFile()
+    {
+        auto r = io::EventReader::open(spec("/nonexistent/x.csv"), "src");
+        QVERIFY(!r.ok());
+        QVERIFY(r.status().message().find("/nonexistent/x.csv: no such event file") != std::string::npos);
+    }
+
+    void jsonLinesWithWatermarks()
+    {
+        auto p = write("e.jsonl", "{\"key\":\"a\",\"ts\":1000,\"v\":1}\n{\"@watermark\":1500}\n\n"
+                                  "{\"ts\":\"2022-09-23T10:00:00Z\",\"key\":\"b\",\"v\":2.5,\"extra\":{\"x\":1}}\n");
+        auto r = io::EventReader::open(spec(p), "src");
+        QVERIFY2(r.ok(), r.status().message().c_str());
+        auto events = readAll(**r);
+        QCOMPARE(events.size(), size_t(3));
+        QVERIFY(!events[0].isWatermark);
+        QCOMPARE(events[0].record.timestamp, 1000);
+        QVERIFY(events[1].isWatermark);
+        QCOMPARE(events[1].watermark, 1500);
+        QCOMPARE(events[2].record.timestamp, 1663927200000);
+        int v = (*r)->schema()->indexOf("v");
+        QCOMPARE((*r)->schema()->fields[static_cast<size_t>(v)].type, FieldType::Double);
+        QCOMPARE(std::get<double>(events[2].record.fields[static_cast<size_t>(v)]), 2.5);
+    }
+
+    void jsonLinesBadLine()
+    {
+        auto p = write("f.jsonl", "{\"key\":\"a\",\"ts\":1000}\n{\"key\":\"b\",\"ts\":}\n");
+        auto s = spec(p);
+        s.schema.declared = true;
+        s.schema.fields = { { "key", FieldType::String }, { "ts", FieldType::Timestamp } };
+        auto r = io::EventReader::open(s, "src");
+        QVERIFY(r.ok());
+        Status err;
+        auto events = readAll(**r, &err);
+        QCOMPARE(events.size(), size_t(1));
+        QVERIFY2(err.message().find(p.string() + ":2:") == 0, err.message().c_str());
+    }
+
+    void arrivalField()
+    {
+        auto p = write("g.csv", "ts,at,k\n100,5000,a\n50,5200,b\n");
+        auto s = spec(p);
+        s.arrivalField = "at";
+        auto r = io::EventReader::open(s, "src");
+        QVERIFY(r.ok());
+        auto events = readAll(**r);
+        QCOMPARE(events.size(), size_t(2));
+        QCOMPARE(*events[1].arrival, 5200);
+    }
+
+    void largeFileStreamsInChunks()
+    {
+        // More than two read chunks: lines that straddle chunk borders are read whole.
+        std::string text = "ts,k\n";
+        for (int i = 0; i < 300000; ++i)
+            text += std::to_string(i) + ",key" + std::to_string(i % 97) + "\n";
+        auto p = write("h.csv", text);
+        auto r = io::EventReader::open(spec(p), "src");
+        QVERIFY(r.ok());
+        int64_t n = 0, sum = 0;
+        io::Event e;
+        while (*(*r)->next(e)) {
+            ++n;
+            sum += e.record.timestamp;
+        }
+        QCOMPARE(n, 300000);
+        QCOMPARE(sum, int64_t(300000) * 299999 / 2);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestEventReader)
+#include "tst_event_reader.moc"

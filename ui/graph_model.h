@@ -1,0 +1,140 @@
+// The designer's graph model: the job's nodes and edges behind integer node ids, with mutators
+// that emit signals. It knows no graphics (QtNodes style): the scene mirrors it and can be
+// absent, as in the model tests. Every edit of a person goes through a QUndoCommand
+// (commands.h) that calls these mutators in redo()/undo(). GUI thread only.
+#pragma once
+
+#include "core/status.h"
+#include "core/value.h"
+#include "model/job.h"
+#include "model/spec.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace streamlab::ui {
+
+using NodeId = unsigned int;
+inline constexpr NodeId kInvalidNodeId = 0;
+// The pseudo node of the job itself: SetParamCommand on it edits the job's name and config.
+inline constexpr NodeId kJobNodeId = 0;
+
+struct ConnectionId {
+    NodeId outNode = kInvalidNodeId;
+    QString outPort; // "" for the main output, "late" for a window's late side output
+    NodeId inNode = kInvalidNodeId;
+
+    friend bool operator==(const ConnectionId&, const ConnectionId&) = default;
+    friend bool operator<(const ConnectionId& a, const ConnectionId& b)
+    {
+        if (a.outNode != b.outNode)
+            return a.outNode < b.outNode;
+        if (a.outPort != b.outPort)
+            return a.outPort < b.outPort;
+        return a.inNode < b.inNode;
+    }
+};
+
+// Reads and writes a dotted parameter path ("assigner.size") inside a node's JSON.
+const model::Json* jsonAt(const model::Json& doc, std::string_view path);
+// Sets the value at `path`, creating objects on the way; a null `value` erases the key.
+void setJsonAt(model::Json& doc, std::string_view path, const model::Json& value);
+
+class GraphModel : public QObject {
+    Q_OBJECT
+public:
+    static constexpr const char* kFragmentFormat = "streamlab-fragment";
+
+    explicit GraphModel(QObject* parent = nullptr);
+
+    // Replaces the graph with the job's. Refuses (and keeps the current graph) a file of a newer
+    // format version, a file that is not a job, and edges that name nodes that do not exist, so a
+    // graph is never half loaded.
+    Status setJob(const model::Job& job);
+    void clear(); // an empty new job
+    model::Job job() const;
+    const model::Json& root() const { return m_root; }
+
+    // Nodes, in the order of their ids (file order, then creation order).
+    std::vector<NodeId> nodeIds() const;
+    bool nodeExists(NodeId id) const { return m_nodes.count(id) > 0; }
+    const model::Json& nodeDoc(NodeId id) const;
+    QString nodeKey(NodeId id) const; // the job file's "id"
+    QString nodeKind(NodeId id) const;
+    QString nodeTitle(NodeId id) const; // "name", else the id
+    NodeId nodeByKey(const QString& key) const;
+    QPointF nodePosition(NodeId id) const;
+    bool hasPosition(NodeId id) const;
+    QStringList outputPorts(NodeId id) const; // "" and, for a window with late output, "late"
+    bool hasInputPort(NodeId id) const;
+    int parallelismOf(NodeId id) const;
+    // The parameter at `path`, or null. kJobNodeId addresses the job root ("name", "config.parallelism").
+    model::Json param(NodeId id, std::string_view path) const;
+    // Field names and types flowing into `id`, when the upstream source declares its schema.
+    std::optional<Schema> inputSchema(NodeId id) const;
+
+    std::vector<ConnectionId> connections() const;
+    std::vector<ConnectionId> connectionsOf(NodeId id) const;
+    bool connectionExists(const ConnectionId& c) const { return m_connections.count(c) > 0; }
+    const model::Json& connectionExtra(const ConnectionId& c) const; // keys besides from/to
+    QString connectionKey(const ConnectionId& c) const; // "from.port->to", as in Problem::edgeId
+    // FORWARD, HASH, REBALANCE or BROADCAST, derived as Flink derives it.
+    QString partitionerLabel(const ConnectionId& c) const;
+    // Empty when the connection may be made, else the reason for a person.
+    QString connectionRefusal(const ConnectionId& c) const;
+
+    // A default document for a new node of `kind` with a fresh id.
+    model::Json newNodeDoc(const QString& kind) const;
+    QString uniqueKey(const QString& base) const;
+    static QStringList nodeKinds();
+
+    // Clipboard fragment: the nodes and the edges between them.
+    model::Json fragment(const std::vector<NodeId>& nodes) const;
+
+    // Mutators; called by commands. addNode keeps `id` when given (undo restores the same ids).
+    NodeId addNode(const model::Json& doc, NodeId id = kInvalidNodeId);
+    void removeNode(NodeId id); // REQUIRES: its connections were removed first
+    void setNodePosition(NodeId id, QPointF pos);
+    void setParam(NodeId id, std::string_view path, const model::Json& value);
+    void addConnection(const ConnectionId& c, const model::Json& extra = model::Json::object());
+    void removeConnection(const ConnectionId& c);
+
+    // Validation of the whole job (model::compile), recomputed after edits.
+    const model::Compiled& compiled() const;
+    std::vector<model::Problem> problemsOf(NodeId id) const;
+    std::vector<model::Problem> problemsOf(const ConnectionId& c) const;
+
+signals:
+    void graphReset();
+    void nodeCreated(NodeId id);
+    void nodeDeleted(NodeId id);
+    void nodeUpdated(NodeId id);
+    void nodePositionUpdated(NodeId id);
+    void connectionCreated(const ConnectionId& c);
+    void connectionDeleted(const ConnectionId& c);
+    void jobUpdated(); // name or config changed: labels of every node and edge may change
+    void validationChanged(); // emitted once per event-loop turn after edits
+
+private:
+    void invalidate();
+    std::optional<Schema> inputSchema(NodeId id, int depth) const;
+    std::optional<Schema> outputSchema(NodeId id, const QString& port, int depth) const;
+
+    model::Json m_root;
+    std::filesystem::path m_path;
+    std::map<NodeId, model::Json> m_nodes;
+    std::map<ConnectionId, model::Json> m_connections;
+    NodeId m_nextId = 1;
+    mutable std::optional<model::Compiled> m_compiled;
+    bool m_notifyPending = false;
+};
+
+} // namespace streamlab::ui
+
+Q_DECLARE_METATYPE(streamlab::ui::ConnectionId)
