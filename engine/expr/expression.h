@@ -25,7 +25,8 @@
 // - Arithmetic, ordering comparisons, !, lower, upper and abs of null give null; == and != treat
 //   null as a value (x == null). Numbers compare numerically (an integer against a double is
 //   widened), strings by their UTF-8 bytes.
-// - && and || short-circuit and treat null as false; their result is never null.
+// - && and || short-circuit and treat null as false; their result is a boolean (null only when a
+//   field typed Any holds something else).
 // - Mixing types that do not fit ('a' * 2, !5, 'x' < 3, 'x' == 1) is a compile error; for fields
 //   typed Any the check happens per record and a mismatch gives null.
 // Errors name the column, in characters, and say what was expected:

@@ -48,7 +48,7 @@ struct Node {
     // Static type: the field's declared type for a FieldRef; Long for integer arithmetic, Int for
     // hash(); Any when it depends on fields typed Any, and for `null`.
     FieldType type = FieldType::Any;
-    // Source span of the whole node (parentheses around it excluded), in characters (code points),
+    // Source span of the whole node (with parentheses written around it), in characters (code points),
     // 1-based. opColumn is where the operator or the function name stands (= column for others).
     int column = 0;
     int length = 0;

@@ -10,7 +10,12 @@ using namespace streamlab;
 namespace {
 struct Recorder : runtime::Valve::Listener {
     std::vector<std::string> events;
-    void onValveWatermark(int64_t w) override { events.push_back("W" + std::to_string(w)); }
+    void onValveWatermark(int64_t w) override
+    {
+        std::string e = "W";
+        e += std::to_string(w);
+        events.push_back(e);
+    }
     void onValveStatus(bool idle) override { events.push_back(idle ? "IDLE" : "ACTIVE"); }
     std::string take()
     {

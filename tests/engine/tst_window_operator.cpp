@@ -22,14 +22,21 @@ public:
     void onRecord(const std::string& sink, int, const Schema& schema, const Record& r) override
     {
         std::string s = sink == "late" ? "LATE " : "";
-        for (size_t i = 0; i < schema.fields.size(); ++i)
-            s += (i ? "," : "") + valueToText(r.fields[i]);
+        for (size_t i = 0; i < schema.fields.size(); ++i) {
+            if (i)
+                s += ',';
+            s += valueToText(r.fields[i]);
+        }
         lines.push_back(s);
     }
     void onSinkWatermark(const std::string& sink, int, int64_t w) override
     {
         if (sink == "out")
-            lines.push_back("W" + (w == INT64_MAX ? std::string("MAX") : std::to_string(w)));
+        {
+            std::string s = "W";
+            s += w == INT64_MAX ? std::string("MAX") : std::to_string(w);
+            lines.push_back(s);
+        }
     }
 };
 
