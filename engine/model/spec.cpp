@@ -563,8 +563,9 @@ static void compileWindow(Reader& r, WindowSpec& w)
             w.trigger.purging = *p;
     }
     if (w.assigner.type == AssignerType::Global && w.trigger.type == TriggerType::EventTime)
-        r.error("trigger.type", "an eventTime trigger never fires on a global window (its end is MAX); "
-                                "use count, continuousEventTime or endOfStream",
+        r.error("trigger.type",
+            "an eventTime trigger on a global window fires only at the end of the input (its end is MAX); "
+            "use count, continuousEventTime or endOfStream",
             Severity::Warning);
     if (auto l = r.duration("allowedLateness")) {
         if (*l < 0)

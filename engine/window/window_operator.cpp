@@ -4,6 +4,8 @@
 #include "window/accumulator.h"
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+#include <absl/hash/hash.h>
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -72,30 +74,77 @@ namespace {
         }
     }
 
+    struct ValueHash {
+        size_t operator()(const Value& v) const
+        {
+            switch (v.index()) {
+            case 1:
+                return absl::HashOf(1, std::get<bool>(v));
+            case 2:
+                return absl::HashOf(2, std::get<int64_t>(v));
+            case 3:
+                return absl::HashOf(3, std::get<double>(v));
+            case 4:
+                return absl::HashOf(4, std::string_view(std::get<std::string>(v)));
+            case 5: {
+                size_t h = 5;
+                for (const auto& x : std::get<ListPtr>(v)->items)
+                    h = absl::HashOf(h, (*this)(x));
+                return h;
+            }
+            default:
+                return 0;
+            }
+        }
+    };
+    struct ValueEq {
+        bool operator()(const Value& a, const Value& b) const
+        {
+            if (a.index() != b.index())
+                return false;
+            if (a.index() == 5) {
+                const auto& x = std::get<ListPtr>(a)->items;
+                const auto& y = std::get<ListPtr>(b)->items;
+                if (x.size() != y.size())
+                    return false;
+                for (size_t i = 0; i < x.size(); ++i)
+                    if (!(*this)(x[i], y[i]))
+                        return false;
+                return true;
+            }
+            if (a.index() == 3) // bitwise, so that NaN keys group together
+                return std::memcmp(&std::get<double>(a), &std::get<double>(b), sizeof(double)) == 0;
+            return a == b;
+        }
+    };
+
     // Dense ids for the keys a subtask has seen.
     class KeyTable {
     public:
         uint32_t idOf(const Value& key)
         {
-            m_scratch.clear();
-            appendKeyBytes(m_scratch, key);
-            auto it = m_ids.find(m_scratch);
+            auto it = m_ids.find(key);
             if (it != m_ids.end())
                 return it->second;
             uint32_t id = static_cast<uint32_t>(m_keys.size());
-            m_ids.emplace(m_scratch, id);
+            m_ids.emplace(key, id);
             m_keys.push_back(key);
-            m_keyBytes.push_back(static_cast<int64_t>(m_scratch.size()));
+            m_keyBytes.push_back(keyBytes(key));
             return id;
         }
         const Value& key(uint32_t id) const { return m_keys[id]; }
         int64_t keyBytes(uint32_t id) const { return m_keyBytes[id]; }
 
     private:
-        absl::flat_hash_map<std::string, uint32_t> m_ids;
+        static int64_t keyBytes(const Value& v)
+        {
+            std::string bytes;
+            appendKeyBytes(bytes, v);
+            return static_cast<int64_t>(bytes.size());
+        }
+        absl::flat_hash_map<Value, uint32_t, ValueHash, ValueEq> m_ids;
         std::vector<Value> m_keys;
         std::vector<int64_t> m_keyBytes;
-        std::string m_scratch;
     };
 
     struct Win {
@@ -128,6 +177,66 @@ namespace {
                 return key < o.key;
             return w < o.w;
         }
+    };
+
+    // Timers unique per (time, key, window), popped in (time, key, window) order, as Flink's
+    // HeapPriorityQueueSet: a binary heap for the order and a hash set for uniqueness, so that
+    // registering a timer that exists (every element does so) costs one hash lookup.
+    // Deletion is lazy: the set forgets the timer, the heap entry is skipped when it surfaces.
+    class TimerQueue {
+    public:
+        void insert(const Timer& t)
+        {
+            if (m_set.insert(t).second) {
+                m_heap.push_back(t);
+                std::push_heap(m_heap.begin(), m_heap.end(), Later {});
+            }
+        }
+        void erase(const Timer& t) { m_set.erase(t); }
+        bool empty()
+        {
+            settle();
+            return m_heap.empty();
+        }
+        // REQUIRES: !empty()
+        const Timer& top()
+        {
+            settle();
+            return m_heap.front();
+        }
+        Timer pop()
+        {
+            settle();
+            Timer t = m_heap.front();
+            std::pop_heap(m_heap.begin(), m_heap.end(), Later {});
+            m_heap.pop_back();
+            m_set.erase(t);
+            return t;
+        }
+        size_t size() const { return m_set.size(); }
+
+    private:
+        struct Later {
+            bool operator()(const Timer& a, const Timer& b) const { return b < a; }
+        };
+        struct Hash {
+            size_t operator()(const Timer& t) const { return absl::HashOf(t.t, t.key, t.w.start, t.w.end); }
+        };
+        struct Eq {
+            bool operator()(const Timer& a, const Timer& b) const
+            {
+                return a.t == b.t && a.key == b.key && a.w == b.w;
+            }
+        };
+        void settle()
+        {
+            while (!m_heap.empty() && !m_set.contains(m_heap.front())) {
+                std::pop_heap(m_heap.begin(), m_heap.end(), Later {});
+                m_heap.pop_back();
+            }
+        }
+        std::vector<Timer> m_heap;
+        absl::flat_hash_set<Timer, Hash, Eq> m_set;
     };
 
     // Trigger state of a window (the actual window's namespace).
@@ -165,7 +274,7 @@ namespace {
         {
             if (!m_ctx.host)
                 return;
-            uint32_t key = m_keys.idOf(m_key.key(r));
+            uint32_t key = m_keys.idOf(keyOf(r));
             m_windows.clear();
             if (!assign(r.timestamp, m_windows))
                 return;
@@ -205,23 +314,16 @@ namespace {
         {
             m_watermark = w;
             // Fire every timer due, in timestamp order, including those registered meanwhile.
-            while (!m_eventTimers.empty() && m_eventTimers.begin()->t <= w && !m_failed) {
-                Timer t = *m_eventTimers.begin();
-                m_eventTimers.erase(m_eventTimers.begin());
-                onEventTime(t);
-            }
+            while (!m_failed && !m_eventTimers.empty() && m_eventTimers.top().t <= w)
+                onEventTime(m_eventTimers.pop());
         }
 
         void onProcessingTime(int64_t now) override
         {
-            while (!m_procTimers.empty() && m_procTimers.begin()->t <= now && !m_failed) {
-                Timer t = *m_procTimers.begin();
-                m_procTimers.erase(m_procTimers.begin());
-                onProcessingTimer(t);
-            }
-            while (!m_flushTimers.empty() && m_flushTimers.begin()->t <= now && !m_failed) {
-                Timer t = *m_flushTimers.begin();
-                m_flushTimers.erase(m_flushTimers.begin());
+            while (!m_failed && !m_procTimers.empty() && m_procTimers.top().t <= now)
+                onProcessingTimer(m_procTimers.pop());
+            while (!m_failed && !m_flushTimers.empty() && m_flushTimers.top().t <= now) {
+                Timer t = m_flushTimers.pop();
                 flushLate(t.key, t.w);
             }
         }
@@ -258,6 +360,14 @@ namespace {
         }
 
     private:
+        const Value& keyOf(const Record& r)
+        {
+            if (m_key.fields.size() == 1)
+                return r.fields[static_cast<size_t>(m_key.fields[0])];
+            m_compositeKey = m_key.key(r);
+            return m_compositeKey;
+        }
+
         int64_t maxTimestamp(const Win& w) const { return m_eventTime ? w.end - 1 : INT64_MAX; }
 
         int64_t cleanupTime(const Win& w) const
@@ -399,7 +509,9 @@ namespace {
             case TriggerType::EventTime:
                 if (maxTs <= m_watermark)
                     return Fire::Fire;
-                registerEventTimer(key, w, maxTs);
+                // With no lateness the cleanup timer registered next is this very timer.
+                if (!m_eventTime || cleanupTime(w) != maxTs)
+                    registerEventTimer(key, w, maxTs);
                 return Fire::Continue;
             case TriggerType::ProcessingTime:
                 registerProcTimer(key, w, maxTs);
@@ -782,10 +894,11 @@ namespace {
         absl::flat_hash_map<Slot, TriggerState> m_triggers;
         absl::flat_hash_map<Slot, int64_t> m_flushAt;
         std::map<uint32_t, std::map<Win, Win>> m_mergingSets;
-        std::set<Timer> m_eventTimers;
-        std::set<Timer> m_procTimers;
-        std::set<Timer> m_flushTimers;
+        TimerQueue m_eventTimers;
+        TimerQueue m_procTimers;
+        TimerQueue m_flushTimers;
         std::vector<Win> m_windows;
+        Value m_compositeKey;
         Record m_out;
     };
 

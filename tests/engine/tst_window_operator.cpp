@@ -258,6 +258,15 @@ private slots:
         QCOMPARE(out, expected);
     }
 
+    void eventTimeTriggerOnGlobalWindowFiresAtEndOfInput()
+    {
+        // EventTimeTrigger registers a timer at maxTimestamp = MAX: the MAX watermark fires it.
+        auto out = run(R"("assigner":{"type":"global"},"trigger":{"type":"eventTime"},"aggregate":{"fn":"count"})",
+            ev("k", 1) + ev("k", 2) + wm(100));
+        std::vector<std::string> expected = { "W100", "k,null,null,2,on_time,0", "WMAX" };
+        QCOMPARE(out, expected);
+    }
+
     void lateFiringEveryCoalesces()
     {
         // Beyond Flink: lateFiring every 1 s of processing time. Late elements arrive 1 ms apart
