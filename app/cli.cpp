@@ -3,6 +3,8 @@
 #include "model/params.h"
 #include "model/spec.h"
 #include "runtime/key_groups.h"
+#include "runtime/plan.h"
+#include "time/duration.h"
 #include "runtime/simulation.h"
 #include "core/java_hash.h"
 
@@ -16,7 +18,7 @@ namespace streamlab::app {
 
 namespace {
 
-    constexpr const char* kSubcommands[] = { "run", "keys" };
+    constexpr const char* kSubcommands[] = { "run", "keys", "plan" };
 
     // Writes sink records and watermarks as JSON Lines, in emission order.
     class JsonLinesOut final : public runtime::ResultListener {
@@ -75,6 +77,7 @@ namespace {
         j["watermark"] = s.watermark;
         j["idle"] = s.idle;
         j["bytesSerialized"] = s.bytesSerialized;
+        j["busyNs"] = s.busyNs;
         return j;
     }
 
@@ -103,12 +106,16 @@ namespace {
                 tot.stateEntries += s.stateEntries;
                 tot.stateBytes += s.stateBytes;
                 tot.bytesSerialized += s.bytesSerialized;
+                tot.busyNs += s.busyNs;
                 tot.watermark = std::min(tot.watermark, s.watermark);
             }
             oj["subtasks"] = subs;
             auto t = subtaskJson(tot);
             t.erase("idle");
             oj["total"] = t;
+            oj["maxParallelism"] = o.maxParallelism;
+            if (!o.keyGroupRecords.empty())
+                oj["keyGroupRecords"] = o.keyGroupRecords;
             ops[o.id] = oj;
             all.lateDropped += tot.lateDropped;
             all.lateSideOutput += tot.lateSideOutput;
@@ -120,6 +127,13 @@ namespace {
             all.bytesSerialized += tot.bytesSerialized;
         }
         j["operators"] = ops;
+        nlohmann::ordered_json xs = nlohmann::ordered_json::array();
+        for (const auto& x : m.exchanges)
+            xs.push_back({ { "from", x.from }, { "to", x.to }, { "partitioner", x.partitioner }, { "chained", x.chained },
+                { "serializer", x.chained ? "none" : (x.genericSerializer ? "generic" : "typed") }, { "records", x.records },
+                { "bytes", x.bytes }, { "bytesPerRecord", x.records ? static_cast<double>(x.bytes) / static_cast<double>(x.records) : 0.0 },
+                { "serializeNs", x.serializeNs } });
+        j["exchanges"] = xs;
         nlohmann::ordered_json srcs = nlohmann::ordered_json::object();
         for (const auto& s : m.sources)
             srcs[s.id] = { { "eventsRead", s.eventsRead }, { "watermarkLines", s.watermarkLines },
@@ -164,8 +178,13 @@ namespace {
         return compiled.spec;
     }
 
+    struct SeriesOut {
+        std::string path;
+        std::string interval = "1s";
+    };
+
     int runJob(const std::string& jobPath, const std::vector<std::string>& events, const std::vector<std::string>& sets,
-        const std::string& outPath, const std::string& metricsPath, bool progress, bool watermarks)
+        const std::string& outPath, const std::string& metricsPath, bool progress, bool watermarks, const SeriesOut& series)
     {
         auto spec = loadJob(jobPath, sets);
         if (!spec)
@@ -176,6 +195,18 @@ namespace {
             if (eq == std::string::npos || eq == 0 || eq + 1 == e.size())
                 return fail("--events '" + e + "': expected NODE=FILE");
             options.events[e.substr(0, eq)] = std::filesystem::absolute(e.substr(eq + 1));
+        }
+        std::string seriesText;
+        if (!series.path.empty()) {
+            auto d = time::parseDuration(series.interval);
+            if (!d.ok() || *d <= 0)
+                return fail("--series-interval '" + series.interval + "': expected a positive duration such as 1s");
+            options.seriesInterval = *d;
+            options.onSeries = [&seriesText](const metrics::MetricsSnapshot& m) {
+                auto j = metricsJson(m);
+                j.erase("sources");
+                seriesText += j.dump() + "\n";
+            };
         }
         std::FILE* out = stdout;
         if (!outPath.empty() && outPath != "-") {
@@ -231,7 +262,14 @@ namespace {
                 }
                 if (!st.ok()) {
                     rc = fail(st.message());
-                } else if (!metricsPath.empty()) {
+                } else {
+                    if (!series.path.empty()) {
+                        auto w = model::writeFileAtomically(series.path, seriesText);
+                        if (!w.ok())
+                            rc = fail(w.message());
+                    }
+                }
+                if (st.ok() && !metricsPath.empty()) {
                     std::string text = metricsJson(snap).dump(2) + "\n";
                     if (metricsPath == "-") {
                         std::fputs(text.c_str(), stderr);
@@ -324,12 +362,21 @@ int runCli(int argc, char** argv)
     bool progress = false, watermarks = false;
     auto* run = app.add_subcommand("run", "Replay a job headless and write what reaches its sinks as JSON Lines");
     run->add_option("JOB", jobPath, "The job file")->required();
-    run->add_option("--events", events, "Event file for a source, replacing the job's: NODE=FILE")->take_last()->expected(1)->allow_extra_args(false);
+    run->add_option("--events", events, "Event file for a source, replacing the job's: NODE=FILE")->allow_extra_args(false);
     run->add_option("--set", sets, "Override a parameter: NODE.PARAM=VALUE or config.PARAM=VALUE")->allow_extra_args(false);
     run->add_option("--out", outPath, "Where sink records go (JSON Lines); - is stdout (the default)");
     run->add_option("--metrics", metricsPath, "Write the final metrics as one JSON object to this file");
     run->add_flag("--progress", progress, "Print a progress line on stderr");
     run->add_flag("--watermarks", watermarks, "Also write each advance of a sink's input watermark");
+    SeriesOut series;
+    run->add_option("--metrics-series", series.path, "Write a metrics snapshot per interval of processing time (JSON Lines)");
+    run->add_option("--series-interval", series.interval, "Processing time between two snapshots of --metrics-series (default 1s)");
+
+    std::string planJob;
+    bool planJson = false;
+    auto* planCmd = app.add_subcommand("plan", "Print the physical plan: tasks, chains, subtasks, exchanges, key groups");
+    planCmd->add_option("JOB", planJob, "The job file")->required();
+    planCmd->add_flag("--json", planJson, "As JSON, for tools");
 
     int parallelism = 0;
     std::optional<int> maxPar;
@@ -351,7 +398,17 @@ int runCli(int argc, char** argv)
     }
     // --events may be repeated; CLI11 keeps each occurrence.
     if (run->parsed())
-        return runJob(jobPath, events, sets, outPath, metricsPath, progress, watermarks);
+        return runJob(jobPath, events, sets, outPath, metricsPath, progress, watermarks, series);
+    if (planCmd->parsed()) {
+        auto spec = loadJob(planJob, {});
+        if (!spec)
+            return 1;
+        auto plan = runtime::buildPlan(*spec);
+        if (!plan.ok())
+            return fail(plan.status().message());
+        std::fputs(planJson ? (plan->toJson().dump(2) + "\n").c_str() : plan->toText().c_str(), stdout);
+        return 0;
+    }
     if (keysCmd->parsed()) {
         if (remap)
             type = "int";

@@ -141,9 +141,12 @@ void replay(benchmark::State& state, int parallelism)
 }
 
 void BM_StreamlabTumbling_p1(benchmark::State& state) { replay(state, 1); }
+// Issue 4: the same at parallelism 4, with the keyBy exchanges serializing every record.
+void BM_StreamlabTumbling_p4(benchmark::State& state) { replay(state, 4); }
 
 } // namespace
 
 BENCHMARK(BM_HandWrittenScan)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(BM_StreamlabTumbling_p1)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_StreamlabTumbling_p4)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK_MAIN();

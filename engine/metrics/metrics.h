@@ -24,14 +24,29 @@ struct SubtaskMetrics {
     int64_t stateBytes = 0;
     int64_t watermark = INT64_MIN; // current input watermark (for a source: its output watermark)
     bool idle = false;             // source subtasks: output marked idle
-    int64_t bytesSerialized = 0;
-    int64_t busyNs = 0;
+    int64_t bytesSerialized = 0; // bytes this subtask wrote to network exchanges
+    int64_t busyNs = 0;          // time in this subtask's operator, sampled (1 record in 16) and scaled
 };
 
 struct OperatorMetrics {
     std::string id;
     std::string kind;
+    int maxParallelism = 0;
     std::vector<SubtaskMetrics> subtasks;
+    // Records received per key group (keyed operators behind a HASH exchange), index = key group.
+    std::vector<int64_t> keyGroupRecords;
+};
+
+// One physical exchange between operators (a network edge, or a chained one).
+struct ExchangeMetrics {
+    std::string from; // "node" or "node.port"
+    std::string to;
+    std::string partitioner; // FORWARD, REBALANCE, BROADCAST, HASH
+    bool chained = false;
+    bool genericSerializer = false;
+    int64_t records = 0;     // records that crossed it
+    int64_t bytes = 0;       // serialized bytes (0 when chained)
+    int64_t serializeNs = 0; // time to serialize and deserialize, sampled and scaled
 };
 
 struct SourceMetrics {
@@ -47,6 +62,7 @@ struct MetricsSnapshot {
     int64_t eventsReplayed = 0;
     bool finished = false;
     std::vector<OperatorMetrics> operators;
+    std::vector<ExchangeMetrics> exchanges;
     std::vector<SourceMetrics> sources;
 
     const OperatorMetrics* op(const std::string& id) const

@@ -5,11 +5,15 @@
 #include "runtime/basic_operators.h"
 #include "runtime/key_groups.h"
 #include "runtime/key_selector.h"
+#include "runtime/plan.h"
+#include "runtime/serializer.h"
 #include "runtime/valve.h"
 #include "time/watermark_generator.h"
 #include "window/window_operator.h"
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <queue>
 #include <set>
 
@@ -29,6 +33,10 @@ namespace {
         KeySelector key;                            // hash
         int maxParallelism = 128;                   // of the downstream operator (hash)
         size_t next = 0;                            // rebalance: round robin position
+        int exchange = -1;                          // index into Engine::exchanges
+        bool chained = false;
+        const RecordSerializer* serializer = nullptr; // network exchanges
+        std::vector<int64_t>* keyGroupRecords = nullptr; // of the downstream operator (hash)
     };
 
     struct Timer {
@@ -63,15 +71,14 @@ namespace {
         void onValveWatermark(int64_t w) override;
         void onValveStatus(bool idle) override;
 
-        void receive(const Record& r)
-        {
-            ++metrics.recordsIn;
-            op->processElement(r);
-        }
+        void receive(const Record& r);
         void sendTo(std::vector<Gate>& gates, const Record& r);
         void broadcastWatermark(int64_t w);
         void broadcastStatus(bool idle);
     };
+
+    template <class F>
+    void timed(Task& t, F&& f);
 
     struct SourceState {
         const model::NodeSpec* node = nullptr;
@@ -101,9 +108,74 @@ namespace {
         int64_t now = 0;
         int64_t clockStart = 0;
         int64_t events = 0;
+        int64_t seriesInterval = 0;
+        int64_t nextSeriesAt = INT64_MIN;
+        std::function<void(const metrics::MetricsSnapshot&)> onSeries;
+        std::vector<metrics::ExchangeMetrics> exchanges;
+        std::vector<std::unique_ptr<RecordSerializer>> serializers;
+        std::map<std::string, std::vector<int64_t>> keyGroupRecords;
+        std::map<std::string, int> maxParallelism;
+        std::string wire;     // bytes of the record crossing an exchange
+        Record received;      // what the receiving side deserializes into
+        // Sampled timing: one source record in kSample is timed through the whole pipeline.
+        static constexpr int kSample = 16;
+        bool timing = false;
+        int64_t scale = kSample;
+        int64_t childNs = 0;
         bool started = false;
         bool complete = false;
         Status failure;
+
+        metrics::MetricsSnapshot snapshot() const
+        {
+        const Engine& E = *this;
+        metrics::MetricsSnapshot snap;
+        snap.processingTime = E.now;
+        snap.eventsReplayed = E.events;
+        snap.finished = E.complete;
+        for (const auto& n : E.spec.nodes) {
+            auto it = E.tasksOf.find(n.id);
+            if (it == E.tasksOf.end())
+                continue;
+            metrics::OperatorMetrics om;
+            om.id = n.id;
+            om.kind = std::string(model::nodeKindName(n.kind));
+            om.maxParallelism = E.maxParallelism.at(n.id);
+            for (const Task* t : it->second) {
+                if (t->op && !E.complete)
+                    t->op->updateStateMetrics();
+                om.subtasks.push_back(t->metrics);
+            }
+            if (auto kg = E.keyGroupRecords.find(n.id); kg != E.keyGroupRecords.end())
+                om.keyGroupRecords = kg->second;
+            snap.operators.push_back(std::move(om));
+        }
+        snap.exchanges = E.exchanges;
+        for (const auto& s : E.sources) {
+            metrics::SourceMetrics sm;
+            sm.id = s.node->id;
+            sm.eventsRead = s.records;
+            sm.watermarkLines = s.watermarkLines;
+            sm.badLines = s.reader->badLines().count;
+            sm.badLineReasons = s.reader->badLines().firstReasons;
+            snap.sources.push_back(std::move(sm));
+        }
+        return snap;
+}
+
+        void maybeSeries()
+        {
+            if (seriesInterval <= 0 || !onSeries)
+                return;
+            if (nextSeriesAt == INT64_MIN)
+                nextSeriesAt = now;
+            while (now >= nextSeriesAt) {
+                auto snap = snapshot();
+                snap.processingTime = nextSeriesAt;
+                onSeries(snap);
+                nextSeriesAt += seriesInterval;
+            }
+        }
 
         void schedule(int64_t t, Task* task, int sourceIndex)
         {
@@ -216,7 +288,10 @@ namespace {
                 int local = partition / static_cast<int>(s.tasks.size());
                 t->watermarks->onRecord(local, ev.record.timestamp);
                 ++t->metrics.recordsIn;
+                timing = events % kSample == 0;
+                scale = kSample;
                 t->emit(ev.record);
+                timing = false;
             }
             STREAMLAB_RETURN_IF_ERROR(fetch(s));
             if (!s.hasNext)
@@ -236,7 +311,10 @@ namespace {
                 return;
             }
             tm.task->pendingTimers.erase(tm.time);
-            tm.task->op->onProcessingTime(tm.time);
+            timing = true;
+            scale = 1;
+            timed(*tm.task, [&] { tm.task->op->onProcessingTime(tm.time); });
+            timing = false;
         }
 
         Result<bool> step()
@@ -266,36 +344,99 @@ namespace {
                 for (auto& t : tasks)
                     if (t->op)
                         t->op->updateStateMetrics();
+                if (seriesInterval > 0 && onSeries)
+                    onSeries(snapshot());
                 return false;
             }
             if (!failure.ok())
                 return failure;
+            maybeSeries();
             return true;
         }
     };
 
+    static int64_t nowNs()
+    {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    }
+
+    // Runs `f` and, while timing, adds its exclusive time (without the downstream operators it
+    // calls) to this subtask's busy time, scaled by the sampling rate.
+    template <class F>
+    void timed(Task& t, F&& f)
+    {
+        Engine& E = *t.engine;
+        if (!E.timing) {
+            f();
+            return;
+        }
+        int64_t start = nowNs();
+        int64_t savedChild = E.childNs;
+        E.childNs = 0;
+        f();
+        int64_t elapsed = nowNs() - start;
+        t.metrics.busyNs += (elapsed - E.childNs) * E.scale;
+        E.childNs = savedChild + elapsed;
+    }
+
+    void Task::receive(const Record& r)
+    {
+        ++metrics.recordsIn;
+        timed(*this, [&] { op->processElement(r); });
+    }
+
+    // Delivers `r` to `target`: directly when chained, else serialized to bytes and read back,
+    // as a network exchange in Flink does even inside one process.
+    static void deliver(Engine& E, Task& sender, Gate& g, Task* target, const Record& r)
+    {
+        auto& x = E.exchanges[static_cast<size_t>(g.exchange)];
+        ++x.records;
+        if (g.chained) {
+            target->receive(r);
+            return;
+        }
+        int64_t start = E.timing ? nowNs() : 0;
+        E.wire.clear();
+        g.serializer->serialize(r, E.wire);
+        x.bytes += static_cast<int64_t>(E.wire.size());
+        sender.metrics.bytesSerialized += static_cast<int64_t>(E.wire.size());
+        Record& in = E.received;
+        bool ok = g.serializer->deserialize(E.wire, in);
+        assert(ok);
+        (void)ok;
+        if (E.timing) {
+            int64_t ns = nowNs() - start;
+            x.serializeNs += ns * E.scale;
+            E.childNs += ns; // not the sender's operator time
+        }
+        // The receiver may keep the record: hand it a copy that it owns, not the shared buffer.
+        Record fresh = std::move(in);
+        target->receive(fresh);
+        in = std::move(fresh);
+    }
+
     void Task::sendTo(std::vector<Gate>& gates, const Record& r)
     {
+        Engine& E = *engine;
         for (Gate& g : gates) {
             switch (g.partitioner) {
             case Partitioner::Forward:
-                for (auto& [t, c] : g.targets)
-                    t->receive(r);
-                break;
-            case Partitioner::Rebalance: {
-                auto& [t, c] = g.targets[g.next];
-                g.next = (g.next + 1) % g.targets.size();
-                t->receive(r);
-                break;
-            }
             case Partitioner::Broadcast:
                 for (auto& [t, c] : g.targets)
-                    t->receive(r);
+                    deliver(E, *this, g, t, r);
                 break;
+            case Partitioner::Rebalance: {
+                Task* t = g.targets[g.next].first;
+                g.next = (g.next + 1) % g.targets.size();
+                deliver(E, *this, g, t, r);
+                break;
+            }
             case Partitioner::Hash: {
                 int kg = keyGroupForHash(g.key.hashCode(r), g.maxParallelism);
                 int idx = subtaskForKeyGroup(kg, static_cast<int>(g.targets.size()), g.maxParallelism);
-                g.targets[static_cast<size_t>(idx)].first->receive(r);
+                ++(*g.keyGroupRecords)[static_cast<size_t>(kg)];
+                deliver(E, *this, g, g.targets[static_cast<size_t>(idx)].first, r);
                 break;
             }
             }
@@ -331,7 +472,15 @@ namespace {
     void Task::onValveWatermark(int64_t w)
     {
         metrics.watermark = w;
-        op->processWatermark(w);
+        // Watermarks are rare next to records: every one is timed.
+        bool outer = !engine->timing;
+        if (outer) {
+            engine->timing = true;
+            engine->scale = 1;
+        }
+        timed(*this, [&] { op->processWatermark(w); });
+        if (outer)
+            engine->timing = false;
         if (isSink && engine->listener)
             engine->listener->onSinkWatermark(node->id, subtask, w);
         broadcastWatermark(w);
@@ -357,35 +506,6 @@ namespace {
             for (Gate& g : *gates)
                 for (auto& [t, c] : g.targets)
                     t->valve.inputStatus(c, idle, *t);
-    }
-
-    // A physical input of a node: a logical edge with keyBy nodes collapsed into a hash exchange.
-    struct PhysicalInput {
-        std::string from;
-        std::string fromPort;
-        std::optional<Partitioner> partitioner;
-        const model::NodeSpec* keyBy = nullptr; // the keyBy nearest the consumer, if any
-    };
-
-    void collectInputs(const model::JobSpec& spec, const std::string& id, const model::NodeSpec* keyBy,
-        std::optional<Partitioner> explicitPartitioner, std::vector<PhysicalInput>& out)
-    {
-        for (const auto* e : spec.inputsOf(id)) {
-            const model::NodeSpec* from = spec.node(e->from);
-            if (!from)
-                continue;
-            if (from->kind == NodeKind::KeyBy) {
-                collectInputs(spec, from->id, keyBy ? keyBy : from, std::nullopt, out);
-                continue;
-            }
-            PhysicalInput in;
-            in.from = e->from;
-            in.fromPort = e->fromPort;
-            in.keyBy = keyBy;
-            in.partitioner = keyBy ? std::optional<Partitioner>(Partitioner::Hash)
-                                   : (explicitPartitioner ? explicitPartitioner : e->partitioner);
-            out.push_back(in);
-        }
     }
 
     bool sameSchema(const Schema& a, const Schema& b)
@@ -422,15 +542,13 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
     Engine& E = sim->m->engine;
     E.spec = spec;
     E.listener = listener;
+    E.seriesInterval = options.seriesInterval;
+    E.onSeries = options.onSeries;
     const model::JobSpec& S = E.spec;
-    auto parallelismOf = [&](const model::NodeSpec& n) { return n.parallelism.value_or(S.config.parallelism); };
-    auto maxParallelismOf = [&](const model::NodeSpec& n) {
-        if (n.maxParallelism)
-            return *n.maxParallelism;
-        if (S.config.maxParallelism)
-            return *S.config.maxParallelism;
-        return defaultMaxParallelism(parallelismOf(n));
-    };
+    auto planned = buildPlan(S);
+    if (!planned.ok())
+        return planned.status();
+    const Plan& plan = *planned;
 
     // Sources first: open the readers and settle their schemas.
     for (const auto& n : S.nodes) {
@@ -458,54 +576,46 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
         if (!S.node(id) || S.node(id)->kind != NodeKind::Source)
             return Status::invalid("--events " + id + "=" + file.string() + ": there is no source node '" + id + "'");
 
-    // Schemas and operators, in topological order.
-    std::map<std::string, std::vector<PhysicalInput>> inputs;
+    // Schemas flowing out of each operator (and out of windows' late ports), in plan order.
     std::map<std::string, SchemaPtr> lateSchemas;
-    for (const auto& n : S.nodes) {
-        if (n.kind == NodeKind::Source || n.kind == NodeKind::KeyBy) {
-            if (n.kind == NodeKind::KeyBy) {
-                // A keyBy passes its input's schema on.
-                auto ins = S.inputsOf(n.id);
-                if (!ins.empty()) {
-                    const auto* e = ins.front();
-                    auto it = e->fromPort == "late" ? lateSchemas.find(e->from) : E.schemas.find(e->from);
-                    if (it != (e->fromPort == "late" ? lateSchemas.end() : E.schemas.end()))
-                        E.schemas[n.id] = it->second;
-                }
-            }
-            continue;
+    auto schemaOf = [&](const PlanExchange& x) { return x.fromPort == "late" ? lateSchemas[x.from] : E.schemas[x.from]; };
+    auto keyOf = [&](const PlanExchange& x, const Schema& in, KeySelector& key) -> Status {
+        for (const auto& f : x.keyFields) {
+            int i = in.indexOf(f);
+            if (i < 0)
+                return nodeError(*S.node(x.keyBy), "key", "field '" + f + "' is not in the stream (fields: " + in.names() + ")");
+            key.fields.push_back(i);
+            key.types.push_back(in.fields[static_cast<size_t>(i)].type);
+            key.names.push_back(f);
         }
-        std::vector<PhysicalInput> ins;
-        collectInputs(S, n.id, nullptr, std::nullopt, ins);
+        return {};
+    };
+    std::map<std::string, SchemaPtr> inputSchemas;
+    std::map<std::string, KeySelector> inputKeys;
+    for (const auto& o : plan.operators) {
+        if (o.kind == NodeKind::Source)
+            continue;
+        const model::NodeSpec& n = *S.node(o.id);
+        auto ins = plan.inputsOf(o.id);
         if (ins.empty())
             return nodeError(n, "", "has no input");
         SchemaPtr in;
-        for (const auto& pi : ins) {
-            SchemaPtr s = pi.fromPort == "late" ? lateSchemas[pi.from] : E.schemas[pi.from];
-            if (!s)
-                return nodeError(n, "", "its input '" + pi.from + "' has no schema");
+        for (const auto* x : ins) {
+            SchemaPtr sch = schemaOf(*x);
+            if (!sch)
+                return nodeError(n, "", "its input '" + x->from + "' has no schema");
             if (!in)
-                in = s;
-            else if (!sameSchema(*in, *s))
-                return nodeError(n, "", "its inputs carry different fields (" + in->names() + " versus " + s->names()
+                in = sch;
+            else if (!sameSchema(*in, *sch))
+                return nodeError(n, "", "its inputs carry different fields (" + in->names() + " versus " + sch->names()
                         + "); a node with several inputs needs the same schema on each");
         }
-        inputs[n.id] = ins;
-        // The keyBy's fields, resolved in the input schema.
         KeySelector key;
-        if (ins.front().keyBy) {
-            const auto& kb = ins.front().keyBy->as<model::KeyBySpec>();
-            for (const auto& f : kb.key) {
-                int i = in->indexOf(f);
-                if (i < 0)
-                    return nodeError(*ins.front().keyBy, "key", "field '" + f + "' is not in the stream (fields: " + in->names() + ")");
-                key.fields.push_back(i);
-                key.types.push_back(in->fields[static_cast<size_t>(i)].type);
-                key.names.push_back(f);
-            }
-        }
+        if (!ins.front()->keyBy.empty())
+            STREAMLAB_RETURN_IF_ERROR(keyOf(*ins.front(), *in, key));
+        inputSchemas[o.id] = in;
+        inputKeys[o.id] = key;
         auto out = std::make_shared<Schema>(*in);
-        std::unique_ptr<Operator> opProto; // validated once; one per subtask built below
         switch (n.kind) {
         case NodeKind::Filter: {
             auto e = expr::Expression::compile(n.as<model::FilterSpec>().where, *in);
@@ -530,10 +640,10 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
         case NodeKind::Aggregate: {
             if (key.empty())
                 return nodeError(n, "", "needs a keyBy directly before it");
-            auto o = window::outputSchema(n, *in, key);
-            if (!o.ok())
-                return o.status();
-            out = std::make_shared<Schema>(*o);
+            auto o2 = window::outputSchema(n, *in, key);
+            if (!o2.ok())
+                return o2.status();
+            out = std::make_shared<Schema>(*o2);
             if (n.kind == NodeKind::Window)
                 lateSchemas[n.id] = in;
             break;
@@ -542,24 +652,24 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
             break;
         }
         E.schemas[n.id] = out;
-        (void)opProto;
     }
 
     // Subtasks.
-    for (const auto& n : S.nodes) {
-        if (n.kind == NodeKind::KeyBy)
-            continue;
-        int p = parallelismOf(n);
-        for (int i = 0; i < p; ++i) {
+    for (const auto& o : plan.operators) {
+        const model::NodeSpec* n = S.node(o.id);
+        for (int i = 0; i < o.parallelism; ++i) {
             auto t = std::make_unique<Task>();
             t->engine = &E;
-            t->node = &n;
+            t->node = n;
             t->subtask = i;
-            t->parallelism = p;
-            t->isSink = n.kind == NodeKind::Sink;
-            E.tasksOf[n.id].push_back(t.get());
+            t->parallelism = o.parallelism;
+            t->isSink = o.kind == NodeKind::Sink;
+            E.tasksOf[o.id].push_back(t.get());
             E.tasks.push_back(std::move(t));
         }
+        E.maxParallelism[o.id] = o.maxParallelism;
+        if (o.keyed)
+            E.keyGroupRecords[o.id].assign(static_cast<size_t>(o.maxParallelism), 0);
     }
     // Sources: splits per subtask (partition p goes to subtask p % parallelism).
     for (auto& s : E.sources) {
@@ -574,66 +684,68 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
         }
     }
     // Exchanges: gates on the upstream subtasks, channels on the downstream valves.
-    for (const auto& n : S.nodes) {
-        auto it = inputs.find(n.id);
-        if (it == inputs.end())
-            continue;
-        auto& downs = E.tasksOf[n.id];
-        std::vector<int> channels(downs.size(), 0);
-        for (const auto& pi : it->second) {
-            const model::NodeSpec* from = S.node(pi.from);
-            auto& ups = E.tasksOf[pi.from];
-            Partitioner part = pi.partitioner ? *pi.partitioner
-                                              : (ups.size() == downs.size() ? Partitioner::Forward : Partitioner::Rebalance);
-            if (part == Partitioner::Forward && ups.size() != downs.size())
-                return nodeError(n, "",
-                    "a forward edge from '" + pi.from + "' needs equal parallelism (" + std::to_string(ups.size()) + " versus "
-                        + std::to_string(downs.size()) + ")");
-            KeySelector key;
-            if (pi.keyBy) {
-                SchemaPtr in = pi.fromPort == "late" ? lateSchemas[pi.from] : E.schemas[pi.from];
-                for (const auto& f : pi.keyBy->as<model::KeyBySpec>().key) {
-                    int i = in->indexOf(f);
-                    key.fields.push_back(i);
-                    key.types.push_back(in->fields[static_cast<size_t>(i)].type);
-                    key.names.push_back(f);
-                }
-            }
-            for (Task* up : ups) {
-                Gate g;
-                g.partitioner = part;
-                g.key = key;
-                g.maxParallelism = maxParallelismOf(n);
-                if (part == Partitioner::Forward) {
-                    Task* d = downs[static_cast<size_t>(up->subtask)];
-                    g.targets.push_back({ d, channels[static_cast<size_t>(up->subtask)]++ });
-                } else {
-                    for (size_t j = 0; j < downs.size(); ++j)
-                        g.targets.push_back({ downs[j], channels[j]++ });
-                    if (part == Partitioner::Rebalance)
-                        g.next = static_cast<size_t>(up->subtask) % downs.size();
-                }
-                (pi.fromPort == "late" ? up->late : up->main).push_back(std::move(g));
-            }
-            (void)from;
+    std::map<std::string, std::vector<int>> channels;
+    for (const auto& o : plan.operators)
+        channels[o.id].assign(static_cast<size_t>(o.parallelism), 0);
+    for (const auto& x : plan.exchanges) {
+        auto& ups = E.tasksOf[x.from];
+        auto& downs = E.tasksOf[x.to];
+        auto& ch = channels[x.to];
+        SchemaPtr schema = schemaOf(x);
+        KeySelector key;
+        if (x.partitioner == Partitioner::Hash)
+            STREAMLAB_RETURN_IF_ERROR(keyOf(x, *schema, key));
+        int index = static_cast<int>(E.exchanges.size());
+        metrics::ExchangeMetrics xm;
+        xm.from = x.fromPort.empty() ? x.from : x.from + "." + x.fromPort;
+        xm.to = x.to;
+        std::string p(model::partitionerName(x.partitioner));
+        for (auto& c : p)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        xm.partitioner = p;
+        xm.chained = x.chained;
+        const RecordSerializer* serializer = nullptr;
+        if (!x.chained) {
+            E.serializers.push_back(std::make_unique<RecordSerializer>(schema));
+            serializer = E.serializers.back().get();
+            xm.genericSerializer = serializer->generic();
         }
+        E.exchanges.push_back(xm);
+        for (Task* up : ups) {
+            Gate g;
+            g.partitioner = x.partitioner;
+            g.key = key;
+            g.maxParallelism = E.maxParallelism[x.to];
+            g.exchange = index;
+            g.chained = x.chained;
+            g.serializer = serializer;
+            if (x.partitioner == Partitioner::Hash)
+                g.keyGroupRecords = &E.keyGroupRecords[x.to];
+            if (x.partitioner == Partitioner::Forward) {
+                Task* d = downs[static_cast<size_t>(up->subtask)];
+                g.targets.push_back({ d, ch[static_cast<size_t>(up->subtask)]++ });
+            } else {
+                for (size_t j = 0; j < downs.size(); ++j)
+                    g.targets.push_back({ downs[j], ch[j]++ });
+                // Flink starts each sender's round robin at a random channel; here at its own index.
+                if (x.partitioner == Partitioner::Rebalance)
+                    g.next = static_cast<size_t>(up->subtask) % downs.size();
+            }
+            (x.fromPort == "late" ? up->late : up->main).push_back(std::move(g));
+        }
+    }
+    for (const auto& o : plan.operators) {
+        auto& downs = E.tasksOf[o.id];
         for (size_t j = 0; j < downs.size(); ++j)
-            downs[j]->valve.reset(channels[j]);
+            downs[j]->valve.reset(channels[o.id][j]);
     }
     // Operators.
-    for (const auto& n : S.nodes) {
-        if (n.kind == NodeKind::Source || n.kind == NodeKind::KeyBy)
+    for (const auto& o : plan.operators) {
+        if (o.kind == NodeKind::Source)
             continue;
-        const auto& ins = inputs[n.id];
-        SchemaPtr in = ins.front().fromPort == "late" ? lateSchemas[ins.front().from] : E.schemas[ins.front().from];
-        KeySelector key;
-        if (ins.front().keyBy)
-            for (const auto& f : ins.front().keyBy->as<model::KeyBySpec>().key) {
-                int i = in->indexOf(f);
-                key.fields.push_back(i);
-                key.types.push_back(in->fields[static_cast<size_t>(i)].type);
-                key.names.push_back(f);
-            }
+        const model::NodeSpec& n = *S.node(o.id);
+        SchemaPtr in = inputSchemas[o.id];
+        const KeySelector& key = inputKeys[o.id];
         for (Task* t : E.tasksOf[n.id]) {
             std::unique_ptr<Operator> op;
             switch (n.kind) {
@@ -668,7 +780,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
             ctx.nodeId = n.id;
             ctx.subtask = t->subtask;
             ctx.parallelism = t->parallelism;
-            ctx.maxParallelism = maxParallelismOf(n);
+            ctx.maxParallelism = o.maxParallelism;
             ctx.inSchema = in;
             ctx.outSchema = E.schemas[n.id];
             ctx.out = t;
@@ -713,34 +825,6 @@ SchemaPtr Simulation::outputSchema(const std::string& nodeId) const
     return it == m->engine.schemas.end() ? nullptr : it->second;
 }
 
-metrics::MetricsSnapshot Simulation::snapshot() const
-{
-    const Engine& E = m->engine;
-    metrics::MetricsSnapshot snap;
-    snap.processingTime = E.now;
-    snap.eventsReplayed = E.events;
-    snap.finished = E.complete;
-    for (const auto& n : E.spec.nodes) {
-        auto it = E.tasksOf.find(n.id);
-        if (it == E.tasksOf.end())
-            continue;
-        metrics::OperatorMetrics om;
-        om.id = n.id;
-        om.kind = std::string(model::nodeKindName(n.kind));
-        for (const Task* t : it->second)
-            om.subtasks.push_back(t->metrics);
-        snap.operators.push_back(std::move(om));
-    }
-    for (const auto& s : E.sources) {
-        metrics::SourceMetrics sm;
-        sm.id = s.node->id;
-        sm.eventsRead = s.records;
-        sm.watermarkLines = s.watermarkLines;
-        sm.badLines = s.reader->badLines().count;
-        sm.badLineReasons = s.reader->badLines().firstReasons;
-        snap.sources.push_back(std::move(sm));
-    }
-    return snap;
-}
+metrics::MetricsSnapshot Simulation::snapshot() const { return m->engine.snapshot(); }
 
 } // namespace streamlab::runtime

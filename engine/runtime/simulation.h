@@ -11,6 +11,7 @@
 #include "model/spec.h"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,6 +35,10 @@ public:
 struct RunOptions {
     // Event file per source node id, replacing the job's `path`.
     std::map<std::string, std::filesystem::path> events;
+    // A metrics snapshot every `seriesInterval` ms of processing time (and one at the end),
+    // handed to `onSeries` on the simulation's thread. 0: none.
+    int64_t seriesInterval = 0;
+    std::function<void(const metrics::MetricsSnapshot&)> onSeries;
 };
 
 class Simulation {

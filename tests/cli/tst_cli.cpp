@@ -159,6 +159,56 @@ private slots:
             QCOMPARE(QJsonDocument::fromJson(l).object()["subtask"].toInt(), 0);
     }
 
+    void skewSampleShowsIdleAndDoubledSubtasks()
+    {
+        QString metrics = m_dir.filePath("skew.json");
+        auto r = streamlab({ "run", STREAMLAB_SAMPLES "/skew/job.json", "--metrics", metrics, "--out", m_dir.filePath("o.jsonl") });
+        QCOMPARE(r.code, 0);
+        QFile f(metrics);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        auto subs = QJsonDocument::fromJson(f.readAll()).object()["operators"].toObject()["sumPer10s"].toObject()["subtasks"].toArray();
+        QList<int> in;
+        for (const auto& s : subs)
+            in << s.toObject()["recordsIn"].toInt();
+        QCOMPARE(in, (QList<int> { 1000, 1000, 0, 0, 0, 2000, 0, 4000 }));
+
+        auto remap = streamlab({ "keys", "--parallelism", "8", "--remap" });
+        QCOMPARE(remap.out, QByteArray("# parallelism 8 maxParallelism 128\n0 4\n1 6\n2 22\n3 9\n4 10\n5 0\n6 11\n7 2\n"));
+        auto r2 = streamlab({ "run", STREAMLAB_SAMPLES "/skew/job.json", "--events",
+            "events=" STREAMLAB_SAMPLES "/skew/events-remapped.csv", "--metrics", metrics, "--out", m_dir.filePath("o.jsonl") });
+        QCOMPARE(r2.code, 0);
+        f.close();
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        subs = QJsonDocument::fromJson(f.readAll()).object()["operators"].toObject()["sumPer10s"].toObject()["subtasks"].toArray();
+        for (const auto& s : subs)
+            QCOMPARE(s.toObject()["recordsIn"].toInt(), 1000);
+    }
+
+    void keysForTypes()
+    {
+        auto s = streamlab({ "keys", "--parallelism", "4", "--", "", "flink", QString::fromUtf8("😀") });
+        QCOMPARE(s.out, QByteArray("# parallelism 4 maxParallelism 128\n 94 2\nflink 98 3\n") + QString::fromUtf8("😀").toUtf8() + " 54 1\n");
+        auto i = streamlab({ "keys", "--parallelism", "100", "--max-parallelism", "256", "--type", "int", "--", "-1", "7" });
+        QCOMPARE(i.out, QByteArray("# parallelism 100 maxParallelism 256\n-1 80 31\n7 241 94\n"));
+        auto l = streamlab({ "keys", "--parallelism", "3", "--type", "long", "--", "4294967296", "-1" });
+        QCOMPARE(l.out, QByteArray("# parallelism 3 maxParallelism 128\n4294967296 86 2\n-1 94 2\n"));
+        auto bad = streamlab({ "keys", "--parallelism", "4", "--max-parallelism", "2", "--", "x" });
+        QCOMPARE(bad.code, 1);
+        QVERIFY(bad.err.contains("--max-parallelism must be between the parallelism (4) and 32768"));
+    }
+
+    void planPrintsTasksAndExchanges()
+    {
+        auto r = streamlab({ "plan", kSample });
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("clicks -> perMinute  HASH by user (keyBy byUser)  network (serialized)"), r.out.constData());
+        QVERIFY(r.out.contains("task 1: perMinute -> out -> late  (parallelism 2)"));
+        auto j = streamlab({ "plan", kSample, "--json" });
+        QCOMPARE(j.code, 0);
+        auto o = QJsonDocument::fromJson(j.out).object();
+        QCOMPARE(o["tasks"].toArray().size(), 2);
+    }
+
     void keysMatchFlink()
     {
         auto r = streamlab({ "keys", "--parallelism", "1", "--", "flink" });
