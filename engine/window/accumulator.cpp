@@ -46,17 +46,17 @@ void Aggregator::addValue(Accumulator& acc, const Value& v) const
         if (isNull(v))
             break;
         ++acc.count;
-        if (isNull(acc.extreme)) {
-            acc.extreme = v;
+        if (isNull(acc.extreme())) {
+            acc.more().extreme = v;
         } else {
-            int c = compareValues(v, acc.extreme);
+            int c = compareValues(v, acc.extreme());
             if ((m_fn == AggregateFn::Min && c < 0) || (m_fn == AggregateFn::Max && c > 0))
-                acc.extreme = v;
+                acc.more().extreme = v;
         }
         break;
     case AggregateFn::Collect:
         ++acc.count;
-        acc.values.push_back(v);
+        acc.more().values.push_back(v);
         break;
     }
 }
@@ -75,17 +75,16 @@ void Aggregator::merge(Accumulator& into, const Accumulator& from) const
         break;
     case AggregateFn::Min:
     case AggregateFn::Max:
-        if (!isNull(from.extreme)) {
-            into.count += from.count;
-            Value v = from.extreme;
-            Accumulator tmp = into;
-            addValue(tmp, v);
-            into.extreme = tmp.extreme;
+        if (!isNull(from.extreme())) {
+            int64_t count = into.count + from.count;
+            addValue(into, from.extreme());
+            into.count = count;
         }
         break;
     case AggregateFn::Collect:
         into.count += from.count;
-        into.values.insert(into.values.end(), from.values.begin(), from.values.end());
+        if (from.extra)
+            into.more().values.insert(into.more().values.end(), from.extra->values.begin(), from.extra->values.end());
         break;
     }
 }
@@ -105,9 +104,9 @@ Value Aggregator::result(const Accumulator& acc) const
         return acc.doubleSum / static_cast<double>(acc.count);
     case AggregateFn::Min:
     case AggregateFn::Max:
-        return acc.extreme;
+        return acc.extreme();
     case AggregateFn::Collect:
-        return makeList(acc.values);
+        return makeList(acc.extra ? acc.extra->values : std::vector<Value> {});
     }
     return Value {};
 }
@@ -143,11 +142,12 @@ int64_t Aggregator::accountedBytes(const Accumulator& acc) const
         return 16;
     case AggregateFn::Min:
     case AggregateFn::Max:
-        return 8 + valueBytes(acc.extreme);
+        return 8 + valueBytes(acc.extreme());
     case AggregateFn::Collect: {
         int64_t b = 8;
-        for (const auto& v : acc.values)
-            b += valueBytes(v);
+        if (acc.extra)
+            for (const auto& v : acc.extra->values)
+                b += valueBytes(v);
         return b;
     }
     }

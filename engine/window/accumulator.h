@@ -5,16 +5,50 @@
 #include "core/value.h"
 #include "model/spec.h"
 
+#include <memory>
 #include <vector>
 
 namespace streamlab::window {
 
+// Kept small (32 bytes) for count, sum and avg, which are the common case; min, max and
+// collect keep their values out of line.
 struct Accumulator {
+    struct Extra {
+        Value extreme;             // min or max so far (null before the first value)
+        std::vector<Value> values; // collect
+    };
     int64_t count = 0;   // elements added (count), or non-null values (sum, avg)
     int64_t longSum = 0; // sum of an integer field (Java long arithmetic: wraps)
     double doubleSum = 0;
-    Value extreme;             // min or max so far (null before the first value)
-    std::vector<Value> values; // collect
+    std::unique_ptr<Extra> extra;
+
+    Accumulator() = default;
+    Accumulator(Accumulator&&) = default;
+    Accumulator& operator=(Accumulator&&) = default;
+    Accumulator(const Accumulator& o)
+        : count(o.count)
+        , longSum(o.longSum)
+        , doubleSum(o.doubleSum)
+        , extra(o.extra ? std::make_unique<Extra>(*o.extra) : nullptr)
+    {
+    }
+    Accumulator& operator=(const Accumulator& o)
+    {
+        if (this != &o)
+            *this = Accumulator(o);
+        return *this;
+    }
+    Extra& more()
+    {
+        if (!extra)
+            extra = std::make_unique<Extra>();
+        return *extra;
+    }
+    const Value& extreme() const
+    {
+        static const Value kNull;
+        return extra ? extra->extreme : kNull;
+    }
 };
 
 class Aggregator {
