@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6svg6 qt6-qpa-plugins
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6svg6 libqt6opengl6-dev qt6-qpa-plugins
   libgl-dev libxkbcommon-dev
   librocksdb-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libsimdjson-dev libcli11-dev
   libabsl-dev libbenchmark-dev

@@ -76,12 +76,13 @@ Status GraphModel::setJob(const model::Job& job)
     const std::string source = job.path.empty() ? std::string("the job") : job.path.string();
     auto fmt = job.root.find("format");
     if (fmt == job.root.end() || !fmt->is_string() || fmt->get<std::string>() != model::kFormatName)
-        return Status::invalid(source + " is not a Streamlab job file: it must start with \"format\": \"streamlab-job\"");
+        return Status::invalid(
+            source + " is not a Streamlab job file: it must start with \"format\": \"streamlab-job\"");
     auto ver = job.root.find("version");
     if (ver != job.root.end() && ver->is_number_integer() && ver->get<int64_t>() > model::kFormatVersion)
         return Status::unsupported(source + " is format version " + std::to_string(ver->get<int64_t>())
-            + ", written by a newer Streamlab. This Streamlab reads version " + std::to_string(model::kFormatVersion)
-            + "; open the file with a newer Streamlab.");
+            + ", written by a newer Streamlab. This Streamlab reads version "
+            + std::to_string(model::kFormatVersion) + "; open the file with a newer Streamlab.");
 
     std::map<std::string, NodeId> byKey;
     std::map<NodeId, Json> nodes;
@@ -100,9 +101,11 @@ Status GraphModel::setJob(const model::Job& job)
         auto from = byKey.find(e.from());
         auto to = byKey.find(e.to());
         if (from == byKey.end())
-            return Status::invalid(source + ": edge '" + e.id() + "' starts at node '" + e.from() + "', which does not exist");
+            return Status::invalid(
+                source + ": edge '" + e.id() + "' starts at node '" + e.from() + "', which does not exist");
         if (to == byKey.end())
-            return Status::invalid(source + ": edge '" + e.id() + "' ends at node '" + e.to() + "', which does not exist");
+            return Status::invalid(
+                source + ": edge '" + e.id() + "' ends at node '" + e.to() + "', which does not exist");
         ConnectionId c { from->second, str(e.fromPort()), to->second };
         if (conns.count(c))
             return Status::invalid(source + ": edge '" + e.id() + "' appears twice");
@@ -130,10 +133,10 @@ model::Job GraphModel::job() const
         j.nodes.push_back(model::Node { doc });
     for (const auto& [c, extra] : m_connections) {
         Json e = Json::object();
-        std::string from = nodeKey(c.outNode).toStdString();
+        QString from = nodeKey(c.outNode);
         if (!c.outPort.isEmpty())
-            from += "." + c.outPort.toStdString();
-        e["from"] = from;
+            from += QLatin1Char('.') + c.outPort;
+        e["from"] = from.toStdString();
         e["to"] = nodeKey(c.inNode).toStdString();
         for (auto it = extra.begin(); it != extra.end(); ++it)
             e[it.key()] = it.value();
@@ -318,7 +321,7 @@ QString GraphModel::partitionerLabel(const ConnectionId& c) const
     if (auto it = extra.find("partitioner"); it != extra.end() && it->is_string())
         return str(it->get<std::string>()).toUpper();
     return parallelismOf(c.outNode) == parallelismOf(c.inNode) ? QStringLiteral("FORWARD")
-                                                                 : QStringLiteral("REBALANCE");
+                                                               : QStringLiteral("REBALANCE");
 }
 
 QString GraphModel::connectionRefusal(const ConnectionId& c) const
@@ -351,7 +354,8 @@ QString GraphModel::connectionRefusal(const ConnectionId& c) const
         NodeId n = stack.back();
         stack.pop_back();
         if (n == c.outNode)
-            return tr("Connecting '%1' to '%2' would make a cycle; a dataflow graph must not loop.").arg(from, to);
+            return tr("Connecting '%1' to '%2' would make a cycle; a dataflow graph must not loop.")
+                .arg(from, to);
         if (!seen.insert(n).second)
             continue;
         for (const auto& [e, extra] : m_connections)

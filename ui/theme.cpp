@@ -7,6 +7,9 @@
 #include <QStyleFactory>
 #include <QSvgRenderer>
 
+// The resources live in the static `ui` library: they must be registered explicitly.
+static void initResources() { Q_INIT_RESOURCE(streamlab); }
+
 namespace streamlab::ui::theme {
 
 bool isDark(const QPalette& palette)
@@ -80,10 +83,7 @@ QColor errorColor() { return QColor(0xe5, 0x48, 0x4d); }
 QColor warningColor() { return QColor(0xf5, 0xa6, 0x23); }
 QColor lateColor() { return QColor(0xf7, 0x6b, 0x15); }
 
-QColor canvasBackground()
-{
-    return isDark() ? QColor(0x1b, 0x1d, 0x20) : QColor(0xf7, 0xf8, 0xfa);
-}
+QColor canvasBackground() { return isDark() ? QColor(0x1b, 0x1d, 0x20) : QColor(0xf7, 0xf8, 0xfa); }
 QColor canvasGrid() { return isDark() ? QColor(0x30, 0x33, 0x38) : QColor(0xdc, 0xdf, 0xe4); }
 QColor nodeFill() { return isDark() ? QColor(0x2a, 0x2d, 0x32) : QColor(0xff, 0xff, 0xff); }
 QColor nodeHeaderFill(const QString& kind)
@@ -106,6 +106,8 @@ static bool keepsOwnColours(const QString& name)
 
 QPixmap pixmap(const QString& name, int size, qreal dpr, const QColor& color)
 {
+    static const bool kInitialised = (initResources(), true);
+    Q_UNUSED(kInitialised);
     QFile f(":/icons/" + name + ".svg");
     if (!f.open(QIODevice::ReadOnly))
         return {};

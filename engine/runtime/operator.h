@@ -8,6 +8,10 @@
 #include "core/value.h"
 #include "metrics/metrics.h"
 
+namespace streamlab::state {
+class KeyedStateBackend;
+}
+
 #include <string>
 
 namespace streamlab::runtime {
@@ -39,6 +43,9 @@ struct OperatorContext {
     Output* out = nullptr;
     TimerHost* host = nullptr;
     metrics::SubtaskMetrics* metrics = nullptr;
+    // Keyed operators: the subtask's state backend (heap or RocksDB), owned by the task.
+    state::KeyedStateBackend* state = nullptr;
+    std::string stateBackendName;
 };
 
 class Operator {

@@ -1,5 +1,7 @@
 #include "runtime/serializer.h"
 
+#include "core/value_codec.h"
+
 #include <cstring>
 
 namespace streamlab::runtime {
@@ -8,14 +10,6 @@ namespace {
 
     constexpr char kGenericTypeName[] = "streamlab.GenericRecord";
 
-    void putVarint(std::string& out, uint64_t v)
-    {
-        while (v >= 0x80) {
-            out += static_cast<char>((v & 0x7f) | 0x80);
-            v >>= 7;
-        }
-        out += static_cast<char>(v);
-    }
     template <class T>
     void putFixed(std::string& out, T v)
     {
@@ -29,107 +23,7 @@ namespace {
         out.append(s.data(), s.size());
     }
 
-    struct Reader {
-        std::string_view in;
-        size_t pos = 0;
-        bool ok = true;
-
-        uint64_t varint()
-        {
-            uint64_t v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (pos >= in.size()) {
-                    ok = false;
-                    return 0;
-                }
-                auto b = static_cast<uint8_t>(in[pos++]);
-                v |= static_cast<uint64_t>(b & 0x7f) << shift;
-                if (!(b & 0x80))
-                    return v;
-            }
-            ok = false;
-            return 0;
-        }
-        template <class T>
-        T fixed()
-        {
-            T v {};
-            if (pos + sizeof(T) > in.size()) {
-                ok = false;
-                return v;
-            }
-            std::memcpy(&v, in.data() + pos, sizeof(T));
-            pos += sizeof(T);
-            return v;
-        }
-        std::string_view string()
-        {
-            uint64_t n = varint();
-            if (!ok || pos + n > in.size()) {
-                ok = false;
-                return {};
-            }
-            std::string_view s = in.substr(pos, n);
-            pos += n;
-            return s;
-        }
-    };
-
-    // Generic values carry a type tag: the variant index.
-    void putTagged(std::string& out, const Value& v)
-    {
-        out += static_cast<char>(v.index());
-        switch (v.index()) {
-        case 1:
-            out += static_cast<char>(std::get<bool>(v));
-            break;
-        case 2:
-            putFixed(out, std::get<int64_t>(v));
-            break;
-        case 3:
-            putFixed(out, std::get<double>(v));
-            break;
-        case 4:
-            putString(out, std::get<std::string>(v));
-            break;
-        case 5: {
-            const auto& items = std::get<ListPtr>(v)->items;
-            putVarint(out, items.size());
-            for (const auto& x : items)
-                putTagged(out, x);
-            break;
-        }
-        default:
-            break;
-        }
-    }
-
-    Value readTagged(Reader& r)
-    {
-        auto tag = r.fixed<uint8_t>();
-        switch (tag) {
-        case 0:
-            return Value {};
-        case 1:
-            return r.fixed<uint8_t>() != 0;
-        case 2:
-            return r.fixed<int64_t>();
-        case 3:
-            return r.fixed<double>();
-        case 4:
-            return std::string(r.string());
-        case 5: {
-            uint64_t n = r.varint();
-            std::vector<Value> items;
-            for (uint64_t i = 0; i < n && r.ok; ++i)
-                items.push_back(readTagged(r));
-            return makeList(std::move(items));
-        }
-        default:
-            r.ok = false;
-            return Value {};
-        }
-    }
+    void putTagged(std::string& out, const Value& v) { encodeValue(out, v); }
 
 } // namespace
 
@@ -210,19 +104,19 @@ void RecordSerializer::serialize(const Record& r, std::string& out) const
 
 bool RecordSerializer::deserialize(std::string_view in, Record& out) const
 {
-    Reader r { in };
+    ByteReader r { in };
     auto tag = r.fixed<uint8_t>();
     out.timestamp = tag == 0 ? r.fixed<int64_t>() : kMinTimestamp;
     const auto& fields = m_schema->fields;
     out.fields.resize(fields.size());
     if (m_generic) {
-        r.string(); // the type name
+        r.bytes(r.varint()); // the type name
         uint64_t n = r.varint();
         if (n != fields.size())
             return false;
         for (size_t i = 0; i < fields.size() && r.ok; ++i) {
-            r.string(); // the field name
-            out.fields[i] = readTagged(r);
+            r.bytes(r.varint()); // the field name
+            out.fields[i] = r.value();
         }
         return r.ok;
     }
@@ -248,7 +142,7 @@ bool RecordSerializer::deserialize(std::string_view in, Record& out) const
             out.fields[i] = r.fixed<uint8_t>() != 0;
             break;
         case FieldType::String: {
-            auto s = r.string();
+            auto s = r.bytes(r.varint());
             if (auto* str = std::get_if<std::string>(&out.fields[i]))
                 str->assign(s.data(), s.size());
             else
@@ -256,7 +150,7 @@ bool RecordSerializer::deserialize(std::string_view in, Record& out) const
             break;
         }
         case FieldType::Any:
-            out.fields[i] = readTagged(r);
+            out.fields[i] = r.value();
             break;
         }
     }

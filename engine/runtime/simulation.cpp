@@ -8,10 +8,12 @@
 #include "runtime/plan.h"
 #include "runtime/serializer.h"
 #include "runtime/valve.h"
+#include "state/keyed_state.h"
 #include "time/watermark_generator.h"
 #include "window/window_operator.h"
 
 #include <algorithm>
+#include <unistd.h>
 #include <chrono>
 #include <functional>
 #include <queue>
@@ -49,7 +51,7 @@ namespace {
 
     class Engine;
 
-    struct Task final : Output, TimerHost, Valve::Listener {
+    struct Task final : Output, TimerHost, Valve::Listener, state::Clock {
         Engine* engine = nullptr;
         const model::NodeSpec* node = nullptr;
         int subtask = 0;
@@ -62,7 +64,12 @@ namespace {
         std::set<int64_t> pendingTimers;
         // Source subtasks only.
         std::unique_ptr<time::SourceWatermarks> watermarks;
+        // Keyed subtasks only: the state backend (declared before `op`'s states are destroyed).
+        std::unique_ptr<state::KeyedStateBackend> backend;
 
+        int64_t now() const override;
+
+        ~Task() override { op.reset(); } // operator states before the backend that holds them
         void emit(const Record& r) override;
         void emitLate(const Record& r) override;
         int64_t currentProcessingTime() const override;
@@ -108,6 +115,16 @@ namespace {
         int64_t now = 0;
         int64_t clockStart = 0;
         int64_t events = 0;
+        std::filesystem::path stateRoot; // RocksDB instances live under it
+        bool removeStateRoot = false;
+        ~Engine()
+        {
+            tasks.clear(); // close the RocksDB instances first
+            if (removeStateRoot) {
+                std::error_code ec;
+                std::filesystem::remove_all(stateRoot, ec);
+            }
+        }
         int64_t seriesInterval = 0;
         int64_t nextSeriesAt = INT64_MIN;
         std::function<void(const metrics::MetricsSnapshot&)> onSeries;
@@ -456,6 +473,7 @@ namespace {
     }
 
     int64_t Task::currentProcessingTime() const { return engine->now; }
+    int64_t Task::now() const { return engine->now; }
 
     void Task::requestProcessingTime(int64_t t)
     {
@@ -529,6 +547,14 @@ Simulation::Simulation()
 {
 }
 Simulation::~Simulation() = default;
+
+static std::filesystem::path makeTempStateDir()
+{
+    static int counter = 0;
+    const char* tmp = std::getenv("TMPDIR");
+    return std::filesystem::path(tmp ? tmp : "/tmp")
+        / ("streamlab-state-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+}
 
 static Status nodeError(const model::NodeSpec& n, const std::string& field, const std::string& msg)
 {
@@ -746,7 +772,24 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
         const model::NodeSpec& n = *S.node(o.id);
         SchemaPtr in = inputSchemas[o.id];
         const KeySelector& key = inputKeys[o.id];
+        bool keyedOp = n.kind == NodeKind::Window || n.kind == NodeKind::Aggregate;
+        model::StateBackend backendKind = n.stateBackend.value_or(S.config.stateBackend);
         for (Task* t : E.tasksOf[n.id]) {
+            if (keyedOp) {
+                if (backendKind == model::StateBackend::RocksDb) {
+                    if (E.stateRoot.empty()) {
+                        E.stateRoot = options.stateDir.empty() ? makeTempStateDir() : options.stateDir;
+                        E.removeStateRoot = options.stateDir.empty();
+                    }
+                    auto b = state::makeRocksDbBackend(E.stateRoot / (n.id + "-" + std::to_string(t->subtask)),
+                        o.maxParallelism, t, !options.stateDir.empty());
+                    if (!b.ok())
+                        return b.status().withPrefix("node '" + n.id + "': ");
+                    t->backend = std::move(b).value();
+                } else {
+                    t->backend = state::makeHeapBackend(o.maxParallelism, t);
+                }
+            }
             std::unique_ptr<Operator> op;
             switch (n.kind) {
             case NodeKind::Filter:
@@ -764,7 +807,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
             }
             case NodeKind::Window:
             case NodeKind::Aggregate: {
-                auto w = window::createKeyedOperator(n, *in, key);
+                auto w = window::createKeyedOperator(n, *in, key, S.config.idleStateRetention);
                 if (!w.ok())
                     return w.status();
                 op = std::move(w).value();
@@ -786,6 +829,9 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
             ctx.out = t;
             ctx.host = t;
             ctx.metrics = &t->metrics;
+            ctx.state = t->backend.get();
+            if (t->backend)
+                ctx.stateBackendName = std::string(t->backend->name());
             op->open(ctx);
             t->op = std::move(op);
         }

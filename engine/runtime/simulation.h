@@ -38,6 +38,9 @@ struct RunOptions {
     // A metrics snapshot every `seriesInterval` ms of processing time (and one at the end),
     // handed to `onSeries` on the simulation's thread. 0: none.
     int64_t seriesInterval = 0;
+    // Where RocksDB state lives (one instance per keyed subtask); kept after the run when set.
+    // Default: a temporary directory removed at the end.
+    std::filesystem::path stateDir;
     std::function<void(const metrics::MetricsSnapshot&)> onSeries;
 };
 

@@ -2,6 +2,8 @@
 
 #include "time/duration.h"
 #include "window/accumulator.h"
+#include "state/keyed_state.h"
+#include "runtime/key_groups.h"
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
@@ -36,226 +38,29 @@ int64_t windowStart(int64_t ts, int64_t offset, int64_t size)
 
 namespace {
 
-    // Appends a type-tagged encoding of `v`, so that equal keys give equal bytes.
-    void appendKeyBytes(std::string& out, const Value& v)
-    {
-        out += static_cast<char>('0' + v.index());
-        switch (v.index()) {
-        case 1:
-            out += std::get<bool>(v) ? '1' : '0';
-            break;
-        case 2: {
-            int64_t x = std::get<int64_t>(v);
-            out.append(reinterpret_cast<const char*>(&x), 8);
-            break;
-        }
-        case 3: {
-            double x = std::get<double>(v);
-            out.append(reinterpret_cast<const char*>(&x), 8);
-            break;
-        }
-        case 4: {
-            const auto& s = std::get<std::string>(v);
-            uint32_t n = static_cast<uint32_t>(s.size());
-            out.append(reinterpret_cast<const char*>(&n), 4);
-            out += s;
-            break;
-        }
-        case 5: {
-            const auto& items = std::get<ListPtr>(v)->items;
-            uint32_t n = static_cast<uint32_t>(items.size());
-            out.append(reinterpret_cast<const char*>(&n), 4);
-            for (const auto& x : items)
-                appendKeyBytes(out, x);
-            break;
-        }
-        default:
-            break;
-        }
-    }
-
-    struct ValueHash {
-        size_t operator()(const Value& v) const
-        {
-            switch (v.index()) {
-            case 1:
-                return absl::HashOf(1, std::get<bool>(v));
-            case 2:
-                return absl::HashOf(2, std::get<int64_t>(v));
-            case 3:
-                return absl::HashOf(3, std::get<double>(v));
-            case 4:
-                return absl::HashOf(4, std::string_view(std::get<std::string>(v)));
-            case 5: {
-                size_t h = 5;
-                for (const auto& x : std::get<ListPtr>(v)->items)
-                    h = absl::HashOf(h, (*this)(x));
-                return h;
-            }
-            default:
-                return 0;
-            }
-        }
-    };
-    struct ValueEq {
-        bool operator()(const Value& a, const Value& b) const
-        {
-            if (a.index() != b.index())
-                return false;
-            if (a.index() == 5) {
-                const auto& x = std::get<ListPtr>(a)->items;
-                const auto& y = std::get<ListPtr>(b)->items;
-                if (x.size() != y.size())
-                    return false;
-                for (size_t i = 0; i < x.size(); ++i)
-                    if (!(*this)(x[i], y[i]))
-                        return false;
-                return true;
-            }
-            if (a.index() == 3) // bitwise, so that NaN keys group together
-                return std::memcmp(&std::get<double>(a), &std::get<double>(b), sizeof(double)) == 0;
-            return a == b;
-        }
-    };
-
-    // Dense ids for the keys a subtask has seen.
-    class KeyTable {
-    public:
-        uint32_t idOf(const Value& key)
-        {
-            auto it = m_ids.find(key);
-            if (it != m_ids.end())
-                return it->second;
-            uint32_t id = static_cast<uint32_t>(m_keys.size());
-            m_ids.emplace(key, id);
-            m_keys.push_back(key);
-            m_keyBytes.push_back(keyBytes(key));
-            return id;
-        }
-        const Value& key(uint32_t id) const { return m_keys[id]; }
-        int64_t keyBytes(uint32_t id) const { return m_keyBytes[id]; }
-
-    private:
-        static int64_t keyBytes(const Value& v)
-        {
-            std::string bytes;
-            appendKeyBytes(bytes, v);
-            return static_cast<int64_t>(bytes.size());
-        }
-        absl::flat_hash_map<Value, uint32_t, ValueHash, ValueEq> m_ids;
-        std::vector<Value> m_keys;
-        std::vector<int64_t> m_keyBytes;
-    };
-
-    struct Win {
-        int64_t start = 0;
-        int64_t end = 0;
-        bool operator==(const Win& o) const { return start == o.start && end == o.end; }
-        bool operator<(const Win& o) const { return start != o.start ? start < o.start : end < o.end; }
-    };
-
-    struct Slot {
-        uint32_t key;
-        Win w;
-        bool operator==(const Slot& o) const { return key == o.key && w == o.w; }
-        template <typename H>
-        friend H AbslHashValue(H h, const Slot& s)
-        {
-            return H::combine(std::move(h), s.key, s.w.start, s.w.end);
-        }
-    };
-
-    struct Timer {
-        int64_t t;
-        uint32_t key;
-        Win w;
-        bool operator<(const Timer& o) const
-        {
-            if (t != o.t)
-                return t < o.t;
-            if (key != o.key)
-                return key < o.key;
-            return w < o.w;
-        }
-    };
-
-    // Timers unique per (time, key, window), popped in (time, key, window) order, as Flink's
-    // HeapPriorityQueueSet: a binary heap for the order and a hash set for uniqueness, so that
-    // registering a timer that exists (every element does so) costs one hash lookup.
-    // Deletion is lazy: the set forgets the timer, the heap entry is skipped when it surfaces.
-    class TimerQueue {
-    public:
-        void insert(const Timer& t)
-        {
-            if (m_set.insert(t).second) {
-                m_heap.push_back(t);
-                std::push_heap(m_heap.begin(), m_heap.end(), Later {});
-            }
-        }
-        void erase(const Timer& t) { m_set.erase(t); }
-        bool empty()
-        {
-            settle();
-            return m_heap.empty();
-        }
-        // REQUIRES: !empty()
-        const Timer& top()
-        {
-            settle();
-            return m_heap.front();
-        }
-        Timer pop()
-        {
-            settle();
-            Timer t = m_heap.front();
-            std::pop_heap(m_heap.begin(), m_heap.end(), Later {});
-            m_heap.pop_back();
-            m_set.erase(t);
-            return t;
-        }
-        size_t size() const { return m_set.size(); }
-
-    private:
-        struct Later {
-            bool operator()(const Timer& a, const Timer& b) const { return b < a; }
-        };
-        struct Hash {
-            size_t operator()(const Timer& t) const { return absl::HashOf(t.t, t.key, t.w.start, t.w.end); }
-        };
-        struct Eq {
-            bool operator()(const Timer& a, const Timer& b) const
-            {
-                return a.t == b.t && a.key == b.key && a.w == b.w;
-            }
-        };
-        void settle()
-        {
-            while (!m_heap.empty() && !m_set.contains(m_heap.front())) {
-                std::pop_heap(m_heap.begin(), m_heap.end(), Later {});
-                m_heap.pop_back();
-            }
-        }
-        std::vector<Timer> m_heap;
-        absl::flat_hash_set<Timer, Hash, Eq> m_set;
-    };
-
-    // Trigger state of a window (the actual window's namespace).
-    struct TriggerState {
-        int64_t count = 0;                // CountTrigger
-        std::optional<int64_t> fireTime;  // ContinuousEventTimeTrigger
-        int64_t panes = 0;                // firings so far (the `pane` of the next one)
-        bool lateFlushPending = false;    // lateFiring every: a flush timer is registered
-    };
-
-    // Contents of a window (the state window's namespace).
-    struct Contents {
-        Accumulator acc;           // reducing state
-        std::vector<Value> list;   // list state: one value per element
-        bool present = false;      // false: the state is null (never added, or purged)
-    };
+    using Win = state::Namespace;
+    using state::kVoidNamespace;
 
     enum class Fire { Continue, Fire };
 
+    Value winValue(const Win& w) { return makeList({ Value { w.start }, Value { w.end } }); }
+    Win valueWin(const Value& v)
+    {
+        const auto& items = std::get<ListPtr>(v)->items;
+        return { std::get<int64_t>(items[0]), std::get<int64_t>(items[1]) };
+    }
+    std::optional<int64_t> asLong(const std::optional<Value>& v)
+    {
+        if (!v)
+            return std::nullopt;
+        if (auto* i = std::get_if<int64_t>(&*v))
+            return *i;
+        return std::nullopt;
+    }
+
+    // Flink's WindowOperator. All its state — window contents, trigger state, the merging
+    // window set, timers — lives in the subtask's keyed state backend, scoped by the current
+    // key and the window as namespace, so that the heap or RocksDB choice is real.
     class WindowOperator final : public runtime::Operator {
     public:
         WindowOperator(const model::WindowSpec& spec, KeySelector key, Aggregator agg)
@@ -268,95 +73,98 @@ namespace {
             m_lateness = spec.allowedLateness;
         }
 
+        void open(const runtime::OperatorContext& ctx) override
+        {
+            Operator::open(ctx);
+            auto& b = *ctx.state;
+            if (m_spec.stateKind == model::StateKind::List)
+                m_list = b.listState("window-contents");
+            else
+                m_contents = b.aggregatingState("window-contents", m_agg, m_spec.ttl);
+            m_count = b.valueState("trigger-count");
+            m_fireTime = b.valueState("trigger-fire-time");
+            m_panes = b.valueState("window-panes");
+            m_lateFlush = b.valueState("late-flush");
+            if (m_merging)
+                m_mergingSet = b.mapState("merging-window-set");
+            m_eventTimers = b.timerQueue("event");
+            m_procTimers = b.timerQueue("processing");
+            m_flushTimers = b.timerQueue("late-flush");
+        }
+
         void setAllowedLateness(int64_t ms) override { m_lateness = std::max<int64_t>(0, ms); }
 
         void processElement(const Record& r) override
         {
-            if (!m_ctx.host)
-                return;
-            uint32_t key = m_keys.idOf(keyOf(r));
+            auto& b = *m_ctx.state;
+            const Value& key = keyOf(r);
+            b.setCurrentKey(key, b.usesKeyGroups() ? runtime::keyGroupForHash(m_key.hashCode(r), m_ctx.maxParallelism) : 0);
             m_windows.clear();
             if (!assign(r.timestamp, m_windows))
                 return;
             bool skipped = true;
-            if (m_merging) {
-                auto& mapping = m_mergingSets[key];
-                for (const Win& w : m_windows) {
-                    Win actual = addWindow(key, mapping, w);
-                    if (!m_ctx.host || m_failed)
+            for (const Win& w : m_windows) {
+                Win actual = w, stateWindow = w;
+                if (m_merging) {
+                    actual = addWindow(w);
+                    if (m_failed)
                         return;
                     if (isWindowLate(actual)) {
-                        mapping.erase(actual);
+                        m_mergingSet->remove(kVoidNamespace, winValue(actual));
                         continue;
                     }
-                    skipped = false;
-                    Win stateWindow = mapping.at(actual);
-                    onElementInWindow(key, actual, stateWindow, r);
+                    stateWindow = *stateWindowOf(actual);
+                } else if (isWindowLate(w)) {
+                    continue;
                 }
-            } else {
-                for (const Win& w : m_windows) {
-                    if (isWindowLate(w))
-                        continue;
-                    skipped = false;
-                    onElementInWindow(key, w, w, r);
-                }
+                skipped = false;
+                onElementInWindow(actual, stateWindow, r);
             }
             if (skipped && isElementLate(r.timestamp)) {
-                if (m_spec.lateOutput) {
+                if (m_spec.lateOutput)
                     m_ctx.out->emitLate(r);
-                } else {
+                else
                     ++m_ctx.metrics->lateDropped;
-                }
             }
+            checkBackend();
         }
 
         void processWatermark(int64_t w) override
         {
             m_watermark = w;
             // Fire every timer due, in timestamp order, including those registered meanwhile.
-            while (!m_failed && !m_eventTimers.empty() && m_eventTimers.top().t <= w)
-                onEventTime(m_eventTimers.pop());
+            while (!m_failed) {
+                auto t = m_eventTimers->pollDue(w);
+                if (!t)
+                    break;
+                onEventTime(t->first, t->second);
+            }
+            checkBackend();
         }
 
         void onProcessingTime(int64_t now) override
         {
-            while (!m_failed && !m_procTimers.empty() && m_procTimers.top().t <= now)
-                onProcessingTimer(m_procTimers.pop());
-            while (!m_failed && !m_flushTimers.empty() && m_flushTimers.top().t <= now) {
-                Timer t = m_flushTimers.pop();
-                flushLate(t.key, t.w);
+            while (!m_failed) {
+                auto t = m_procTimers->pollDue(now);
+                if (!t)
+                    break;
+                onProcessingTimer(t->first, t->second);
             }
+            while (!m_failed) {
+                auto t = m_flushTimers->pollDue(now);
+                if (!t)
+                    break;
+                if (asLong(m_lateFlush->get(t->first)) == t->second)
+                    flushLate(t->first);
+            }
+            checkBackend();
         }
 
         void updateStateMetrics() override
         {
-            int64_t entries = 0, bytes = 0;
-            for (const auto& [slot, c] : m_contents) {
-                if (!c.present)
-                    continue;
-                ++entries;
-                bytes += m_keys.keyBytes(slot.key) + 16;
-                if (m_spec.stateKind == model::StateKind::List) {
-                    for (const auto& v : c.list)
-                        bytes += Aggregator::valueBytes(v);
-                } else {
-                    bytes += m_agg.accountedBytes(c.acc);
-                }
-            }
-            for (const auto& [slot, ts] : m_triggers) {
-                (void)ts;
-                ++entries;
-                bytes += m_keys.keyBytes(slot.key) + 16 + 24;
-            }
-            int64_t timers = static_cast<int64_t>(m_eventTimers.size() + m_procTimers.size() + m_flushTimers.size());
-            entries += timers;
-            bytes += timers * 32;
-            for (const auto& [k, mapping] : m_mergingSets) {
-                entries += static_cast<int64_t>(mapping.size());
-                bytes += static_cast<int64_t>(mapping.size()) * 32;
-            }
-            m_ctx.metrics->stateEntries = entries;
-            m_ctx.metrics->stateBytes = bytes;
+            auto size = m_ctx.state->size();
+            m_ctx.metrics->stateEntries = size.entries;
+            m_ctx.metrics->stateBytes = size.bytes;
         }
 
     private:
@@ -366,6 +174,14 @@ namespace {
                 return r.fields[static_cast<size_t>(m_key.fields[0])];
             m_compositeKey = m_key.key(r);
             return m_compositeKey;
+        }
+
+        void checkBackend()
+        {
+            if (!m_failed && !m_ctx.state->status().ok()) {
+                m_failed = true;
+                m_ctx.host->fail(m_ctx.state->status());
+            }
         }
 
         int64_t maxTimestamp(const Win& w) const { return m_eventTime ? w.end - 1 : INT64_MAX; }
@@ -420,88 +236,75 @@ namespace {
 
         // --- contents (window state) ---
 
-        void addToContents(uint32_t key, const Win& stateWindow, const Record& r)
+        void addToContents(const Win& stateWindow, const Record& r)
         {
-            Contents& c = m_contents[Slot { key, stateWindow }];
-            c.present = true;
-            if (m_spec.stateKind == model::StateKind::List)
-                c.list.push_back(m_agg.elementValue(r));
+            if (m_list)
+                m_list->add(stateWindow, m_agg.elementValue(r));
             else
-                m_agg.add(c.acc, r);
+                m_contents->add(stateWindow, m_agg.elementValue(r));
         }
 
-        std::optional<Value> contentsResult(uint32_t key, const Win& stateWindow)
+        std::optional<Value> contentsResult(const Win& stateWindow)
         {
-            auto it = m_contents.find(Slot { key, stateWindow });
-            if (it == m_contents.end() || !it->second.present)
-                return std::nullopt;
-            if (m_spec.stateKind == model::StateKind::List) {
+            if (m_list) {
+                auto elements = m_list->get(stateWindow);
+                if (!elements)
+                    return std::nullopt;
                 Accumulator acc;
-                for (const auto& v : it->second.list)
+                for (const auto& v : *elements)
                     m_agg.addValue(acc, v);
                 return m_agg.result(acc);
             }
-            return m_agg.result(it->second.acc);
+            auto acc = m_contents->get(stateWindow);
+            if (!acc)
+                return std::nullopt;
+            return m_agg.result(*acc);
         }
 
-        void clearContents(uint32_t key, const Win& stateWindow) { m_contents.erase(Slot { key, stateWindow }); }
-
-        void mergeContents(uint32_t key, const Win& target, const std::vector<Win>& sources)
+        void clearContents(const Win& stateWindow)
         {
-            for (const Win& s : sources) {
-                auto it = m_contents.find(Slot { key, s });
-                if (it == m_contents.end())
-                    continue;
-                Contents from = std::move(it->second);
-                m_contents.erase(it);
-                if (!from.present)
-                    continue;
-                Contents& into = m_contents[Slot { key, target }];
-                into.present = true;
-                if (m_spec.stateKind == model::StateKind::List)
-                    into.list.insert(into.list.end(), from.list.begin(), from.list.end());
-                else
-                    m_agg.merge(into.acc, from.acc);
-            }
+            if (m_list)
+                m_list->clear(stateWindow);
+            else
+                m_contents->clear(stateWindow);
+        }
+
+        void mergeContents(const Win& target, const std::vector<Win>& sources)
+        {
+            if (m_list)
+                m_list->mergeNamespaces(target, sources);
+            else
+                m_contents->mergeNamespaces(target, sources);
         }
 
         // --- timers (unique per key, window and time) ---
 
-        void registerEventTimer(uint32_t key, const Win& w, int64_t t) { m_eventTimers.insert({ t, key, w }); }
-        void deleteEventTimer(uint32_t key, const Win& w, int64_t t) { m_eventTimers.erase({ t, key, w }); }
-        void registerProcTimer(uint32_t key, const Win& w, int64_t t)
+        void registerCleanupTimer(const Win& w)
         {
-            m_procTimers.insert({ t, key, w });
+            int64_t c = cleanupTime(w);
+            if (c == INT64_MAX)
+                return;
+            if (m_eventTime)
+                m_eventTimers->add(w, c);
+            else
+                registerProcTimer(w, c);
+        }
+        void deleteCleanupTimer(const Win& w)
+        {
+            int64_t c = cleanupTime(w);
+            if (c == INT64_MAX)
+                return;
+            (m_eventTime ? m_eventTimers : m_procTimers)->remove(w, c);
+        }
+        void registerProcTimer(const Win& w, int64_t t)
+        {
+            m_procTimers->add(w, t);
             m_ctx.host->requestProcessingTime(t);
-        }
-        void deleteProcTimer(uint32_t key, const Win& w, int64_t t) { m_procTimers.erase({ t, key, w }); }
-
-        void registerCleanupTimer(uint32_t key, const Win& w)
-        {
-            int64_t c = cleanupTime(w);
-            if (c == INT64_MAX)
-                return;
-            if (m_eventTime)
-                registerEventTimer(key, w, c);
-            else
-                registerProcTimer(key, w, c);
-        }
-        void deleteCleanupTimer(uint32_t key, const Win& w)
-        {
-            int64_t c = cleanupTime(w);
-            if (c == INT64_MAX)
-                return;
-            if (m_eventTime)
-                deleteEventTimer(key, w, c);
-            else
-                deleteProcTimer(key, w, c);
         }
 
         // --- triggers ---
 
-        TriggerState& triggerState(uint32_t key, const Win& w) { return m_triggers[Slot { key, w }]; }
-
-        Fire triggerOnElement(uint32_t key, const Win& w, int64_t ts)
+        Fire triggerOnElement(const Win& w, int64_t ts)
         {
             const auto& t = m_spec.trigger;
             int64_t maxTs = maxTimestamp(w);
@@ -511,35 +314,34 @@ namespace {
                     return Fire::Fire;
                 // With no lateness the cleanup timer registered next is this very timer.
                 if (!m_eventTime || cleanupTime(w) != maxTs)
-                    registerEventTimer(key, w, maxTs);
+                    m_eventTimers->add(w, maxTs);
                 return Fire::Continue;
             case TriggerType::ProcessingTime:
-                registerProcTimer(key, w, maxTs);
+                registerProcTimer(w, maxTs);
                 return Fire::Continue;
             case TriggerType::Count: {
-                TriggerState& s = triggerState(key, w);
-                s.count += 1;
-                if (s.count >= t.count) {
-                    s.count = 0;
+                int64_t c = asLong(m_count->get(w)).value_or(0) + 1;
+                if (c >= t.count) {
+                    m_count->clear(w);
                     return Fire::Fire;
                 }
+                m_count->put(w, c);
                 return Fire::Continue;
             }
             case TriggerType::ContinuousEventTime: {
                 if (maxTs <= m_watermark)
                     return Fire::Fire;
-                registerEventTimer(key, w, maxTs);
-                TriggerState& s = triggerState(key, w);
-                if (!s.fireTime) {
+                m_eventTimers->add(w, maxTs);
+                if (!m_fireTime->get(w)) {
                     // ts - ts % interval (Java remainder), then + interval.
                     int64_t next = jadd(jsub(ts, ts % t.interval), t.interval);
-                    s.fireTime = next;
-                    registerEventTimer(key, w, next);
+                    m_fireTime->put(w, next);
+                    m_eventTimers->add(w, next);
                 }
                 return Fire::Continue;
             }
             case TriggerType::EndOfStream:
-                registerEventTimer(key, w, INT64_MAX);
+                m_eventTimers->add(w, INT64_MAX);
                 return Fire::Continue;
             case TriggerType::Never:
                 return Fire::Continue;
@@ -547,7 +349,7 @@ namespace {
             return Fire::Continue;
         }
 
-        Fire triggerOnEventTime(uint32_t key, const Win& w, int64_t time)
+        Fire triggerOnEventTime(const Win& w, int64_t time)
         {
             const auto& t = m_spec.trigger;
             int64_t maxTs = maxTimestamp(w);
@@ -557,11 +359,10 @@ namespace {
             case TriggerType::ContinuousEventTime: {
                 if (time == maxTs)
                     return Fire::Fire;
-                auto it = m_triggers.find(Slot { key, w });
-                if (it != m_triggers.end() && it->second.fireTime && *it->second.fireTime == time) {
+                if (asLong(m_fireTime->get(w)) == time) {
                     int64_t next = jadd(time, t.interval);
-                    it->second.fireTime = next;
-                    registerEventTimer(key, w, next);
+                    m_fireTime->put(w, next);
+                    m_eventTimers->add(w, next);
                     return Fire::Fire;
                 }
                 return Fire::Continue;
@@ -573,93 +374,76 @@ namespace {
             }
         }
 
-        Fire triggerOnProcessingTime(const Win&, int64_t)
-        {
-            return m_spec.trigger.type == TriggerType::ProcessingTime ? Fire::Fire : Fire::Continue;
-        }
-
-        void triggerOnMerge(uint32_t key, const Win& merged, const std::vector<Win>& absorbed)
+        void triggerOnMerge(const Win& merged, const std::vector<Win>& absorbed)
         {
             const auto& t = m_spec.trigger;
             int64_t maxTs = maxTimestamp(merged);
+            int64_t count = 0, panes = 0;
+            std::optional<int64_t> fire;
+            for (const Win& a : absorbed) {
+                count += asLong(m_count->get(a)).value_or(0);
+                panes = std::max(panes, asLong(m_panes->get(a)).value_or(0));
+                if (auto f = asLong(m_fireTime->get(a)))
+                    fire = fire ? std::min(*fire, *f) : *f;
+            }
             switch (t.type) {
             case TriggerType::EventTime:
                 if (maxTs > m_watermark)
-                    registerEventTimer(key, merged, maxTs);
+                    m_eventTimers->add(merged, maxTs);
                 break;
             case TriggerType::ProcessingTime:
                 if (maxTs > m_ctx.host->currentProcessingTime())
-                    registerProcTimer(key, merged, maxTs);
+                    registerProcTimer(merged, maxTs);
                 break;
-            case TriggerType::Count: {
-                int64_t sum = 0;
-                for (const Win& a : absorbed) {
-                    auto it = m_triggers.find(Slot { key, a });
-                    if (it != m_triggers.end())
-                        sum += it->second.count;
-                }
-                triggerState(key, merged).count += sum;
+            case TriggerType::Count:
+                if (count > 0)
+                    m_count->put(merged, asLong(m_count->get(merged)).value_or(0) + count);
                 break;
-            }
-            case TriggerType::ContinuousEventTime: {
-                std::optional<int64_t> min;
-                for (const Win& a : absorbed) {
-                    auto it = m_triggers.find(Slot { key, a });
-                    if (it != m_triggers.end() && it->second.fireTime)
-                        min = min ? std::min(*min, *it->second.fireTime) : *it->second.fireTime;
-                }
-                if (min) {
-                    TriggerState& s = triggerState(key, merged);
-                    s.fireTime = s.fireTime ? std::min(*s.fireTime, *min) : *min;
-                    registerEventTimer(key, merged, *s.fireTime);
+            case TriggerType::ContinuousEventTime:
+                if (fire) {
+                    auto mine = asLong(m_fireTime->get(merged));
+                    int64_t next = mine ? std::min(*mine, *fire) : *fire;
+                    m_fireTime->put(merged, next);
+                    m_eventTimers->add(merged, next);
                 }
                 break;
-            }
             case TriggerType::EndOfStream:
-                registerEventTimer(key, merged, INT64_MAX);
+                m_eventTimers->add(merged, INT64_MAX);
                 break;
             case TriggerType::Never:
                 break;
             }
             // Panes continue across a merge: the merged window has fired as often as its parts.
-            int64_t panes = 0;
-            for (const Win& a : absorbed) {
-                auto it = m_triggers.find(Slot { key, a });
-                if (it != m_triggers.end())
-                    panes = std::max(panes, it->second.panes);
-            }
-            if (panes > 0)
-                triggerState(key, merged).panes = std::max(triggerState(key, merged).panes, panes);
+            if (panes > asLong(m_panes->get(merged)).value_or(0))
+                m_panes->put(merged, panes);
         }
 
-        void triggerClear(uint32_t key, const Win& w)
+        void triggerClear(const Win& w)
         {
             int64_t maxTs = maxTimestamp(w);
             switch (m_spec.trigger.type) {
             case TriggerType::EventTime:
-                deleteEventTimer(key, w, maxTs);
+                m_eventTimers->remove(w, maxTs);
                 break;
             case TriggerType::ProcessingTime:
-                deleteProcTimer(key, w, maxTs);
+                m_procTimers->remove(w, maxTs);
                 break;
-            case TriggerType::ContinuousEventTime: {
-                auto it = m_triggers.find(Slot { key, w });
-                if (it != m_triggers.end() && it->second.fireTime)
-                    deleteEventTimer(key, w, *it->second.fireTime);
+            case TriggerType::ContinuousEventTime:
+                if (auto f = asLong(m_fireTime->get(w)))
+                    m_eventTimers->remove(w, *f);
                 break;
-            }
             case TriggerType::EndOfStream:
-                deleteEventTimer(key, w, INT64_MAX);
+                m_eventTimers->remove(w, INT64_MAX);
                 break;
             default:
                 break;
             }
-            auto it = m_triggers.find(Slot { key, w });
-            if (it != m_triggers.end()) {
-                if (it->second.lateFlushPending)
-                    m_flushTimers.erase(Timer { m_flushAt.count(Slot { key, w }) ? m_flushAt[Slot { key, w }] : 0, key, w });
-                m_flushAt.erase(Slot { key, w });
-                m_triggers.erase(it);
+            m_count->clear(w);
+            m_fireTime->clear(w);
+            m_panes->clear(w);
+            if (auto at = asLong(m_lateFlush->get(w))) {
+                m_flushTimers->remove(w, *at);
+                m_lateFlush->clear(w);
             }
         }
 
@@ -684,11 +468,12 @@ namespace {
             return maxTs <= m_watermark ? "late" : "early";
         }
 
-        void emitWindow(uint32_t key, const Win& w, const Value& value, const char* kind)
+        void emitWindow(const Win& w, const Value& value, const char* kind)
         {
-            TriggerState& s = triggerState(key, w);
+            int64_t pane = asLong(m_panes->get(w)).value_or(0);
+            m_panes->put(w, pane + 1);
             m_out.fields.resize(6);
-            m_out.fields[0] = m_keys.key(key);
+            m_out.fields[0] = m_ctx.state->currentKey();
             if (m_eventTime) {
                 m_out.fields[1] = w.start;
                 m_out.fields[2] = w.end;
@@ -698,7 +483,7 @@ namespace {
             }
             m_out.fields[3] = value;
             m_out.fields[4] = std::string(kind);
-            m_out.fields[5] = s.panes++;
+            m_out.fields[5] = pane;
             m_out.timestamp = maxTimestamp(w);
             auto& f = m_ctx.metrics->firings;
             if (kind[0] == 'o')
@@ -711,110 +496,96 @@ namespace {
         }
 
         // Fires the window `w` (state in `stateWindow`); with purging, clears the contents.
-        void fire(uint32_t key, const Win& w, const Win& stateWindow, Cause cause, int64_t time)
+        void fire(const Win& w, const Win& stateWindow, Cause cause, int64_t time)
         {
-            auto value = contentsResult(key, stateWindow);
+            auto value = contentsResult(stateWindow);
             if (value)
-                emitWindow(key, w, *value, firingKind(w, cause, time));
+                emitWindow(w, *value, firingKind(w, cause, time));
             if (m_spec.trigger.purging)
-                clearContents(key, stateWindow);
+                clearContents(stateWindow);
         }
 
-        void onElementInWindow(uint32_t key, const Win& actual, const Win& stateWindow, const Record& r)
+        void onElementInWindow(const Win& actual, const Win& stateWindow, const Record& r)
         {
-            addToContents(key, stateWindow, r);
-            Fire f = triggerOnElement(key, actual, r.timestamp);
+            addToContents(stateWindow, r);
+            Fire f = triggerOnElement(actual, r.timestamp);
             if (f == Fire::Fire) {
                 bool lateFire = m_eventTime && maxTimestamp(actual) <= m_watermark;
                 if (lateFire && m_spec.lateFiringEvery) {
                     // Beyond Flink: coalesce late firings, at most one per interval of processing time.
-                    TriggerState& s = triggerState(key, actual);
-                    if (!s.lateFlushPending) {
-                        s.lateFlushPending = true;
+                    if (!m_lateFlush->get(actual)) {
                         int64_t at = m_ctx.host->currentProcessingTime() + *m_spec.lateFiringEvery;
-                        m_flushAt[Slot { key, actual }] = at;
-                        m_flushTimers.insert({ at, key, actual });
+                        m_lateFlush->put(actual, at);
+                        m_flushTimers->add(actual, at);
                         m_ctx.host->requestProcessingTime(at);
                     }
                 } else {
-                    fire(key, actual, stateWindow, Cause::Element, r.timestamp);
+                    fire(actual, stateWindow, Cause::Element, r.timestamp);
                 }
             }
-            registerCleanupTimer(key, actual);
+            registerCleanupTimer(actual);
         }
 
-        void flushLate(uint32_t key, const Win& w)
+        void flushLate(const Win& w)
         {
-            auto it = m_triggers.find(Slot { key, w });
-            if (it == m_triggers.end() || !it->second.lateFlushPending)
+            auto at = asLong(m_lateFlush->get(w));
+            if (!at)
                 return;
-            it->second.lateFlushPending = false;
-            m_flushAt.erase(Slot { key, w });
-            Win stateWindow = w;
-            if (m_merging) {
-                auto ms = m_mergingSets.find(key);
-                if (ms == m_mergingSets.end() || !ms->second.count(w))
-                    return;
-                stateWindow = ms->second.at(w);
-            }
-            fire(key, w, stateWindow, Cause::LateFlush, 0);
+            m_lateFlush->clear(w);
+            m_flushTimers->remove(w, *at);
+            if (auto stateWindow = stateWindowOf(w))
+                fire(w, *stateWindow, Cause::LateFlush, 0);
         }
 
-        std::optional<Win> stateWindowOf(uint32_t key, const Win& w)
+        std::optional<Win> stateWindowOf(const Win& w)
         {
             if (!m_merging)
                 return w;
-            auto ms = m_mergingSets.find(key);
-            if (ms == m_mergingSets.end())
+            auto v = m_mergingSet->get(kVoidNamespace, winValue(w));
+            if (!v)
                 return std::nullopt;
-            auto it = ms->second.find(w);
-            if (it == ms->second.end())
-                return std::nullopt;
-            return it->second;
+            return valueWin(*v);
         }
 
-        void onEventTime(const Timer& t)
+        void onEventTime(const Win& w, int64_t t)
         {
-            auto stateWindow = stateWindowOf(t.key, t.w);
+            auto stateWindow = stateWindowOf(w);
             if (!stateWindow)
                 return; // a timer for a window that no longer exists
-            bool cleanup = m_eventTime && t.t == cleanupTime(t.w);
+            bool cleanup = m_eventTime && t == cleanupTime(w);
             if (cleanup && m_spec.lateFiringEvery)
-                flushLate(t.key, t.w); // pending late elements fire before the state goes
-            if (triggerOnEventTime(t.key, t.w, t.t) == Fire::Fire)
-                fire(t.key, t.w, *stateWindow, Cause::EventTimer, t.t);
+                flushLate(w); // pending late elements fire before the state goes
+            if (triggerOnEventTime(w, t) == Fire::Fire)
+                fire(w, *stateWindow, Cause::EventTimer, t);
             if (cleanup)
-                clearAllState(t.key, t.w, *stateWindow);
+                clearAllState(w, *stateWindow);
         }
 
-        void onProcessingTimer(const Timer& t)
+        void onProcessingTimer(const Win& w, int64_t t)
         {
-            auto stateWindow = stateWindowOf(t.key, t.w);
+            auto stateWindow = stateWindowOf(w);
             if (!stateWindow)
                 return;
-            if (triggerOnProcessingTime(t.w, t.t) == Fire::Fire)
-                fire(t.key, t.w, *stateWindow, Cause::ProcTimer, t.t);
-            if (!m_eventTime && t.t == cleanupTime(t.w))
-                clearAllState(t.key, t.w, *stateWindow);
+            if (m_spec.trigger.type == TriggerType::ProcessingTime)
+                fire(w, *stateWindow, Cause::ProcTimer, t);
+            if (!m_eventTime && t == cleanupTime(w))
+                clearAllState(w, *stateWindow);
         }
 
-        void clearAllState(uint32_t key, const Win& w, const Win& stateWindow)
+        void clearAllState(const Win& w, const Win& stateWindow)
         {
-            clearContents(key, stateWindow);
-            triggerClear(key, w);
-            if (m_merging) {
-                auto ms = m_mergingSets.find(key);
-                if (ms != m_mergingSets.end()) {
-                    ms->second.erase(w);
-                    if (ms->second.empty())
-                        m_mergingSets.erase(ms);
-                }
-            }
+            clearContents(stateWindow);
+            triggerClear(w);
+            if (m_merging)
+                m_mergingSet->remove(kVoidNamespace, winValue(w));
         }
 
-        // MergingWindowSet.addWindow with TimeWindow.mergeWindows.
-        Win addWindow(uint32_t key, std::map<Win, Win>& mapping, const Win& newWindow)
+        // MergingWindowSet.addWindow with TimeWindow.mergeWindows, over the key's map state.
+        Win addWindow(const Win& newWindow)
         {
+            std::map<Win, Win> mapping;
+            for (const auto& [k, v] : m_mergingSet->entries(kVoidNamespace))
+                mapping[valueWin(k)] = valueWin(v);
             std::vector<Win> windows;
             windows.reserve(mapping.size() + 1);
             for (const auto& [w, s] : mapping)
@@ -853,9 +624,11 @@ namespace {
                     if (it != mapping.end()) {
                         mergedStateWindows.push_back(it->second);
                         mapping.erase(it);
+                        m_mergingSet->remove(kVoidNamespace, winValue(m));
                     }
                 }
                 mapping[mergeResult] = mergedStateWindow;
+                m_mergingSet->put(kVoidNamespace, winValue(mergeResult), winValue(mergedStateWindow));
                 mergedStateWindows.erase(
                     std::remove(mergedStateWindows.begin(), mergedStateWindows.end(), mergedStateWindow),
                     mergedStateWindows.end());
@@ -868,16 +641,16 @@ namespace {
                             + ", end=" + std::to_string(mergeResult.end) + "}");
                         return result;
                     }
-                    triggerOnMerge(key, mergeResult, merged);
+                    triggerOnMerge(mergeResult, merged);
                     for (const Win& m : merged) {
-                        triggerClear(key, m);
-                        deleteCleanupTimer(key, m);
+                        triggerClear(m);
+                        deleteCleanupTimer(m);
                     }
-                    mergeContents(key, mergedStateWindow, mergedStateWindows);
+                    mergeContents(mergedStateWindow, mergedStateWindows);
                 }
             }
             if (!anyMerge || (result == newWindow && !mergedNewWindow))
-                mapping[result] = result;
+                m_mergingSet->put(kVoidNamespace, winValue(result), winValue(result));
             return result;
         }
 
@@ -889,53 +662,64 @@ namespace {
         bool m_failed = false;
         int64_t m_lateness = 0;
         int64_t m_watermark = INT64_MIN;
-        KeyTable m_keys;
-        absl::flat_hash_map<Slot, Contents> m_contents;
-        absl::flat_hash_map<Slot, TriggerState> m_triggers;
-        absl::flat_hash_map<Slot, int64_t> m_flushAt;
-        std::map<uint32_t, std::map<Win, Win>> m_mergingSets;
-        TimerQueue m_eventTimers;
-        TimerQueue m_procTimers;
-        TimerQueue m_flushTimers;
+        std::unique_ptr<state::AggregatingState> m_contents;
+        std::unique_ptr<state::ListState> m_list;
+        std::unique_ptr<state::ValueState> m_count;
+        std::unique_ptr<state::ValueState> m_fireTime;
+        std::unique_ptr<state::ValueState> m_panes;
+        std::unique_ptr<state::ValueState> m_lateFlush;
+        std::unique_ptr<state::MapState> m_mergingSet;
+        std::unique_ptr<state::TimerQueue> m_eventTimers;
+        std::unique_ptr<state::TimerQueue> m_procTimers;
+        std::unique_ptr<state::TimerQueue> m_flushTimers;
         std::vector<Win> m_windows;
         Value m_compositeKey;
         Record m_out;
     };
 
     // A keyed running aggregate (GROUP BY without a window): an updated result per record.
+    // Its accumulators live in the state backend, with the node's TTL or the job's idle state
+    // retention (OnCreateAndWrite, NeverReturnExpired, as Flink SQL maps it).
     class RunningAggregateOperator final : public runtime::Operator {
     public:
-        RunningAggregateOperator(KeySelector key, Aggregator agg)
+        RunningAggregateOperator(KeySelector key, Aggregator agg, std::optional<model::TtlSpec> ttl)
             : m_key(std::move(key))
             , m_agg(agg)
+            , m_ttl(std::move(ttl))
         {
+        }
+        void open(const runtime::OperatorContext& ctx) override
+        {
+            Operator::open(ctx);
+            m_state = ctx.state->aggregatingState("aggregate", m_agg, m_ttl);
         }
         void processElement(const Record& r) override
         {
-            uint32_t key = m_keys.idOf(m_key.key(r));
-            if (key >= m_accs.size())
-                m_accs.resize(key + 1);
-            m_agg.add(m_accs[key], r);
+            auto& b = *m_ctx.state;
+            Value key = m_key.key(r);
+            b.setCurrentKey(key, b.usesKeyGroups() ? runtime::keyGroupForHash(m_key.hashCode(r), m_ctx.maxParallelism) : 0);
+            m_state->add(kVoidNamespace, m_agg.elementValue(r));
+            auto acc = m_state->get(kVoidNamespace);
             m_out.fields.resize(2);
-            m_out.fields[0] = m_keys.key(key);
-            m_out.fields[1] = m_agg.result(m_accs[key]);
+            m_out.fields[0] = std::move(key);
+            m_out.fields[1] = acc ? m_agg.result(*acc) : Value {};
             m_out.timestamp = r.timestamp;
             m_ctx.out->emit(m_out);
+            if (!b.status().ok())
+                m_ctx.host->fail(b.status());
         }
         void updateStateMetrics() override
         {
-            int64_t bytes = 0;
-            for (uint32_t k = 0; k < m_accs.size(); ++k)
-                bytes += m_keys.keyBytes(k) + m_agg.accountedBytes(m_accs[k]);
-            m_ctx.metrics->stateEntries = static_cast<int64_t>(m_accs.size());
-            m_ctx.metrics->stateBytes = bytes;
+            auto size = m_ctx.state->size();
+            m_ctx.metrics->stateEntries = size.entries;
+            m_ctx.metrics->stateBytes = size.bytes;
         }
 
     private:
         KeySelector m_key;
         Aggregator m_agg;
-        KeyTable m_keys;
-        std::vector<Accumulator> m_accs;
+        std::optional<model::TtlSpec> m_ttl;
+        std::unique_ptr<state::AggregatingState> m_state;
         Record m_out;
     };
 
@@ -980,8 +764,8 @@ Result<Schema> outputSchema(const model::NodeSpec& node, const Schema& in, const
     return s;
 }
 
-Result<std::unique_ptr<runtime::Operator>> createKeyedOperator(
-    const model::NodeSpec& node, const Schema& in, const KeySelector& key)
+Result<std::unique_ptr<runtime::Operator>> createKeyedOperator(const model::NodeSpec& node, const Schema& in,
+    const KeySelector& key, std::optional<int64_t> idleStateRetention)
 {
     if (node.kind == NodeKind::Window) {
         const auto& w = node.as<model::WindowSpec>();
@@ -994,7 +778,12 @@ Result<std::unique_ptr<runtime::Operator>> createKeyedOperator(
     auto agg = makeAggregator(node, a.aggregate, in);
     if (!agg.ok())
         return agg.status();
-    return std::unique_ptr<runtime::Operator>(std::make_unique<RunningAggregateOperator>(key, *agg));
+    std::optional<model::TtlSpec> ttl = a.ttl;
+    if (!ttl && idleStateRetention) {
+        ttl = model::TtlSpec {};
+        ttl->ttl = *idleStateRetention;
+    }
+    return std::unique_ptr<runtime::Operator>(std::make_unique<RunningAggregateOperator>(key, *agg, ttl));
 }
 
 } // namespace streamlab::window

@@ -18,9 +18,10 @@ namespace streamlab::window {
 // running aggregate's (key, value). Fails when the aggregated field is missing or not numeric.
 Result<Schema> outputSchema(const model::NodeSpec& node, const Schema& in, const runtime::KeySelector& key);
 
-// A window or running-aggregate operator for one subtask.
-Result<std::unique_ptr<runtime::Operator>> createKeyedOperator(
-    const model::NodeSpec& node, const Schema& in, const runtime::KeySelector& key);
+// A window or running-aggregate operator for one subtask; its state goes to the backend of its
+// OperatorContext. `idleStateRetention` (the job's) is the TTL of a running aggregate without one.
+Result<std::unique_ptr<runtime::Operator>> createKeyedOperator(const model::NodeSpec& node, const Schema& in,
+    const runtime::KeySelector& key, std::optional<int64_t> idleStateRetention = std::nullopt);
 
 // Flink's TimeWindow.getWindowStartWithOffset (FLINK-26334 floor alignment), Java arithmetic.
 int64_t windowStart(int64_t ts, int64_t offset, int64_t size);

@@ -66,17 +66,45 @@ class TestWindowOperator : public QObject {
 
     // Runs `window` (the window node's JSON body) over `events` (JSON Lines); returns the
     // sink's records and watermarks. Fields: key, ts, v.
+    // Runs `window` (the window node's JSON body) over `events` (JSON Lines) on the heap and on
+    // RocksDB, with reducing and with list window state, requires the four to agree, and
+    // returns the sink's records and watermarks. Fields: key, ts, v.
     std::vector<std::string> run(const std::string& window, const std::string& events)
+    {
+        std::vector<std::string> first;
+        metrics::MetricsSnapshot firstMetrics;
+        for (const char* backend : { "heap", "rocksdb" }) {
+            for (const char* kind : { "reducing", "list" }) {
+                auto out = runOnce(window, events, backend, kind);
+                if (first.empty() && std::string(backend) == "heap" && std::string(kind) == "reducing") {
+                    first = out;
+                    firstMetrics = m_metrics;
+                    continue;
+                }
+                if (out != first) {
+                    qWarning("%s / %s differs from heap / reducing", backend, kind);
+                    return out;
+                }
+                if (m_metrics.op("w")->subtasks[0].lateDropped != firstMetrics.op("w")->subtasks[0].lateDropped)
+                    return { "lateDropped differs on " + std::string(backend) };
+            }
+        }
+        m_metrics = firstMetrics;
+        return first;
+    }
+
+    std::vector<std::string> runOnce(const std::string& window, const std::string& events, const char* backend, const char* kind)
     {
         std::string dir = m_dir.path().toStdString();
         std::string file = dir + "/e" + std::to_string(++m_n) + ".jsonl";
         std::ofstream(file) << events;
         bool late = window.find("\"lateOutput\":true") != std::string::npos;
-        std::string text = R"({"format":"streamlab-job","version":1,"config":{"autoWatermarkInterval":0},"nodes":[
+        std::string text = R"({"format":"streamlab-job","version":1,"config":{"autoWatermarkInterval":0,"stateBackend":)"
+            + jstr(backend) + R"(},"nodes":[
             {"id":"src","kind":"source","path":)" + jstr(file) + R"(,"timestamp":"ts",
              "schema":{"key":"string","ts":"timestamp","v":"long"},"watermark":{"strategy":"punctuated"}},
             {"id":"k","kind":"keyBy","key":["key"]},
-            {"id":"w","kind":"window",)" + window + R"(},
+            {"id":"w","kind":"window","stateKind":)" + jstr(kind) + "," + window + R"(},
             {"id":"out","kind":"sink"})" + std::string(late ? R"(,{"id":"late","kind":"sink"})" : "") + R"(],
             "edges":[{"from":"src","to":"k"},{"from":"k","to":"w"},{"from":"w","to":"out"})"
             + (late ? R"(,{"from":"w.late","to":"late"})" : "") + "]}";

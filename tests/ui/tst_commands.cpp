@@ -89,7 +89,8 @@ private slots:
         const QPointF start = m_model->nodePosition(n);
         for (int i = 1; i <= 3; ++i) {
             QPointF from = m_model->nodePosition(n);
-            m_undo->push(new MoveNodesCommand(m_model, { { n, { from, from + QPointF(8, 0) } } }, "Nudge", true));
+            m_undo->push(
+                new MoveNodesCommand(m_model, { { n, { from, from + QPointF(8, 0) } } }, "Nudge", true));
         }
         QCOMPARE(m_undo->count(), 1);
         QCOMPARE(m_model->nodePosition(n), start + QPointF(24, 0));
@@ -143,7 +144,8 @@ private slots:
         NodeId w2 = m_model->nodeByKey("perMinute2");
         QVERIFY(k2 != kInvalidNodeId && w2 != kInvalidNodeId);
         QVERIFY(m_model->connectionExists({ k2, "", w2 }));
-        QCOMPARE(m_model->nodePosition(k2), m_model->nodePosition(m_model->nodeByKey("byUser")) + QPointF(32, 32));
+        QCOMPARE(
+            m_model->nodePosition(k2), m_model->nodePosition(m_model->nodeByKey("byUser")) + QPointF(32, 32));
         m_undo->undo();
         QCOMPARE(snapshot(), before);
     }

@@ -38,8 +38,8 @@ private slots:
     {
         GraphModel m;
         QVERIFY(m.setJob(sample()).ok());
-        const NodeId clicks = m.nodeByKey("clicks"), byUser = m.nodeByKey("byUser"), win = m.nodeByKey("perMinute"),
-                     out = m.nodeByKey("out");
+        const NodeId clicks = m.nodeByKey("clicks"), byUser = m.nodeByKey("byUser"),
+                     win = m.nodeByKey("perMinute"), out = m.nodeByKey("out");
         QCOMPARE(m.partitionerLabel({ clicks, "", byUser }), QString("FORWARD"));
         QCOMPARE(m.partitionerLabel({ byUser, "", win }), QString("HASH"));
         m.setParam(out, "parallelism", 1);
@@ -52,13 +52,34 @@ private slots:
         QTest::addColumn<QString>("port");
         QTest::addColumn<QString>("to");
         QTest::addColumn<QString>("reasonPart");
-        QTest::newRow("out of a sink") << "out" << "" << "late" << "has no output";
-        QTest::newRow("into a source") << "byUser" << "" << "clicks" << "takes no input";
-        QTest::newRow("window without keyBy") << "clicks" << "" << "perMinute" << "needs a keyBy";
-        QTest::newRow("cycle") << "perMinute" << "" << "byUser" << "cycle";
-        QTest::newRow("duplicate") << "clicks" << "" << "byUser" << "already connected";
-        QTest::newRow("to itself") << "byUser" << "" << "byUser" << "itself";
-        QTest::newRow("no such port") << "byUser" << "late" << "out" << "no output port";
+        QTest::newRow("out of a sink") << "out"
+                                       << ""
+                                       << "late"
+                                       << "has no output";
+        QTest::newRow("into a source") << "byUser"
+                                       << ""
+                                       << "clicks"
+                                       << "takes no input";
+        QTest::newRow("window without keyBy") << "clicks"
+                                              << ""
+                                              << "perMinute"
+                                              << "needs a keyBy";
+        QTest::newRow("cycle") << "perMinute"
+                               << ""
+                               << "byUser"
+                               << "cycle";
+        QTest::newRow("duplicate") << "clicks"
+                                   << ""
+                                   << "byUser"
+                                   << "already connected";
+        QTest::newRow("to itself") << "byUser"
+                                   << ""
+                                   << "byUser"
+                                   << "itself";
+        QTest::newRow("no such port") << "byUser"
+                                      << "late"
+                                      << "out"
+                                      << "no output port";
     }
     void refusesConnectionsTheModelWouldReject()
     {
@@ -106,8 +127,10 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("messagePart");
-        QTest::newRow("newer version") << R"({"format":"streamlab-job","version":7,"nodes":[]})" << "newer Streamlab";
-        QTest::newRow("not a job") << R"({"hello":"world"})" << "not a Streamlab job";
+        QTest::newRow("newer version") << R"({"format":"streamlab-job","version":7,"nodes":[]})"
+                                       << "newer Streamlab";
+        QTest::newRow("not a job") << R"({"hello":"world"})"
+                                   << "not a Streamlab job";
         QTest::newRow("edge to nowhere")
             << R"({"format":"streamlab-job","version":1,"nodes":[{"id":"a","kind":"source"}],"edges":[{"from":"a","to":"zz"}]})"
             << "'zz', which does not exist";

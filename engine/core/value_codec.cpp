@@ -1,0 +1,114 @@
+#include "core/value_codec.h"
+
+#include <cstring>
+
+namespace streamlab {
+
+void putVarint(std::string& out, uint64_t v)
+{
+    while (v >= 0x80) {
+        out += static_cast<char>((v & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out += static_cast<char>(v);
+}
+
+template <class T>
+static void putFixed(std::string& out, T v)
+{
+    char buf[sizeof(T)];
+    std::memcpy(buf, &v, sizeof(T));
+    out.append(buf, sizeof(T));
+}
+
+void encodeValue(std::string& out, const Value& v)
+{
+    out += static_cast<char>(v.index());
+    switch (v.index()) {
+    case 1:
+        out += static_cast<char>(std::get<bool>(v));
+        break;
+    case 2:
+        putFixed(out, std::get<int64_t>(v));
+        break;
+    case 3:
+        putFixed(out, std::get<double>(v));
+        break;
+    case 4: {
+        const auto& s = std::get<std::string>(v);
+        putVarint(out, s.size());
+        out += s;
+        break;
+    }
+    case 5: {
+        const auto& items = std::get<ListPtr>(v)->items;
+        putVarint(out, items.size());
+        for (const auto& x : items)
+            encodeValue(out, x);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+uint64_t ByteReader::varint()
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (pos >= in.size()) {
+            ok = false;
+            return 0;
+        }
+        auto b = static_cast<uint8_t>(in[pos++]);
+        v |= static_cast<uint64_t>(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+    ok = false;
+    return 0;
+}
+
+std::string_view ByteReader::bytes(size_t n)
+{
+    if (!ok || pos + n > in.size()) {
+        ok = false;
+        return {};
+    }
+    auto s = in.substr(pos, n);
+    pos += n;
+    return s;
+}
+
+Value ByteReader::value()
+{
+    auto tag = fixed<uint8_t>();
+    if (!ok)
+        return Value {};
+    switch (tag) {
+    case 0:
+        return Value {};
+    case 1:
+        return fixed<uint8_t>() != 0;
+    case 2:
+        return fixed<int64_t>();
+    case 3:
+        return fixed<double>();
+    case 4: {
+        auto n = varint();
+        return std::string(bytes(n));
+    }
+    case 5: {
+        uint64_t n = varint();
+        std::vector<Value> items;
+        for (uint64_t i = 0; i < n && ok; ++i)
+            items.push_back(value());
+        return makeList(std::move(items));
+    }
+    default:
+        ok = false;
+        return Value {};
+    }
+}
+
+} // namespace streamlab

@@ -1,0 +1,37 @@
+// Binary encoding of values: a type tag (the Value's index) then the value. Used for state
+// keys and values in RocksDB, keys of timers, and the generic record encoding. Equal values
+// give equal bytes. Pure functions; thread-safe.
+#pragma once
+
+#include "core/value.h"
+
+#include <string>
+#include <string_view>
+
+namespace streamlab {
+
+void putVarint(std::string& out, uint64_t v);
+void encodeValue(std::string& out, const Value& v);
+
+// Reads what encodeValue and putVarint wrote, advancing `pos`; `ok` turns false on bad bytes.
+struct ByteReader {
+    std::string_view in;
+    size_t pos = 0;
+    bool ok = true;
+
+    uint64_t varint();
+    std::string_view bytes(size_t n);
+    template <class T>
+    T fixed()
+    {
+        T v {};
+        auto b = bytes(sizeof(T));
+        if (ok)
+            __builtin_memcpy(&v, b.data(), sizeof(T));
+        return v;
+    }
+    Value value();
+    bool atEnd() const { return pos == in.size(); }
+};
+
+} // namespace streamlab

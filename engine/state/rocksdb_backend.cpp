@@ -1,0 +1,604 @@
+#include "core/value_codec.h"
+#include "state/keyed_state.h"
+#include "state/ttl.h"
+
+#include <map>
+#include <rocksdb/compaction_filter.h>
+#include <rocksdb/db.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/options.h>
+
+namespace streamlab::state {
+
+namespace {
+
+    // Big-endian with the sign bit flipped, so that byte order is numeric order.
+    void putOrdered(std::string& out, int64_t v)
+    {
+        uint64_t u = static_cast<uint64_t>(v) ^ (uint64_t(1) << 63);
+        for (int i = 7; i >= 0; --i)
+            out += static_cast<char>((u >> (i * 8)) & 0xff);
+    }
+    int64_t readOrdered(std::string_view b)
+    {
+        uint64_t u = 0;
+        for (int i = 0; i < 8; ++i)
+            u = (u << 8) | static_cast<uint8_t>(b[static_cast<size_t>(i)]);
+        return static_cast<int64_t>(u ^ (uint64_t(1) << 63));
+    }
+    void putNamespace(std::string& out, const Namespace& ns)
+    {
+        putOrdered(out, ns.start);
+        putOrdered(out, ns.end);
+    }
+
+    template <class T>
+    void putRaw(std::string& out, T v)
+    {
+        char buf[sizeof(T)];
+        __builtin_memcpy(buf, &v, sizeof(T));
+        out.append(buf, sizeof(T));
+    }
+
+    void encodeAccumulator(std::string& out, const window::Accumulator& a)
+    {
+        putRaw(out, a.count);
+        putRaw(out, a.longSum);
+        putRaw(out, a.doubleSum);
+        out += static_cast<char>(a.extra ? 1 : 0);
+        if (a.extra) {
+            encodeValue(out, a.extra->extreme);
+            putVarint(out, a.extra->values.size());
+            for (const auto& v : a.extra->values)
+                encodeValue(out, v);
+        }
+    }
+    bool decodeAccumulator(ByteReader& r, window::Accumulator& a)
+    {
+        a.count = r.fixed<int64_t>();
+        a.longSum = r.fixed<int64_t>();
+        a.doubleSum = r.fixed<double>();
+        if (r.fixed<uint8_t>()) {
+            auto& e = a.more();
+            e.extreme = r.value();
+            uint64_t n = r.varint();
+            for (uint64_t i = 0; i < n && r.ok; ++i)
+                e.values.push_back(r.value());
+        }
+        return r.ok;
+    }
+
+    // List state appends without reading: each operand is one or more length-prefixed elements.
+    class ListAppend final : public rocksdb::AssociativeMergeOperator {
+    public:
+        bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+            std::string* newValue, rocksdb::Logger*) const override
+        {
+            newValue->clear();
+            if (existing)
+                newValue->assign(existing->data(), existing->size());
+            newValue->append(value.data(), value.size());
+            return true;
+        }
+        const char* Name() const override { return "streamlab.ListAppend"; }
+    };
+
+    // Flink's cleanupInRocksdbCompactFilter: drops expired entries while RocksDB compacts,
+    // re-reading the clock every `queryEvery` entries. Values start with the last access time.
+    class TtlCompactionFilter final : public rocksdb::CompactionFilter {
+    public:
+        TtlCompactionFilter(model::TtlSpec ttl, const Clock* clock)
+            : m_ttl(std::move(ttl))
+            , m_clock(clock)
+        {
+        }
+        bool Filter(int, const rocksdb::Slice&, const rocksdb::Slice& value, std::string*, bool*) const override
+        {
+            if (m_seen++ % static_cast<uint64_t>(std::max(1, m_ttl.compactionQueryEvery)) == 0)
+                m_now = m_clock->now();
+            if (value.size() < 8)
+                return false;
+            int64_t last;
+            __builtin_memcpy(&last, value.data(), 8);
+            return expired(last, m_ttl, m_now);
+        }
+        const char* Name() const override { return "streamlab.TtlCompactionFilter"; }
+
+    private:
+        model::TtlSpec m_ttl;
+        const Clock* m_clock;
+        mutable uint64_t m_seen = 0;
+        mutable int64_t m_now = 0;
+    };
+
+    class RocksBackend;
+
+    // Common plumbing of a state: its column family and the key of (current key, namespace).
+    class RocksState {
+    public:
+        RocksState(RocksBackend& b, rocksdb::ColumnFamilyHandle* cf)
+            : m_b(b)
+            , m_cf(cf)
+        {
+        }
+
+    protected:
+        const std::string& keyOf(const Namespace& ns);
+        bool get(const Namespace& ns, std::string& value);
+        void put(const Namespace& ns, std::string_view value);
+        void del(const Namespace& ns);
+        void check(const rocksdb::Status& s);
+
+        RocksBackend& m_b;
+        rocksdb::ColumnFamilyHandle* m_cf;
+        std::string m_key;
+        std::string m_value;
+    };
+
+    class RocksBackend final : public KeyedStateBackend {
+    public:
+        RocksBackend(std::filesystem::path dir, const Clock* clock, bool keep)
+            : m_dir(std::move(dir))
+            , m_clock(clock)
+            , m_keep(keep)
+        {
+        }
+        ~RocksBackend() override
+        {
+            for (auto* h : m_handles)
+                m_db->DestroyColumnFamilyHandle(h);
+            m_db.reset();
+            if (!m_keep) {
+                std::error_code ec;
+                std::filesystem::remove_all(m_dir, ec);
+            }
+        }
+
+        Status open()
+        {
+            std::error_code ec;
+            std::filesystem::create_directories(m_dir, ec);
+            if (ec)
+                return Status::ioError(m_dir.string() + ": cannot create the RocksDB directory (" + ec.message() + ")");
+            rocksdb::Options options;
+            options.create_if_missing = true;
+            rocksdb::DB* db = nullptr;
+            auto s = rocksdb::DB::Open(options, m_dir.string(), &db);
+            if (!s.ok())
+                return Status::internal(m_dir.string() + ": RocksDB: " + s.ToString());
+            m_db.reset(db);
+            // Flink's RocksDB backend writes without a WAL: checkpoints give durability.
+            m_write.disableWAL = true;
+            return {};
+        }
+
+        std::string_view name() const override { return "rocksdb"; }
+        bool usesKeyGroups() const override { return true; }
+        void setCurrentKey(const Value& key, int keyGroup) override
+        {
+            m_current = key;
+            m_prefix.clear();
+            m_prefix += static_cast<char>((keyGroup >> 8) & 0xff);
+            m_prefix += static_cast<char>(keyGroup & 0xff);
+            encodeValue(m_prefix, key);
+        }
+        const Value& currentKey() const override { return m_current; }
+        const std::string& prefix() const { return m_prefix; }
+        // Sets the current key from a stored key prefix (key group + encoded key).
+        void setCurrentPrefix(std::string_view prefix)
+        {
+            m_prefix.assign(prefix.data(), prefix.size());
+            ByteReader r { prefix.substr(2) };
+            m_current = r.value();
+        }
+
+        rocksdb::ColumnFamilyHandle* family(const std::string& name, const rocksdb::ColumnFamilyOptions& opts)
+        {
+            rocksdb::ColumnFamilyHandle* h = nullptr;
+            auto s = m_db->CreateColumnFamily(opts, name + "-" + std::to_string(m_handles.size()), &h);
+            if (!s.ok()) {
+                fail(s);
+                return m_db->DefaultColumnFamily();
+            }
+            m_handles.push_back(h);
+            return h;
+        }
+
+        std::unique_ptr<AggregatingState> aggregatingState(
+            const std::string& name, const window::Aggregator& agg, const std::optional<model::TtlSpec>& ttl) override;
+        std::unique_ptr<ListState> listState(const std::string& name) override;
+        std::unique_ptr<ValueState> valueState(const std::string& name) override;
+        std::unique_ptr<MapState> mapState(const std::string& name) override;
+        std::unique_ptr<TimerQueue> timerQueue(const std::string& name) override;
+
+        StateSize size() override
+        {
+            StateSize s;
+            for (auto* h : m_handles) {
+                uint64_t v = 0;
+                if (m_db->GetIntProperty(h, "rocksdb.estimate-num-keys", &v))
+                    s.entries += static_cast<int64_t>(v);
+                if (m_db->GetIntProperty(h, "rocksdb.estimate-live-data-size", &v))
+                    s.liveDataBytes += static_cast<int64_t>(v);
+                if (m_db->GetIntProperty(h, "rocksdb.cur-size-all-mem-tables", &v))
+                    s.memtableBytes += static_cast<int64_t>(v);
+                if (m_db->GetIntProperty(h, "rocksdb.total-sst-files-size", &v))
+                    s.sstBytes += static_cast<int64_t>(v);
+            }
+            s.bytes = s.liveDataBytes + s.memtableBytes;
+            return s;
+        }
+        const Status& status() const override { return m_status; }
+
+        void fail(const rocksdb::Status& s)
+        {
+            if (m_status.ok())
+                m_status = Status::internal("RocksDB (" + m_dir.string() + "): " + s.ToString());
+        }
+
+        rocksdb::DB* db() { return m_db.get(); }
+        const rocksdb::WriteOptions& writeOptions() const { return m_write; }
+        const Clock* clock() const { return m_clock; }
+        const std::filesystem::path& dir() const { return m_dir; }
+
+    private:
+        std::filesystem::path m_dir;
+        const Clock* m_clock;
+        bool m_keep;
+        std::unique_ptr<rocksdb::DB> m_db;
+        std::vector<rocksdb::ColumnFamilyHandle*> m_handles;
+        rocksdb::WriteOptions m_write;
+        std::string m_prefix;
+        Value m_current;
+        Status m_status;
+        std::vector<std::unique_ptr<rocksdb::CompactionFilter>> m_filters;
+
+    public:
+        rocksdb::CompactionFilter* keepFilter(std::unique_ptr<rocksdb::CompactionFilter> f)
+        {
+            m_filters.push_back(std::move(f));
+            return m_filters.back().get();
+        }
+    };
+
+    const std::string& RocksState::keyOf(const Namespace& ns)
+    {
+        m_key = m_b.prefix();
+        putNamespace(m_key, ns);
+        return m_key;
+    }
+    void RocksState::check(const rocksdb::Status& s)
+    {
+        if (!s.ok() && !s.IsNotFound())
+            m_b.fail(s);
+    }
+    bool RocksState::get(const Namespace& ns, std::string& value)
+    {
+        auto s = m_b.db()->Get(rocksdb::ReadOptions(), m_cf, keyOf(ns), &value);
+        check(s);
+        return s.ok();
+    }
+    void RocksState::put(const Namespace& ns, std::string_view value)
+    {
+        check(m_b.db()->Put(m_b.writeOptions(), m_cf, keyOf(ns), rocksdb::Slice(value.data(), value.size())));
+    }
+    void RocksState::del(const Namespace& ns) { check(m_b.db()->Delete(m_b.writeOptions(), m_cf, keyOf(ns))); }
+
+    // Reducing state on RocksDB: get, deserialize, reduce, serialize, put — per element.
+    class RocksAggregating final : public AggregatingState, RocksState {
+    public:
+        RocksAggregating(RocksBackend& b, rocksdb::ColumnFamilyHandle* cf, window::Aggregator agg,
+            std::optional<model::TtlSpec> ttl)
+            : RocksState(b, cf)
+            , m_agg(agg)
+            , m_ttl(std::move(ttl))
+        {
+        }
+        void add(const Namespace& ns, const Value& element) override
+        {
+            window::Accumulator acc;
+            int64_t last = 0;
+            if (read(ns, acc, last) && m_ttl && expired(last, *m_ttl, m_b.clock()->now()))
+                acc = window::Accumulator {}; // an expired accumulator restarts from scratch
+            m_agg.addValue(acc, element);
+            write(ns, acc, m_b.clock()->now());
+        }
+        using AggregatingState::get;
+        std::optional<window::Accumulator> get(const Namespace& ns) override
+        {
+            window::Accumulator acc;
+            int64_t last = 0;
+            if (!read(ns, acc, last))
+                return std::nullopt;
+            if (m_ttl) {
+                int64_t now = m_b.clock()->now();
+                if (expired(last, *m_ttl, now)) {
+                    del(ns);
+                    if (m_ttl->visibility == model::TtlVisibility::ReturnExpiredIfNotCleanedUp)
+                        return acc;
+                    return std::nullopt;
+                }
+                if (m_ttl->update == model::TtlUpdate::OnReadAndWrite)
+                    write(ns, acc, now);
+            }
+            return acc;
+        }
+        void clear(const Namespace& ns) override { del(ns); }
+        void mergeNamespaces(const Namespace& target, const std::vector<Namespace>& sources) override
+        {
+            std::optional<window::Accumulator> merged;
+            int64_t lastAll = 0;
+            for (const auto& s : sources) {
+                window::Accumulator acc;
+                int64_t last = 0;
+                if (!read(s, acc, last))
+                    continue;
+                del(s);
+                lastAll = std::max(lastAll, last);
+                if (!merged)
+                    merged = std::move(acc);
+                else
+                    m_agg.merge(*merged, acc);
+            }
+            if (!merged)
+                return;
+            window::Accumulator into;
+            int64_t last = 0;
+            if (read(target, into, last))
+                m_agg.merge(into, *merged);
+            else
+                into = std::move(*merged);
+            write(target, into, std::max(last, lastAll));
+        }
+
+    private:
+        bool read(const Namespace& ns, window::Accumulator& acc, int64_t& last)
+        {
+            if (!RocksState::get(ns, m_value))
+                return false;
+            ByteReader r { m_value };
+            if (m_ttl)
+                last = r.fixed<int64_t>();
+            return decodeAccumulator(r, acc);
+        }
+        void write(const Namespace& ns, const window::Accumulator& acc, int64_t now)
+        {
+            m_value.clear();
+            if (m_ttl)
+                putRaw(m_value, now);
+            encodeAccumulator(m_value, acc);
+            put(ns, m_value);
+        }
+        window::Aggregator m_agg;
+        std::optional<model::TtlSpec> m_ttl;
+    };
+
+    // List state on RocksDB: an add is one Merge operand, never a read.
+    class RocksList final : public ListState, RocksState {
+    public:
+        using RocksState::RocksState;
+        void add(const Namespace& ns, const Value& element) override
+        {
+            m_value.clear();
+            std::string e;
+            encodeValue(e, element);
+            putVarint(m_value, e.size());
+            m_value += e;
+            check(m_b.db()->Merge(m_b.writeOptions(), m_cf, keyOf(ns), m_value));
+        }
+        std::optional<std::vector<Value>> get(const Namespace& ns) override
+        {
+            if (!RocksState::get(ns, m_value))
+                return std::nullopt;
+            std::vector<Value> out;
+            ByteReader r { m_value };
+            while (r.ok && !r.atEnd()) {
+                auto n = r.varint();
+                ByteReader er { r.bytes(n) };
+                out.push_back(er.value());
+            }
+            if (out.empty())
+                return std::nullopt;
+            return out;
+        }
+        void clear(const Namespace& ns) override { del(ns); }
+        void mergeNamespaces(const Namespace& target, const std::vector<Namespace>& sources) override
+        {
+            for (const auto& s : sources) {
+                std::string bytes;
+                if (!RocksState::get(s, bytes))
+                    continue;
+                del(s);
+                check(m_b.db()->Merge(m_b.writeOptions(), m_cf, keyOf(target), bytes));
+            }
+        }
+    };
+
+    class RocksValue final : public ValueState, RocksState {
+    public:
+        using RocksState::RocksState;
+        std::optional<Value> get(const Namespace& ns) override
+        {
+            if (!RocksState::get(ns, m_value))
+                return std::nullopt;
+            ByteReader r { m_value };
+            return r.value();
+        }
+        void put(const Namespace& ns, const Value& v) override
+        {
+            m_value.clear();
+            encodeValue(m_value, v);
+            RocksState::put(ns, m_value);
+        }
+        void clear(const Namespace& ns) override { del(ns); }
+    };
+
+    class RocksMap final : public MapState, RocksState {
+    public:
+        using RocksState::RocksState;
+        std::optional<Value> get(const Namespace& ns, const Value& userKey) override
+        {
+            auto s = m_b.db()->Get(rocksdb::ReadOptions(), m_cf, entryKey(ns, userKey), &m_value);
+            check(s);
+            if (!s.ok())
+                return std::nullopt;
+            ByteReader r { m_value };
+            return r.value();
+        }
+        void put(const Namespace& ns, const Value& userKey, const Value& v) override
+        {
+            m_value.clear();
+            encodeValue(m_value, v);
+            check(m_b.db()->Put(m_b.writeOptions(), m_cf, entryKey(ns, userKey), m_value));
+        }
+        void remove(const Namespace& ns, const Value& userKey) override
+        {
+            check(m_b.db()->Delete(m_b.writeOptions(), m_cf, entryKey(ns, userKey)));
+        }
+        std::vector<std::pair<Value, Value>> entries(const Namespace& ns) override
+        {
+            std::vector<std::pair<Value, Value>> out;
+            std::string prefix = keyOf(ns);
+            std::unique_ptr<rocksdb::Iterator> it(m_b.db()->NewIterator(rocksdb::ReadOptions(), m_cf));
+            for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+                auto k = it->key();
+                ByteReader kr { std::string_view(k.data() + prefix.size(), k.size() - prefix.size()) };
+                ByteReader vr { std::string_view(it->value().data(), it->value().size()) };
+                Value key = kr.value();
+                out.emplace_back(std::move(key), vr.value());
+            }
+            check(it->status());
+            return out;
+        }
+        void clear(const Namespace& ns) override
+        {
+            for (const auto& [k, v] : entries(ns))
+                remove(ns, k);
+        }
+
+    private:
+        const std::string& entryKey(const Namespace& ns, const Value& userKey)
+        {
+            keyOf(ns);
+            encodeValue(m_key, userKey);
+            return m_key;
+        }
+    };
+
+    // Timers in RocksDB, as Flink's RocksDB timer service keeps them: keys ordered by time
+    // (then key group, key, namespace), so that the earliest timer is the first key. Adding an
+    // existing timer rewrites the same key: timers are unique by construction.
+    class RocksTimers final : public TimerQueue, RocksState {
+    public:
+        using RocksState::RocksState;
+        void add(const Namespace& ns, int64_t time) override
+        {
+            check(m_b.db()->Put(m_b.writeOptions(), m_cf, timerKey(ns, time), rocksdb::Slice()));
+            if (time < m_floor)
+                m_floor = time;
+        }
+        void remove(const Namespace& ns, int64_t time) override
+        {
+            check(m_b.db()->Delete(m_b.writeOptions(), m_cf, timerKey(ns, time)));
+        }
+        std::optional<std::pair<Namespace, int64_t>> pollDue(int64_t limit) override
+        {
+            auto first = head();
+            if (!first || first->second > limit)
+                return std::nullopt;
+            check(m_b.db()->Delete(m_b.writeOptions(), m_cf, m_headKey));
+            m_b.setCurrentPrefix(m_headPrefix);
+            return first;
+        }
+        std::optional<int64_t> peekTime() override
+        {
+            auto h = head();
+            if (!h)
+                return std::nullopt;
+            return h->second;
+        }
+        int64_t size() const override
+        {
+            uint64_t v = 0;
+            const_cast<RocksBackend&>(m_b).db()->GetIntProperty(m_cf, "rocksdb.estimate-num-keys", &v);
+            return static_cast<int64_t>(v);
+        }
+
+    private:
+        const std::string& timerKey(const Namespace& ns, int64_t time)
+        {
+            m_key.clear();
+            putOrdered(m_key, time);
+            m_key += m_b.prefix();
+            putNamespace(m_key, ns);
+            return m_key;
+        }
+        // The earliest timer; deletions leave tombstones behind it, so the scan starts at the
+        // earliest time that can still hold one.
+        std::optional<std::pair<Namespace, int64_t>> head()
+        {
+            std::string lower;
+            putOrdered(lower, m_floor);
+            rocksdb::Slice lowerSlice(lower);
+            rocksdb::ReadOptions ro;
+            ro.iterate_lower_bound = &lowerSlice;
+            std::unique_ptr<rocksdb::Iterator> it(m_b.db()->NewIterator(ro, m_cf));
+            it->Seek(lowerSlice);
+            if (!it->Valid()) {
+                check(it->status());
+                return std::nullopt;
+            }
+            auto k = it->key();
+            m_headKey.assign(k.data(), k.size());
+            std::string_view kv(m_headKey);
+            int64_t time = readOrdered(kv.substr(0, 8));
+            m_floor = time;
+            std::string_view rest = kv.substr(8, kv.size() - 8 - 16);
+            m_headPrefix.assign(rest.data(), rest.size());
+            Namespace ns { readOrdered(kv.substr(kv.size() - 16, 8)), readOrdered(kv.substr(kv.size() - 8, 8)) };
+            return std::make_pair(ns, time);
+        }
+        int64_t m_floor = INT64_MIN;
+        std::string m_headKey;
+        std::string m_headPrefix;
+    };
+
+    std::unique_ptr<AggregatingState> RocksBackend::aggregatingState(
+        const std::string& name, const window::Aggregator& agg, const std::optional<model::TtlSpec>& ttl)
+    {
+        rocksdb::ColumnFamilyOptions opts;
+        if (ttl && compactionCleanup(*ttl))
+            opts.compaction_filter = keepFilter(std::make_unique<TtlCompactionFilter>(*ttl, m_clock));
+        return std::make_unique<RocksAggregating>(*this, family(name, opts), agg, ttl);
+    }
+    std::unique_ptr<ListState> RocksBackend::listState(const std::string& name)
+    {
+        rocksdb::ColumnFamilyOptions opts;
+        opts.merge_operator = std::make_shared<ListAppend>();
+        return std::make_unique<RocksList>(*this, family(name, opts));
+    }
+    std::unique_ptr<ValueState> RocksBackend::valueState(const std::string& name)
+    {
+        return std::make_unique<RocksValue>(*this, family(name, {}));
+    }
+    std::unique_ptr<MapState> RocksBackend::mapState(const std::string& name)
+    {
+        return std::make_unique<RocksMap>(*this, family(name, {}));
+    }
+    std::unique_ptr<TimerQueue> RocksBackend::timerQueue(const std::string& name)
+    {
+        return std::make_unique<RocksTimers>(*this, family("timers-" + name, {}));
+    }
+
+} // namespace
+
+Result<std::unique_ptr<KeyedStateBackend>> makeRocksDbBackend(
+    const std::filesystem::path& dir, int maxParallelism, const Clock* clock, bool keep)
+{
+    (void)maxParallelism;
+    auto b = std::make_unique<RocksBackend>(dir, clock, keep);
+    STREAMLAB_RETURN_IF_ERROR(b->open());
+    return std::unique_ptr<KeyedStateBackend>(std::move(b));
+}
+
+} // namespace streamlab::state

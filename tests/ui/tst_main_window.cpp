@@ -1,0 +1,287 @@
+// Tests of ui/main_window.* and the widgets it holds, driven like a person would drive them.
+#include "edge_item.h"
+#include "graph_scene.h"
+#include "graph_view.h"
+#include "main_window.h"
+#include "node_item.h"
+#include "problems_widget.h"
+#include "property_panel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace streamlab;
+using namespace streamlab::ui;
+
+// Answers the window's questions without a modal dialog, and remembers what was asked.
+class FakePrompter : public Prompter {
+public:
+    QMessageBox::StandardButton answer = QMessageBox::Cancel;
+    QString saveName;
+    int asked = 0;
+    QStringList errors;
+
+    QMessageBox::StandardButton askToSave(QWidget*, const QString&) override
+    {
+        ++asked;
+        return answer;
+    }
+    void showError(QWidget*, const QString& title, const QString& text) override
+    {
+        errors << title + ": " + text;
+    }
+    QString openFileName(QWidget*, const QString&) override { return {}; }
+    QString saveFileName(QWidget*, const QString&) override { return saveName; }
+};
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private:
+    // Tests work on a copy of the sample, so that a save never writes into the source tree.
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString kSample;
+    MainWindow* m_window = nullptr;
+    FakePrompter* m_prompter = nullptr;
+
+    QPoint viewPos(QPointF scenePos) const { return m_window->graphView()->mapFromScene(scenePos); }
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        for (const char* f : { "job.json", "clicks.csv" })
+            QVERIFY(QFile::copy(QStringLiteral(STREAMLAB_SAMPLES "/clickstream/") + f, m_dir->filePath(f)));
+        kSample = m_dir->filePath("job.json");
+        m_window = new MainWindow;
+        auto prompter = std::make_unique<FakePrompter>();
+        m_prompter = prompter.get();
+        m_window->setPrompter(std::move(prompter));
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    }
+    void cleanup()
+    {
+        m_prompter->answer = QMessageBox::Discard;
+        delete m_window;
+    }
+
+    void opensTheSample()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        QVERIFY(m_window->windowTitle().contains("clicks per user"));
+        QVERIFY(m_window->windowTitle().contains("job.json"));
+        QVERIFY(!m_window->isWindowModified());
+        QCOMPARE(m_window->graphScene()->items().size() >= 9, true);
+        auto* edge = m_window->graphScene()->edgeItem({ m_window->graphModel()->nodeByKey("byUser"), "",
+            m_window->graphModel()->nodeByKey("perMinute") });
+        QVERIFY(edge);
+        QCOMPARE(edge->label(), QString("HASH"));
+        QTRY_COMPARE(m_window->problemsWidget()->errorCount(), 0);
+        QVERIFY(m_window->recentFiles().contains(QFileInfo(kSample).absoluteFilePath()));
+    }
+
+    void brokenFileIsRefusedWithAMessage()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        QTemporaryDir dir;
+        const QString broken = dir.filePath("broken.json");
+        QFile f(broken);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{ \"format\": \"streamlab-job\", \"nodes\": [ { \"id\": ");
+        f.close();
+        QVERIFY(!m_window->openFile(broken));
+        QCOMPARE(m_prompter->errors.size(), 1);
+        QVERIFY2(
+            m_prompter->errors.front().contains("not valid JSON"), qPrintable(m_prompter->errors.front()));
+        QVERIFY(m_prompter->errors.front().contains("broken.json:1:"));
+        QCOMPARE(m_window->graphModel()->nodeIds().size(), size_t(5)); // the open job stays
+    }
+
+    void newerVersionIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("future.json");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format": "streamlab-job", "version": 2, "nodes": []})");
+        f.close();
+        QVERIFY(!m_window->openFile(path));
+        QCOMPARE(m_prompter->errors.size(), 1);
+        QVERIFY(m_prompter->errors.front().contains("newer Streamlab"));
+    }
+
+    void saveAndReopenGivesTheSameGraph()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("copy.json");
+        auto* model = m_window->graphModel();
+        m_window->undoStack()->push(new QUndoCommand); // any edit makes it modified
+        m_window->undoStack()->undo();
+        const std::string before
+            = model->job().toJson()["nodes"].dump() + model->job().toJson()["edges"].dump();
+        QVERIFY(m_window->saveTo(path));
+        QVERIFY(!m_window->isWindowModified());
+        QVERIFY(m_window->openFile(path));
+        const std::string after
+            = model->job().toJson()["nodes"].dump() + model->job().toJson()["edges"].dump();
+        QCOMPARE(after, before);
+        QCOMPARE(m_window->currentFile(), QFileInfo(path).absoluteFilePath());
+    }
+
+    void unsavedChangesPrompt()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        QVERIFY(m_window->maybeSave()); // nothing to save: no question
+        QCOMPARE(m_prompter->asked, 0);
+        m_window->addNode("filter", QPointF(100, 500));
+        QVERIFY(m_window->isModified());
+        QVERIFY(m_window->isWindowModified());
+
+        m_prompter->answer = QMessageBox::Cancel;
+        QVERIFY(!m_window->openFile(kSample));
+        QCOMPARE(m_prompter->asked, 1);
+        QVERIFY(m_window->graphModel()->nodeByKey("filter") != kInvalidNodeId); // kept
+
+        QTemporaryDir dir;
+        m_prompter->answer = QMessageBox::Save;
+        m_prompter->saveName = dir.filePath("saved.json");
+        QVERIFY(m_window->maybeSave()); // Save writes the open file
+        QVERIFY(!m_window->isModified());
+
+        m_window->addNode("map", QPointF(100, 600));
+        m_prompter->answer = QMessageBox::Discard;
+        QVERIFY(m_window->maybeSave());
+        QCOMPARE(m_prompter->asked, 3);
+    }
+
+    void draggingFromPortToPortConnectsAndRefusesWithAReason()
+    {
+        m_window->newJob();
+        NodeId src = m_window->addNode("source", QPointF(100, 100));
+        NodeId win = m_window->addNode("window", QPointF(500, 100));
+        NodeId key = m_window->addNode("keyBy", QPointF(300, 300));
+        m_window->graphView()->setZoom(1.0);
+        m_window->graphView()->centerOn(QPointF(300, 200));
+        auto* scene = m_window->graphScene();
+        QWidget* vp = m_window->graphView()->viewport();
+        QSignalSpy refused(scene, &GraphScene::connectionRefused);
+
+        auto drag = [&](QPointF from, QPointF to) {
+            QTest::mousePress(vp, Qt::LeftButton, {}, viewPos(from));
+            QTest::mouseMove(vp, viewPos((from + to) / 2));
+            QTest::mouseMove(vp, viewPos(to));
+            QTest::mouseRelease(vp, Qt::LeftButton, {}, viewPos(to));
+        };
+        // source -> window: refused, a window needs a keyBy before it.
+        drag(scene->nodeItem(src)->outputPortPos(""), scene->nodeItem(win)->inputPortPos());
+        QCOMPARE(refused.count(), 1);
+        QVERIFY(refused.front().front().toString().contains("keyBy"));
+        QCOMPARE(m_window->graphModel()->connections().size(), size_t(0));
+
+        // source -> keyBy -> window: accepted.
+        // (Never two presses at one place in a row: that would be a double-click.)
+        drag(scene->nodeItem(src)->outputPortPos(""), scene->nodeItem(key)->inputPortPos());
+        QVERIFY(scene->connectNodes({ key, "", win }));
+        QCOMPARE(refused.count(), 1);
+        QVERIFY(m_window->graphModel()->connectionExists({ src, "", key }));
+        QVERIFY(m_window->graphModel()->connectionExists({ key, "", win }));
+        QVERIFY(scene->edgeItem({ key, "", win }));
+        QCOMPARE(scene->edgeItem({ key, "", win })->label(), QString("HASH"));
+        m_window->undoStack()->undo();
+        QVERIFY(m_window->graphModel()->connectionExists({ src, "", key }));
+        QVERIFY(!m_window->graphModel()->connectionExists({ key, "", win }));
+        m_window->undoStack()->undo(); // the connection made by dragging is one undo step too
+        QCOMPARE(m_window->graphModel()->connections().size(), size_t(0));
+    }
+
+    void copyPasteThroughTheClipboard()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        auto* model = m_window->graphModel();
+        m_window->graphScene()->selectNodes({ model->nodeByKey("byUser"), model->nodeByKey("perMinute") });
+        m_window->copySelection();
+        QVERIFY(QApplication::clipboard()->text().contains("streamlab-fragment"));
+        m_window->paste();
+        QCOMPARE(model->nodeIds().size(), size_t(7));
+        QVERIFY(model->connectionExists({ model->nodeByKey("byUser2"), "", model->nodeByKey("perMinute2") }));
+        QCOMPARE(m_window->graphScene()->selectedNodes().size(), size_t(2));
+        m_window->undoStack()->undo();
+        QCOMPARE(model->nodeIds().size(), size_t(5));
+    }
+
+    void deleteKeyRemovesTheSelection()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        auto* model = m_window->graphModel();
+        m_window->graphScene()->selectNodes({ model->nodeByKey("late") });
+        m_window->graphView()->setFocus();
+        QTest::keyClick(m_window->graphView(), Qt::Key_Delete);
+        QCOMPARE(model->nodeByKey("late"), kInvalidNodeId);
+        QTest::keyClick(m_window->graphView(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(model->nodeByKey("late") != kInvalidNodeId);
+    }
+
+    void propertyEditorEditsTheWindowSizeUndoably()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        auto* model = m_window->graphModel();
+        NodeId win = model->nodeByKey("perMinute");
+        m_window->graphScene()->selectNodes({ win });
+        QCOMPARE(m_window->propertyPanel()->node(), win);
+        QWidget* box = m_window->propertyPanel()->editor("assigner.size");
+        QVERIFY(box);
+        auto* edit = box->findChild<QLineEdit*>();
+        QVERIFY(edit);
+        QCOMPARE(edit->text(), QString("1m"));
+        edit->setFocus();
+        edit->selectAll();
+        QTest::keyClicks(edit, "5m");
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(model->param(win, "assigner.size").get<std::string>(), std::string("5m"));
+        QCOMPARE(NodeItem::summary(*model, win).front(), QString("tumbling  5m"));
+        m_window->undoStack()->undo();
+        QCOMPARE(model->param(win, "assigner.size").get<std::string>(), std::string("1m"));
+        QCOMPARE(edit->text(), QString("1m")); // the editor follows undo
+    }
+
+    void expressionErrorsAreUnderlined()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        NodeId f = m_window->addNode("filter", QPointF(200, 500));
+        auto* model = m_window->graphModel();
+        m_window->graphScene()->connectNodes({ model->nodeByKey("clicks"), "", f });
+        m_window->graphScene()->selectNodes({ f });
+        auto* edit = m_window->propertyPanel()->editor("where")->findChild<ExpressionEdit*>();
+        QVERIFY(edit);
+        edit->setText("amout > 10");
+        QVERIFY2(edit->error().contains("unknown field 'amout'"), qPrintable(edit->error()));
+        edit->setText("amount > 10");
+        QVERIFY(edit->error().isEmpty());
+    }
+
+    void problemClickSelectsTheNode()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        NodeId f = m_window->addNode("filter", QPointF(200, 500)); // no input, empty condition
+        m_window->graphScene()->selectNodes({});
+        QTRY_VERIFY(m_window->problemsWidget()->errorCount() > 0);
+        auto* problems = m_window->problemsWidget();
+        QTreeWidgetItem* item = problems->topLevelItem(0);
+        QCOMPARE(item->data(0, Qt::UserRole).toString(), QString("filter"));
+        emit problems->itemClicked(item, 0);
+        QCOMPARE(m_window->graphScene()->selectedNodes(), std::vector<NodeId>({ f }));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

@@ -1,0 +1,44 @@
+// How a connection of the graph model looks: a curve from an output port to an input port, with
+// the partitioner Flink would use (FORWARD, HASH, REBALANCE, BROADCAST) as a label, dashed for a
+// window's late side output, red with a badge when validation finds a problem. GUI thread only.
+#pragma once
+
+#include "graph_model.h"
+
+#include <QGraphicsObject>
+
+namespace streamlab::ui {
+
+class EdgeItem : public QGraphicsObject {
+    Q_OBJECT
+public:
+    enum { Type = UserType + 2 };
+
+    EdgeItem(GraphModel* model, ConnectionId id);
+    int type() const override { return Type; }
+    const ConnectionId& connectionId() const { return m_id; }
+
+    void setEnds(QPointF from, QPointF to);
+    void refresh(); // label and problems from the model
+    QString label() const { return m_label; }
+
+    // The curve between two port positions, as drawn for edges and for the connection being dragged.
+    static QPainterPath curve(QPointF from, QPointF to);
+
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+private:
+    QRectF labelRect() const;
+
+    GraphModel* m_model;
+    ConnectionId m_id;
+    QPointF m_from;
+    QPointF m_to;
+    QPainterPath m_path;
+    QString m_label;
+    int m_errors = 0;
+};
+
+} // namespace streamlab::ui

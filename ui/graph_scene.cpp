@@ -1,0 +1,398 @@
+#include "graph_scene.h"
+
+#include "commands.h"
+#include "edge_item.h"
+#include "node_item.h"
+#include "theme.h"
+
+#include <QApplication>
+#include <QGraphicsPathItem>
+#include <QGraphicsSceneMouseEvent>
+#include <QPainter>
+#include <QTimer>
+
+namespace streamlab::ui {
+
+// A small rounded message on the canvas: why a connection is refused, or where it will go.
+class HintItem : public QGraphicsItem {
+public:
+    HintItem() { setZValue(10); }
+    void setMessage(const QString& text, bool error)
+    {
+        prepareGeometryChange();
+        m_text = text;
+        m_error = error;
+    }
+    QRectF boundingRect() const override
+    {
+        QFontMetricsF fm(QApplication::font());
+        QRectF r = fm.boundingRect(QRectF(0, 0, 320, 1000), Qt::TextWordWrap, m_text);
+        return QRectF(0, 0, r.width() + 20, r.height() + 12);
+    }
+    void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) override
+    {
+        p->setRenderHint(QPainter::Antialiasing);
+        QRectF r = boundingRect();
+        QColor fill = m_error ? theme::errorColor() : theme::accent();
+        p->setPen(Qt::NoPen);
+        p->setBrush(fill);
+        p->drawRoundedRect(r, 6, 6);
+        p->setPen(Qt::white);
+        p->setFont(QApplication::font());
+        p->drawText(r.adjusted(10, 6, -10, -6), Qt::TextWordWrap, m_text);
+    }
+    QString message() const { return m_text; }
+
+private:
+    QString m_text;
+    bool m_error = false;
+};
+
+GraphScene::GraphScene(GraphModel* model, QUndoStack* undoStack, QObject* parent)
+    : QGraphicsScene(parent)
+    , m_model(model)
+    , m_undo(undoStack)
+{
+    setItemIndexMethod(QGraphicsScene::NoIndex);
+    connect(model, &GraphModel::graphReset, this, &GraphScene::rebuild);
+    connect(model, &GraphModel::nodeCreated, this, &GraphScene::addNodeItem);
+    connect(model, &GraphModel::nodeDeleted, this, &GraphScene::removeNodeItem);
+    connect(model, &GraphModel::connectionCreated, this, [this](const ConnectionId& c) {
+        addEdgeItem(c);
+        // A late edge can make a window show its late port.
+        if (auto* n = nodeItem(c.outNode))
+            n->refresh();
+    });
+    connect(model, &GraphModel::connectionDeleted, this, [this](const ConnectionId& c) {
+        removeEdgeItem(c);
+        if (auto* n = nodeItem(c.outNode))
+            n->refresh();
+    });
+    connect(model, &GraphModel::nodeUpdated, this, [this](NodeId id) {
+        if (auto* n = nodeItem(id))
+            n->refresh();
+        updateEdgesOf(id);
+    });
+    connect(model, &GraphModel::nodePositionUpdated, this, [this](NodeId id) {
+        if (auto* n = nodeItem(id)) {
+            m_syncing = true;
+            n->setPos(m_model->nodePosition(id));
+            m_syncing = false;
+        }
+        updateEdgesOf(id);
+    });
+    connect(model, &GraphModel::jobUpdated, this, &GraphScene::refreshAll);
+    connect(model, &GraphModel::validationChanged, this, &GraphScene::refreshAll);
+    rebuild();
+}
+
+GraphScene::~GraphScene()
+{
+    // No selectionChanged while the items go: listeners may be half destroyed too.
+    blockSignals(true);
+    clear();
+}
+
+NodeItem* GraphScene::nodeItem(NodeId id) const
+{
+    auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? nullptr : it->second;
+}
+
+EdgeItem* GraphScene::edgeItem(const ConnectionId& c) const
+{
+    auto it = m_edges.find(c);
+    return it == m_edges.end() ? nullptr : it->second;
+}
+
+void GraphScene::rebuild()
+{
+    m_drag = {};
+    m_hint = nullptr;
+    clear();
+    m_nodes.clear();
+    m_edges.clear();
+    for (NodeId id : m_model->nodeIds())
+        addNodeItem(id);
+    for (const auto& c : m_model->connections())
+        addEdgeItem(c);
+}
+
+void GraphScene::addNodeItem(NodeId id)
+{
+    if (m_nodes.count(id))
+        return;
+    auto* item = new NodeItem(m_model, id);
+    item->setFlag(QGraphicsItem::ItemIsMovable, !m_readOnly);
+    m_nodes[id] = item;
+    addItem(item);
+}
+
+void GraphScene::removeNodeItem(NodeId id)
+{
+    auto it = m_nodes.find(id);
+    if (it == m_nodes.end())
+        return;
+    m_pressPositions.erase(id);
+    delete it->second;
+    m_nodes.erase(it);
+}
+
+void GraphScene::addEdgeItem(const ConnectionId& c)
+{
+    if (m_edges.count(c))
+        return;
+    auto* item = new EdgeItem(m_model, c);
+    m_edges[c] = item;
+    addItem(item);
+    auto* from = nodeItem(c.outNode);
+    auto* to = nodeItem(c.inNode);
+    if (from && to)
+        item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+}
+
+void GraphScene::removeEdgeItem(const ConnectionId& c)
+{
+    auto it = m_edges.find(c);
+    if (it == m_edges.end())
+        return;
+    delete it->second;
+    m_edges.erase(it);
+}
+
+void GraphScene::updateEdgesOf(NodeId id)
+{
+    for (auto& [c, item] : m_edges) {
+        if (c.outNode != id && c.inNode != id)
+            continue;
+        auto* from = nodeItem(c.outNode);
+        auto* to = nodeItem(c.inNode);
+        if (from && to)
+            item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+        item->refresh();
+    }
+}
+
+void GraphScene::refreshAll()
+{
+    for (auto& [id, item] : m_nodes)
+        item->refresh();
+    for (auto& [c, item] : m_edges) {
+        auto* from = nodeItem(c.outNode);
+        auto* to = nodeItem(c.inNode);
+        if (from && to)
+            item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+        item->refresh();
+    }
+}
+
+void GraphScene::nodeItemMoved(NodeId id)
+{
+    for (auto& [c, item] : m_edges) {
+        if (c.outNode != id && c.inNode != id)
+            continue;
+        auto* from = nodeItem(c.outNode);
+        auto* to = nodeItem(c.inNode);
+        if (from && to)
+            item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+    }
+}
+
+std::vector<NodeId> GraphScene::selectedNodes() const
+{
+    std::vector<NodeId> out;
+    for (const auto& [id, item] : m_nodes)
+        if (item->isSelected())
+            out.push_back(id);
+    return out;
+}
+
+std::vector<ConnectionId> GraphScene::selectedConnections() const
+{
+    std::vector<ConnectionId> out;
+    for (const auto& [c, item] : m_edges)
+        if (item->isSelected())
+            out.push_back(c);
+    return out;
+}
+
+void GraphScene::selectNodes(const std::vector<NodeId>& ids)
+{
+    const QSignalBlocker block(this);
+    clearSelection();
+    for (NodeId id : ids)
+        if (auto* n = nodeItem(id))
+            n->setSelected(true);
+    blockSignals(false);
+    emit selectionChanged();
+}
+
+QRectF GraphScene::nodesRect(bool selectedOnly) const
+{
+    QRectF r;
+    for (const auto& [id, item] : m_nodes)
+        if (!selectedOnly || item->isSelected())
+            r = r.united(item->sceneBoundingRect());
+    return r;
+}
+
+QSizeF GraphScene::nodeSize(NodeId id) const
+{
+    if (auto* n = nodeItem(id))
+        return n->cardRect().size();
+    return { NodeItem::kWidth, 100 };
+}
+
+void GraphScene::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    for (auto& [id, item] : m_nodes)
+        item->setFlag(QGraphicsItem::ItemIsMovable, !readOnly);
+}
+
+void GraphScene::nudgeSelection(QPointF delta)
+{
+    if (m_readOnly)
+        return;
+    std::map<NodeId, MoveNodesCommand::Move> moves;
+    for (NodeId id : selectedNodes()) {
+        QPointF from = m_model->nodePosition(id);
+        moves[id] = { from, from + delta };
+    }
+    if (moves.empty())
+        return;
+    m_undo->push(new MoveNodesCommand(m_model, std::move(moves), tr("Nudge"), true));
+}
+
+void GraphScene::showHint(QPointF scenePos, const QString& text, bool error, int msecs)
+{
+    if (!m_hint) {
+        m_hint = new HintItem;
+        addItem(m_hint);
+    }
+    m_hint->setMessage(text, error);
+    m_hint->setPos(scenePos + QPointF(14, 14));
+    m_hint->setVisible(!text.isEmpty());
+    if (msecs > 0) {
+        HintItem* hint = m_hint;
+        QTimer::singleShot(msecs, this, [this, hint, text] {
+            if (m_hint == hint && m_hint->message() == text && !m_drag.active)
+                m_hint->setVisible(false);
+        });
+    }
+}
+
+bool GraphScene::connectNodes(const ConnectionId& c)
+{
+    QString reason = m_model->connectionRefusal(c);
+    if (!reason.isEmpty()) {
+        if (auto* n = nodeItem(c.inNode))
+            showHint(n->inputPortPos(), reason, true, 4000);
+        emit connectionRefused(reason);
+        return false;
+    }
+    m_undo->push(new ConnectCommand(m_model, c));
+    return true;
+}
+
+void GraphScene::beginConnectionDrag(NodeId node, bool fromOutput, const QString& port, QPointF scenePos)
+{
+    m_drag.active = true;
+    m_drag.node = node;
+    m_drag.fromOutput = fromOutput;
+    m_drag.port = port;
+    m_drag.line = new QGraphicsPathItem;
+    m_drag.line->setZValue(5);
+    addItem(m_drag.line);
+    mouseMoveEvent(nullptr);
+    Q_UNUSED(scenePos);
+}
+
+std::optional<ConnectionId> GraphScene::dragTarget(QPointF scenePos) const
+{
+    for (QGraphicsItem* item : items(scenePos)) {
+        auto* n = qgraphicsitem_cast<NodeItem*>(item);
+        if (!n || n->nodeId() == m_drag.node)
+            continue;
+        if (m_drag.fromOutput)
+            return ConnectionId { m_drag.node, m_drag.port, n->nodeId() };
+        return ConnectionId { n->nodeId(), n->nearestOutputPort(scenePos), m_drag.node };
+    }
+    return std::nullopt;
+}
+
+void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* event)
+{
+    QGraphicsScene::mousePressEvent(event);
+    m_pressPositions.clear();
+    if (event->button() == Qt::LeftButton && !m_drag.active)
+        for (const auto& [id, item] : m_nodes)
+            if (item->isSelected())
+                m_pressPositions[id] = item->pos();
+}
+
+void GraphScene::mouseMoveEvent(QGraphicsSceneMouseEvent* event)
+{
+    if (!m_drag.active) {
+        QGraphicsScene::mouseMoveEvent(event);
+        return;
+    }
+    auto* source = nodeItem(m_drag.node);
+    if (!source)
+        return;
+    QPointF pos = event ? event->scenePos()
+                        : (m_drag.fromOutput ? source->outputPortPos(m_drag.port) : source->inputPortPos());
+    QPointF anchor = m_drag.fromOutput ? source->outputPortPos(m_drag.port) : source->inputPortPos();
+    QPointF end = pos;
+    QColor color = theme::accent();
+    bool dashed = true;
+    if (auto target = dragTarget(pos)) {
+        QString reason = m_model->connectionRefusal(*target);
+        if (reason.isEmpty()) {
+            auto* other = nodeItem(m_drag.fromOutput ? target->inNode : target->outNode);
+            end = m_drag.fromOutput ? other->inputPortPos() : other->outputPortPos(target->outPort);
+            dashed = false;
+            showHint(pos, QString(), false, 0);
+        } else {
+            color = theme::errorColor();
+            showHint(pos, reason, true, 0);
+        }
+    } else {
+        showHint(pos, QString(), false, 0);
+    }
+    QPen pen(color, 2);
+    if (dashed)
+        pen.setDashPattern({ 4, 3 });
+    m_drag.line->setPen(pen);
+    m_drag.line->setPath(m_drag.fromOutput ? EdgeItem::curve(anchor, end) : EdgeItem::curve(end, anchor));
+}
+
+void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event)
+{
+    if (m_drag.active) {
+        auto target = dragTarget(event->scenePos());
+        delete m_drag.line;
+        m_drag = {};
+        if (m_hint)
+            m_hint->setVisible(false);
+        if (target)
+            connectNodes(*target);
+        event->accept();
+        return;
+    }
+    QGraphicsScene::mouseReleaseEvent(event);
+    // A finished drag of nodes: one undo step for the whole move.
+    std::map<NodeId, MoveNodesCommand::Move> moves;
+    for (const auto& [id, from] : m_pressPositions) {
+        auto* item = nodeItem(id);
+        if (item && item->pos() != from)
+            moves[id] = { from, item->pos() };
+    }
+    m_pressPositions.clear();
+    if (!moves.empty()) {
+        const QString text = tr("Move %n node(s)", nullptr, int(moves.size()));
+        m_undo->push(new MoveNodesCommand(m_model, std::move(moves), text, false));
+    }
+}
+
+} // namespace streamlab::ui

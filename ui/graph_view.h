@@ -1,0 +1,54 @@
+// The canvas view: dotted grid, zoom (wheel, Ctrl +/-), pan (middle button, or Space + drag),
+// rubber-band selection, fit all / fit selection, arrow-key nudging, drops from the palette and
+// quick-add (Tab or double-click on empty canvas). GUI thread only.
+#pragma once
+
+#include <QGraphicsView>
+
+namespace streamlab::ui {
+
+class GraphScene;
+
+class GraphView : public QGraphicsView {
+    Q_OBJECT
+public:
+    static constexpr const char* kNodeKindMime = "application/x-streamlab-node-kind";
+
+    explicit GraphView(QWidget* parent = nullptr);
+
+    qreal zoom() const;
+    void setZoom(qreal zoom, QPointF anchorViewPos = { -1, -1 });
+    void zoomIn();
+    void zoomOut();
+    void fitAll();
+    void fitSelection();
+
+signals:
+    void zoomChanged(qreal zoom);
+    void addNodeRequested(const QString& kind, QPointF scenePos);
+    void quickAddRequested(QPoint globalPos, QPointF scenePos);
+
+protected:
+    bool event(QEvent* event) override;
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void keyReleaseEvent(QKeyEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    GraphScene* graphScene() const;
+    void fitRect(QRectF rect);
+
+    bool m_spaceHeld = false;
+    bool m_panning = false;
+    QPoint m_panLast;
+};
+
+} // namespace streamlab::ui

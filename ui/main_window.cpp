@@ -1,0 +1,743 @@
+#include "main_window.h"
+
+#include "commands.h"
+#include "edge_item.h"
+#include "graph_layout.h"
+#include "graph_scene.h"
+#include "graph_view.h"
+#include "node_item.h"
+#include "palette_widget.h"
+#include "physical_view.h"
+#include "problems_widget.h"
+#include "property_panel.h"
+#include "theme.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QUndoView>
+
+namespace streamlab::ui {
+
+using model::Json;
+
+static constexpr int kMaxRecentFiles = 8;
+static constexpr const char* kClipboardMime = "application/x-streamlab-fragment+json";
+
+QMessageBox::StandardButton Prompter::askToSave(QWidget* parent, const QString& document)
+{
+    QMessageBox box(QMessageBox::Warning, QObject::tr("Unsaved changes"),
+        QObject::tr("Save the changes to “%1” before closing it?").arg(document),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, parent);
+    box.setInformativeText(QObject::tr("Your changes will be lost if you don't save them."));
+    box.setDefaultButton(QMessageBox::Save);
+    return QMessageBox::StandardButton(box.exec());
+}
+
+void Prompter::showError(QWidget* parent, const QString& title, const QString& text)
+{
+    QMessageBox box(QMessageBox::Critical, title, title, QMessageBox::Ok, parent);
+    box.setInformativeText(text);
+    box.exec();
+}
+
+QString Prompter::openFileName(QWidget* parent, const QString& dir)
+{
+    return QFileDialog::getOpenFileName(
+        parent, QObject::tr("Open Job"), dir, QObject::tr("Streamlab jobs (*.json);;All files (*)"));
+}
+
+QString Prompter::saveFileName(QWidget* parent, const QString& suggestion)
+{
+    return QFileDialog::getSaveFileName(parent, QObject::tr("Save Job As"), suggestion,
+        QObject::tr("Streamlab jobs (*.json);;All files (*)"));
+}
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_model(new GraphModel(this))
+    , m_undo(new QUndoStack(this))
+    , m_scene(new GraphScene(m_model, m_undo, this))
+    , m_view(new GraphView)
+    , m_physical(new PhysicalView)
+    , m_centre(new QStackedWidget)
+    , m_palette(new PaletteWidget)
+    , m_properties(new PropertyPanel(m_model, m_undo))
+    , m_history(new QUndoView(m_undo))
+    , m_problems(new ProblemsWidget)
+    , m_output(new QPlainTextEdit)
+    , m_bottomTabs(new QTabWidget)
+    , m_quickAdd(new QuickAddPopup(this))
+    , m_statusProblems(new QLabel)
+    , m_statusZoom(new QLabel)
+    , m_statusNodes(new QLabel)
+    , m_prompter(std::make_unique<Prompter>())
+{
+    setObjectName("mainWindow");
+    setWindowIcon(theme::icon("streamlab"));
+    setAcceptDrops(true);
+    setDocumentMode(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    m_view->setScene(m_scene);
+    m_centre->addWidget(m_view);
+    m_centre->addWidget(m_physical);
+    setCentralWidget(m_centre);
+    m_output->setReadOnly(true);
+    m_output->setFrameShape(QFrame::NoFrame);
+    m_history->setEmptyLabel(tr("Opened"));
+    m_history->setFrameShape(QFrame::NoFrame);
+
+    createActions();
+    createMenus();
+    createDocks();
+
+    statusBar()->addWidget(m_statusProblems, 1);
+    statusBar()->addPermanentWidget(m_statusNodes);
+    statusBar()->addPermanentWidget(m_statusZoom);
+
+    connect(m_undo, &QUndoStack::cleanChanged, this, [this] { updateTitle(); });
+    connect(m_undo, &QUndoStack::indexChanged, this, [this] { updateTitle(); });
+    connect(m_model, &GraphModel::validationChanged, this, [this] {
+        m_problems->setProblems(m_model->compiled().problems);
+        updateStatus();
+        if (m_physicalAct->isChecked())
+            m_physical->showPlan(*m_model);
+    });
+    connect(m_model, &GraphModel::jobUpdated, this, [this] { updateTitle(); });
+    connect(m_scene, &QGraphicsScene::selectionChanged, this, [this] {
+        auto nodes = m_scene->selectedNodes();
+        m_properties->setNode(nodes.size() == 1 ? nodes.front() : kJobNodeId);
+        updateActions();
+    });
+    connect(m_scene, &GraphScene::connectionRefused, this, [this](const QString& reason) {
+        statusBar()->showMessage(tr("Connection refused: %1").arg(reason), 6000);
+        log(tr("Connection refused: %1").arg(reason));
+    });
+    connect(m_view, &GraphView::zoomChanged, this, [this] { updateStatus(); });
+    connect(m_view, &GraphView::addNodeRequested, this,
+        [this](const QString& kind, QPointF pos) { addNode(kind, pos); });
+    connect(m_view, &GraphView::quickAddRequested, this, [this](QPoint global, QPointF scenePos) {
+        m_quickAddPos = scenePos;
+        m_quickAdd->popup(global);
+    });
+    connect(m_quickAdd, &QuickAddPopup::kindChosen, this,
+        [this](const QString& kind) { addNode(kind, m_quickAddPos); });
+    connect(m_palette, &PaletteWidget::kindActivated, this, [this](const QString& kind) {
+        addNode(kind, m_view->mapToScene(m_view->viewport()->rect().center()));
+    });
+    connect(m_problems, &ProblemsWidget::problemActivated, this, &MainWindow::selectProblem);
+    connect(QApplication::clipboard(), &QClipboard::dataChanged, this, &MainWindow::updateActions);
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
+        resize(1440, 860);
+    restoreState(settings.value("window/state").toByteArray());
+    rebuildRecentMenu();
+    newJob();
+}
+
+MainWindow::~MainWindow()
+{
+    // Children die in creation order: keep the undo stack's last signals from reaching a dead model.
+    m_undo->disconnect();
+    m_model->disconnect();
+    m_scene->disconnect();
+}
+
+void MainWindow::setPrompter(std::unique_ptr<Prompter> prompter) { m_prompter = std::move(prompter); }
+
+void MainWindow::createActions()
+{
+    auto make = [this](const QString& text, const QString& icon, QKeySequence key, auto slot) {
+        auto* a = new QAction(text, this);
+        if (!icon.isEmpty())
+            a->setIcon(theme::icon(icon));
+        a->setProperty("iconName", icon);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        a->setToolTip(key.isEmpty() ? text
+                                    : QStringLiteral("%1 (%2)").arg(
+                                        QString(text).remove('&'), key.toString(QKeySequence::NativeText)));
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    m_newAct = make(tr("&New"), "new", QKeySequence::New, [this] {
+        if (maybeSave())
+            newJob();
+    });
+    m_openAct = make(tr("&Open…"), "open", QKeySequence::Open, [this] {
+        QString dir = m_file.isEmpty() ? QString() : QFileInfo(m_file).absolutePath();
+        QString f = m_prompter->openFileName(this, dir);
+        if (!f.isEmpty())
+            openFile(f);
+    });
+    m_saveAct = make(tr("&Save"), "save", QKeySequence::Save, [this] { save(); });
+    m_saveAsAct = make(tr("Save &As…"), QString(), QKeySequence::SaveAs, [this] { saveAs(); });
+    m_quitAct = make(tr("&Quit"), QString(), QKeySequence::Quit, [this] { close(); });
+    m_undoAct = m_undo->createUndoAction(this, tr("&Undo"));
+    m_undoAct->setIcon(theme::icon("undo"));
+    m_undoAct->setProperty("iconName", "undo");
+    m_undoAct->setShortcut(QKeySequence::Undo);
+    m_redoAct = m_undo->createRedoAction(this, tr("&Redo"));
+    m_redoAct->setIcon(theme::icon("redo"));
+    m_redoAct->setProperty("iconName", "redo");
+    m_redoAct->setShortcut(QKeySequence::Redo);
+    m_cutAct = make(tr("Cu&t"), QString(), QKeySequence::Cut, [this] {
+        copySelection();
+        deleteSelection();
+    });
+    m_copyAct = make(tr("&Copy"), QString(), QKeySequence::Copy, [this] { copySelection(); });
+    m_pasteAct = make(tr("&Paste"), QString(), QKeySequence::Paste, [this] { paste(); });
+    m_duplicateAct = make(
+        tr("D&uplicate"), "duplicate", QKeySequence(Qt::CTRL | Qt::Key_D), [this] { duplicateSelection(); });
+    m_deleteAct = make(tr("&Delete"), "delete", QKeySequence::Delete, [this] { deleteSelection(); });
+    m_deleteAct->setShortcuts({ QKeySequence::Delete, QKeySequence(Qt::Key_Backspace) });
+    m_selectAllAct = make(tr("Select &All"), QString(), QKeySequence::SelectAll,
+        [this] { m_scene->selectNodes(m_model->nodeIds()); });
+    m_zoomInAct = make(tr("Zoom &In"), "zoom-in", QKeySequence::ZoomIn, [this] { m_view->zoomIn(); });
+    m_zoomInAct->setShortcuts({ QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal) });
+    m_zoomOutAct = make(tr("Zoom &Out"), "zoom-out", QKeySequence::ZoomOut, [this] { m_view->zoomOut(); });
+    m_zoomResetAct = make(
+        tr("Actual &Size"), QString(), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_view->setZoom(1.0); });
+    m_fitAllAct = make(
+        tr("&Fit All"), "fit", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), [this] { m_view->fitAll(); });
+    m_fitSelectionAct = make(tr("Fit &Selection"), QString(), QKeySequence(Qt::SHIFT | Qt::Key_F),
+        [this] { m_view->fitSelection(); });
+    m_layoutAct
+        = make(tr("Auto &Layout"), "layout", QKeySequence(Qt::CTRL | Qt::Key_L), [this] { autoLayout(); });
+    m_physicalAct = make(tr("&Physical Plan"), "physical", QKeySequence(Qt::CTRL | Qt::Key_P),
+        [this](bool on) { setPhysicalView(on); });
+    m_physicalAct->setCheckable(true);
+    m_physicalAct->setToolTip(
+        tr("Show the plan Flink would run: chained tasks, subtasks, exchanges (Ctrl+P)"));
+    // Canvas-only shortcuts must not steal keys from the property editors.
+    for (QAction* a : { m_deleteAct, m_cutAct, m_copyAct, m_pasteAct, m_duplicateAct, m_selectAllAct }) {
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_view->addAction(a);
+    }
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_newAct);
+    file->addAction(m_openAct);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(m_saveAct);
+    file->addAction(m_saveAsAct);
+    file->addSeparator();
+    file->addAction(m_quitAct);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_undoAct);
+    edit->addAction(m_redoAct);
+    edit->addSeparator();
+    edit->addAction(m_cutAct);
+    edit->addAction(m_copyAct);
+    edit->addAction(m_pasteAct);
+    edit->addAction(m_duplicateAct);
+    edit->addAction(m_deleteAct);
+    edit->addSeparator();
+    edit->addAction(m_selectAllAct);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_zoomInAct);
+    view->addAction(m_zoomOutAct);
+    view->addAction(m_zoomResetAct);
+    view->addAction(m_fitAllAct);
+    view->addAction(m_fitSelectionAct);
+    view->addSeparator();
+    view->addAction(m_layoutAct);
+    view->addAction(m_physicalAct);
+    view->addSeparator();
+    QMenu* panels = view->addMenu(tr("&Panels"));
+    panels->setObjectName("panelsMenu");
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Streamlab"), this, [this] {
+        QMessageBox::about(this, tr("About Streamlab"),
+            tr("<h3>Streamlab %1</h3><p>A workbench for event-time stream pipelines in the style of Apache "
+               "Flink.</p>")
+                .arg(QApplication::applicationVersion()));
+    });
+
+    QToolBar* tb = addToolBar(tr("Main"));
+    tb->setObjectName("mainToolBar");
+    tb->setMovable(false);
+    tb->setIconSize(QSize(18, 18));
+    tb->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    tb->addAction(m_newAct);
+    tb->addAction(m_openAct);
+    tb->addAction(m_saveAct);
+    tb->addSeparator();
+    tb->addAction(m_undoAct);
+    tb->addAction(m_redoAct);
+    tb->addSeparator();
+    tb->addAction(m_duplicateAct);
+    tb->addAction(m_deleteAct);
+    tb->addSeparator();
+    tb->addAction(m_zoomOutAct);
+    tb->addAction(m_zoomInAct);
+    tb->addAction(m_fitAllAct);
+    tb->addAction(m_layoutAct);
+    tb->addSeparator();
+    tb->addAction(m_physicalAct);
+}
+
+void MainWindow::createDocks()
+{
+    auto dock = [this](const QString& title, const QString& name, QWidget* w, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(w);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable
+            | QDockWidget::DockWidgetFloatable);
+        addDockWidget(area, d);
+        m_docks << d;
+        if (auto* panels = menuBar()->findChild<QMenu*>("panelsMenu"))
+            panels->addAction(d->toggleViewAction());
+        return d;
+    };
+    auto* palette = dock(tr("Nodes"), "paletteDock", m_palette, Qt::LeftDockWidgetArea);
+    auto* props = dock(tr("Properties"), "propertiesDock", m_properties, Qt::RightDockWidgetArea);
+    auto* history = dock(tr("History"), "historyDock", m_history, Qt::RightDockWidgetArea);
+    tabifyDockWidget(props, history);
+    props->raise();
+    m_bottomTabs->setDocumentMode(true);
+    m_bottomTabs->addTab(m_problems, theme::icon("error"), tr("Problems"));
+    m_bottomTabs->addTab(m_output, tr("Output"));
+    auto* bottom = dock(tr("Messages"), "bottomDock", m_bottomTabs, Qt::BottomDockWidgetArea);
+    bottom->setTitleBarWidget(new QWidget(bottom)); // the tabs are the title
+    resizeDocks({ palette }, { 190 }, Qt::Horizontal);
+    resizeDocks({ props }, { 330 }, Qt::Horizontal);
+    resizeDocks({ bottom }, { 170 }, Qt::Vertical);
+}
+
+bool MainWindow::isModified() const { return !m_undo->isClean(); }
+
+void MainWindow::updateTitle()
+{
+    const Json name_ = m_model->param(kJobNodeId, "name");
+    QString name = name_.is_string() ? QString::fromStdString(name_.get<std::string>()) : QString();
+    QString file = m_file.isEmpty() ? tr("unsaved") : QFileInfo(m_file).fileName();
+    QString title = name.isEmpty() ? file : QStringLiteral("%1 — %2").arg(name, file);
+    setWindowTitle(title + QStringLiteral("[*] — Streamlab"));
+    setWindowModified(isModified());
+    setWindowFilePath(m_file);
+}
+
+void MainWindow::updateStatus()
+{
+    const int errors = m_problems->errorCount();
+    const int warnings = m_problems->warningCount();
+    QString text;
+    if (errors == 0 && warnings == 0)
+        text = tr("No problems");
+    else
+        text = tr("%n error(s)", nullptr, errors) + QStringLiteral(", ")
+            + tr("%n warning(s)", nullptr, warnings);
+    m_statusProblems->setText(text);
+    m_bottomTabs->setTabText(
+        0, errors + warnings ? tr("Problems (%1)").arg(errors + warnings) : tr("Problems"));
+    m_bottomTabs->setTabIcon(0, theme::icon(errors ? "error" : warnings ? "warning" : "ok"));
+    m_statusNodes->setText(tr("%n node(s)", nullptr, int(m_model->nodeIds().size())));
+    m_statusZoom->setText(QStringLiteral("%1%").arg(qRound(m_view->zoom() * 100)));
+}
+
+void MainWindow::updateActions()
+{
+    const bool editable = !m_physicalAct->isChecked();
+    const bool hasSelection = !m_scene->selectedNodes().empty() || !m_scene->selectedConnections().empty();
+    m_deleteAct->setEnabled(editable && hasSelection);
+    m_cutAct->setEnabled(editable && !m_scene->selectedNodes().empty());
+    m_copyAct->setEnabled(!m_scene->selectedNodes().empty());
+    m_duplicateAct->setEnabled(editable && !m_scene->selectedNodes().empty());
+    m_layoutAct->setEnabled(editable);
+    const QMimeData* mime = QApplication::clipboard()->mimeData();
+    m_pasteAct->setEnabled(editable && mime && (mime->hasFormat(kClipboardMime) || mime->hasText()));
+}
+
+void MainWindow::log(const QString& line)
+{
+    m_output->appendPlainText(QStringLiteral("%1  %2").arg(QTime::currentTime().toString("HH:mm:ss"), line));
+}
+
+void MainWindow::newJob()
+{
+    m_model->clear();
+    m_undo->clear();
+    m_file.clear();
+    m_view->setZoom(1.0);
+    m_view->centerOn(QPointF(400, 200));
+    m_problems->setProblems(m_model->compiled().problems);
+    updateTitle();
+    updateStatus();
+    updateActions();
+}
+
+bool MainWindow::openFile(const QString& path, bool ask)
+{
+    if (ask && !maybeSave())
+        return false;
+    auto job = model::Job::load(path.toStdString());
+    Status st = job.ok() ? m_model->setJob(*job) : job.status();
+    if (!st.ok()) {
+        m_lastError = QString::fromStdString(st.message());
+        const bool newer = st.code() == Status::Code::Unsupported;
+        m_prompter->showError(this,
+            newer ? tr("“%1” was written by a newer Streamlab").arg(QFileInfo(path).fileName())
+                  : tr("“%1” cannot be opened").arg(QFileInfo(path).fileName()),
+            m_lastError);
+        log(tr("Not opened: %1").arg(m_lastError));
+        return false;
+    }
+    m_lastError.clear();
+    m_undo->clear();
+    m_file = QFileInfo(path).absoluteFilePath();
+    // Nodes without a position (a hand-written file) get the automatic layout.
+    // So do files whose saved positions leave no room for the cards and the edge labels.
+    bool missing = false;
+    for (NodeId id : m_model->nodeIds())
+        missing = missing || !m_model->hasPosition(id);
+    for (const auto& c : m_model->connections()) {
+        const qreal gap
+            = m_model->nodePosition(c.inNode).x() - m_model->nodePosition(c.outNode).x() - NodeItem::kWidth;
+        missing = missing || gap < 70;
+    }
+    if (missing) {
+        log(tr("Laid out %1 automatically: node positions were missing or too tight")
+                .arg(QFileInfo(path).fileName()));
+        auto pos = layeredLayout(*m_model, [this](NodeId id) { return m_scene->nodeSize(id); });
+        for (const auto& [id, p] : pos)
+            m_model->setNodePosition(id, p + QPointF(40, 40));
+        m_undo->setClean();
+    }
+    m_problems->setProblems(m_model->compiled().problems);
+    addRecentFile(m_file);
+    updateTitle();
+    updateStatus();
+    updateActions();
+    log(tr("Opened %1").arg(m_file));
+    QTimer::singleShot(0, m_view, [this] { m_view->fitAll(); });
+    if (m_physicalAct->isChecked())
+        m_physical->showPlan(*m_model);
+    return true;
+}
+
+bool MainWindow::saveTo(const QString& path)
+{
+    model::Job job = m_model->job();
+    Status st = job.save(path.toStdString());
+    if (!st.ok()) {
+        m_lastError = QString::fromStdString(st.message());
+        m_prompter->showError(this, tr("The job could not be saved"), m_lastError);
+        return false;
+    }
+    m_file = QFileInfo(path).absoluteFilePath();
+    m_undo->setClean();
+    addRecentFile(m_file);
+    updateTitle();
+    statusBar()->showMessage(tr("Saved %1").arg(m_file), 4000);
+    log(tr("Saved %1").arg(m_file));
+    return true;
+}
+
+bool MainWindow::save() { return m_file.isEmpty() ? saveAs() : saveTo(m_file); }
+
+bool MainWindow::saveAs()
+{
+    QString suggestion = m_file;
+    if (suggestion.isEmpty())
+        suggestion = QString::fromStdString(m_model->job().name()).replace(' ', '-') + ".json";
+    QString f = m_prompter->saveFileName(this, suggestion);
+    return !f.isEmpty() && saveTo(f);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!isModified())
+        return true;
+    const QString doc
+        = m_file.isEmpty() ? QString::fromStdString(m_model->job().name()) : QFileInfo(m_file).fileName();
+    switch (m_prompter->askToSave(this, doc)) {
+    case QMessageBox::Save:
+        return save();
+    case QMessageBox::Discard:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QStringList MainWindow::recentFiles() const { return QSettings().value("recentFiles").toStringList(); }
+
+void MainWindow::addRecentFile(const QString& path)
+{
+    QSettings settings;
+    QStringList files = settings.value("recentFiles").toStringList();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    settings.setValue("recentFiles", files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (const QString& f : files) {
+        QAction* a = m_recentMenu->addAction(
+            QFileInfo(f).fileName() + QStringLiteral("  —  ") + QFileInfo(f).absolutePath());
+        connect(a, &QAction::triggered, this, [this, f] { openFile(f); });
+    }
+    if (files.isEmpty())
+        m_recentMenu->addAction(tr("No recent files"))->setEnabled(false);
+    else {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear Menu"), this, [this] {
+            QSettings().remove("recentFiles");
+            rebuildRecentMenu();
+        });
+    }
+}
+
+NodeId MainWindow::addNode(const QString& kind, QPointF scenePos)
+{
+    if (m_physicalAct->isChecked() || !GraphModel::nodeKinds().contains(kind))
+        return kInvalidNodeId;
+    Json doc = m_model->newNodeDoc(kind);
+    // Snap the card's centre of the header to the drop point, on the 8-pixel grid.
+    QPointF pos = scenePos - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2);
+    pos = QPointF(std::round(pos.x() / 8) * 8, std::round(pos.y() / 8) * 8);
+    setJsonAt(doc, "ui.x", pos.x());
+    setJsonAt(doc, "ui.y", pos.y());
+    Json fragment { { "nodes", Json::array({ doc }) }, { "edges", Json::array() } };
+    auto* cmd = new AddNodesCommand(m_model, fragment, QPointF(), tr("Add %1").arg(kind));
+    m_undo->push(cmd);
+    NodeId id = m_model->nodeByKey(QString::fromStdString(doc["id"].get<std::string>()));
+    m_scene->selectNodes({ id });
+    m_view->setFocus();
+    return id;
+}
+
+void MainWindow::deleteSelection()
+{
+    auto nodes = m_scene->selectedNodes();
+    auto conns = m_scene->selectedConnections();
+    if (nodes.empty() && conns.empty())
+        return;
+    m_undo->push(new RemoveCommand(m_model, nodes, conns));
+}
+
+void MainWindow::copySelection()
+{
+    auto nodes = m_scene->selectedNodes();
+    if (nodes.empty())
+        return;
+    Json f = m_model->fragment(nodes);
+    auto* mime = new QMimeData;
+    QByteArray text = QByteArray::fromStdString(f.dump(2));
+    mime->setData(kClipboardMime, text);
+    mime->setText(QString::fromUtf8(text));
+    QApplication::clipboard()->setMimeData(mime);
+    statusBar()->showMessage(tr("Copied %n node(s)", nullptr, int(nodes.size())), 3000);
+}
+
+void MainWindow::paste()
+{
+    const QMimeData* mime = QApplication::clipboard()->mimeData();
+    if (!mime)
+        return;
+    QByteArray data = mime->hasFormat(kClipboardMime) ? mime->data(kClipboardMime) : mime->text().toUtf8();
+    Json f;
+    try {
+        f = Json::parse(data.toStdString());
+    } catch (const nlohmann::json::exception&) {
+        statusBar()->showMessage(tr("The clipboard holds no Streamlab nodes"), 4000);
+        return;
+    }
+    if (!f.is_object() || !f.contains("nodes") || !f["nodes"].is_array() || f["nodes"].empty()) {
+        statusBar()->showMessage(tr("The clipboard holds no Streamlab nodes"), 4000);
+        return;
+    }
+    auto* cmd = new AddNodesCommand(
+        m_model, f, QPointF(32, 32), tr("Paste %n node(s)", nullptr, int(f["nodes"].size())));
+    m_undo->push(cmd);
+    std::vector<NodeId> added;
+    // The command is owned by the stack now; the new nodes are the highest ids.
+    auto ids = m_model->nodeIds();
+    size_t n = std::min(ids.size(), f["nodes"].size());
+    added.assign(ids.end() - long(n), ids.end());
+    m_scene->selectNodes(added);
+}
+
+void MainWindow::duplicateSelection()
+{
+    auto nodes = m_scene->selectedNodes();
+    if (nodes.empty())
+        return;
+    Json f = m_model->fragment(nodes);
+    m_undo->push(new AddNodesCommand(
+        m_model, f, QPointF(32, 32), tr("Duplicate %n node(s)", nullptr, int(nodes.size()))));
+    auto ids = m_model->nodeIds();
+    std::vector<NodeId> added(ids.end() - long(nodes.size()), ids.end());
+    m_scene->selectNodes(added);
+}
+
+void MainWindow::autoLayout()
+{
+    auto pos = layeredLayout(*m_model, [this](NodeId id) { return m_scene->nodeSize(id); });
+    std::map<NodeId, MoveNodesCommand::Move> moves;
+    for (const auto& [id, p] : pos)
+        moves[id] = { m_model->nodePosition(id), p + QPointF(40, 40) };
+    m_undo->push(new MoveNodesCommand(m_model, std::move(moves), tr("Auto layout"), false));
+    m_view->fitAll();
+}
+
+void MainWindow::selectProblem(const QString& nodeKey, const QString& edgeKey)
+{
+    if (m_physicalAct->isChecked())
+        m_physicalAct->trigger();
+    if (!nodeKey.isEmpty()) {
+        NodeId id = m_model->nodeByKey(nodeKey);
+        if (id == kInvalidNodeId)
+            return;
+        m_scene->selectNodes({ id });
+        if (auto* item = m_scene->nodeItem(id))
+            m_view->ensureVisible(item, 60, 60);
+        return;
+    }
+    if (!edgeKey.isEmpty()) {
+        for (const auto& c : m_model->connections())
+            if (m_model->connectionKey(c) == edgeKey) {
+                m_scene->clearSelection();
+                if (auto* e = m_scene->edgeItem(c)) {
+                    e->setSelected(true);
+                    m_view->ensureVisible(e, 60, 60);
+                }
+            }
+        return;
+    }
+    m_scene->selectNodes({});
+    m_properties->setNode(kJobNodeId);
+}
+
+void MainWindow::setPhysicalView(bool on)
+{
+    if (on)
+        m_physical->showPlan(*m_model);
+    m_centre->setCurrentWidget(on ? static_cast<QWidget*>(m_physical) : m_view);
+    m_palette->setEnabled(!on);
+    m_properties->setEnabled(!on);
+    updateActions();
+    statusBar()->showMessage(
+        on ? tr("Physical plan (read-only): chained tasks, subtasks and exchanges") : QString(), 5000);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls() && !event->mimeData()->urls().isEmpty()
+        && event->mimeData()->urls().front().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.front().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    const QString file = urls.front().toLocalFile();
+    // Open after the drop returns: a modal prompt inside a drop handler confuses some platforms.
+    QTimer::singleShot(0, this, [this, file] { openFile(file); });
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        refreshIcons();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::refreshIcons()
+{
+    for (QAction* a : findChildren<QAction*>()) {
+        QString name = a->property("iconName").toString();
+        if (!name.isEmpty())
+            a->setIcon(theme::icon(name));
+    }
+    m_scene->update();
+}
+
+int runGui(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("Streamlab");
+    QApplication::setApplicationName("streamlab");
+    QApplication::setApplicationDisplayName("Streamlab");
+    QApplication::setApplicationVersion("0.1.0");
+
+    QString jobFile, screenshot;
+    int forcedPalette = -1; // -1: follow the system
+    const QStringList args = QApplication::arguments();
+    for (int i = 1; i < args.size(); ++i) {
+        if (args[i] == "--screenshot" && i + 1 < args.size())
+            screenshot = args[++i];
+        else if (args[i] == "--dark")
+            forcedPalette = 1;
+        else if (args[i] == "--light")
+            forcedPalette = 0;
+        else if (!args[i].startsWith("--") && jobFile.isEmpty())
+            jobFile = args[i];
+    }
+    theme::applyPalette(forcedPalette < 0 ? theme::isDark(QApplication::palette()) : forcedPalette == 1);
+
+    MainWindow w;
+    if (!screenshot.isEmpty())
+        w.resize(1440, 860);
+    w.show();
+    if (!jobFile.isEmpty())
+        w.openFile(jobFile, false);
+    if (!screenshot.isEmpty()) {
+        QTimer::singleShot(900, &w, [&w, screenshot] {
+            w.grab().save(screenshot);
+            QApplication::exit(0);
+        });
+    }
+    return app.exec();
+}
+
+} // namespace streamlab::ui

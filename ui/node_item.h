@@ -1,0 +1,67 @@
+// How a node of the graph model looks on the canvas: a card with the kind's icon and colour, the
+// title, the parameters that matter at a glance (window size, watermark delay, parallelism),
+// its ports and a badge for validation problems. It mirrors the model; it changes nothing
+// itself, edits go through GraphScene and commands. GUI thread only.
+#pragma once
+
+#include "graph_model.h"
+
+#include <QGraphicsObject>
+#include <QStringList>
+
+namespace streamlab::ui {
+
+class GraphScene;
+
+class NodeItem : public QGraphicsObject {
+    Q_OBJECT
+public:
+    static constexpr qreal kWidth = 190;
+    static constexpr qreal kHeaderHeight = 44;
+    static constexpr qreal kLineHeight = 18;
+    static constexpr qreal kPortRadius = 6;
+    enum { Type = UserType + 1 };
+
+    NodeItem(GraphModel* model, NodeId id);
+    int type() const override { return Type; }
+    NodeId nodeId() const { return m_id; }
+
+    // Re-reads everything shown from the model (parameters, problems).
+    void refresh();
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+    QRectF cardRect() const { return QRectF(0, 0, kWidth, m_height); }
+    // Port centres in scene coordinates.
+    QPointF inputPortPos() const;
+    QPointF outputPortPos(const QString& port) const;
+    // The port under `scenePos` (within a few pixels): {true, ""} for the input, {false, port} for
+    // an output; nullopt when none.
+    std::optional<std::pair<bool, QString>> portAt(QPointF scenePos) const;
+    QString nearestOutputPort(QPointF scenePos) const;
+
+    // One-line summaries of the node's key parameters.
+    static QStringList summary(const GraphModel& model, NodeId id);
+
+protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+    void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
+    void hoverEnterEvent(QGraphicsSceneHoverEvent* event) override;
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent* event) override;
+
+private:
+    GraphScene* graphScene() const;
+
+    GraphModel* m_model;
+    NodeId m_id;
+    qreal m_height = kHeaderHeight;
+    QStringList m_lines;
+    QStringList m_ports;
+    bool m_hasInput = true;
+    int m_errors = 0;
+    int m_warnings = 0;
+    bool m_hovered = false;
+};
+
+} // namespace streamlab::ui

@@ -1,0 +1,61 @@
+// The palette of node kinds: a search box over a list; items are dragged onto the canvas or
+// activated (double-click, Enter) to add at the centre of the view. GUI thread only.
+#pragma once
+
+#include <QListWidget>
+#include <QWidget>
+
+class QLineEdit;
+
+namespace streamlab::ui {
+
+// The list with drag support; shared by the palette and the quick-add popup.
+class NodeKindList : public QListWidget {
+    Q_OBJECT
+public:
+    explicit NodeKindList(QWidget* parent = nullptr);
+    void setFilter(const QString& text); // hides kinds that do not match; selects the first shown
+    QString currentKind() const;
+    static QString describe(const QString& kind);
+
+protected:
+    QMimeData* mimeData(const QList<QListWidgetItem*>& items) const override;
+};
+
+class PaletteWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit PaletteWidget(QWidget* parent = nullptr);
+    QLineEdit* searchBox() const { return m_search; }
+    NodeKindList* list() const { return m_list; }
+
+signals:
+    void kindActivated(const QString& kind);
+
+private:
+    QLineEdit* m_search;
+    NodeKindList* m_list;
+};
+
+// A small search box with the list, opened at the cursor by Tab or a double-click on the canvas.
+class QuickAddPopup : public QWidget {
+    Q_OBJECT
+public:
+    explicit QuickAddPopup(QWidget* parent = nullptr);
+    void popup(QPoint globalPos);
+    QLineEdit* searchBox() const { return m_search; }
+
+signals:
+    void kindChosen(const QString& kind);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    void choose();
+
+    QLineEdit* m_search;
+    NodeKindList* m_list;
+};
+
+} // namespace streamlab::ui
