@@ -23,6 +23,40 @@ public:
     virtual void emitLate(const Record& r) = 0; // a window's late side output (port "late")
 };
 
+// What the GUI's live views watch, beyond sink records. Called on the simulation's thread;
+// every call is optional (an Observer may ignore any of them). See Simulation's RunOptions.
+class Observer {
+public:
+    virtual ~Observer() = default;
+    // A record read from a source partition, at processing time `now`, before any operator.
+    virtual void onSourceRecord(const std::string& source, int partition, int subtask, int64_t now,
+        const Schema& schema, const Record& r)
+    {
+        (void)source, (void)partition, (void)subtask, (void)now, (void)schema, (void)r;
+    }
+    // A source split's or subtask's output watermark, or an operator subtask's input watermark,
+    // advanced (split = -1 for the subtask itself).
+    virtual void onWatermark(const std::string& node, int subtask, int split, int64_t now, int64_t watermark)
+    {
+        (void)node, (void)subtask, (void)split, (void)now, (void)watermark;
+    }
+    // A source split or subtask output (split = -1), or an operator's input, became idle or active.
+    virtual void onIdle(const std::string& node, int subtask, int split, int64_t now, bool idle)
+    {
+        (void)node, (void)subtask, (void)split, (void)now, (void)idle;
+    }
+    // A window dropped (sideOutput false) or side-output a late element.
+    virtual void onLate(const std::string& window, int subtask, int64_t now, const Record& r, bool sideOutput)
+    {
+        (void)window, (void)subtask, (void)now, (void)r, (void)sideOutput;
+    }
+    // A window fired: `result` is the result record (key, window_start, window_end, value, firing, pane).
+    virtual void onFiring(const std::string& window, int subtask, int64_t now, const Record& result)
+    {
+        (void)window, (void)subtask, (void)now, (void)result;
+    }
+};
+
 class TimerHost {
 public:
     virtual ~TimerHost() = default;
@@ -43,6 +77,7 @@ struct OperatorContext {
     Output* out = nullptr;
     TimerHost* host = nullptr;
     metrics::SubtaskMetrics* metrics = nullptr;
+    Observer* observer = nullptr; // may be null
     // Keyed operators: the subtask's state backend (heap or RocksDB), owned by the task.
     state::KeyedStateBackend* state = nullptr;
     std::string stateBackendName;

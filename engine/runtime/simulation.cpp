@@ -64,6 +64,7 @@ namespace {
         std::set<int64_t> pendingTimers;
         // Source subtasks only.
         std::unique_ptr<time::SourceWatermarks> watermarks;
+        std::vector<std::pair<int64_t, bool>> splitSeen; // what the observer last heard per split
         // Keyed subtasks only: the state backend (declared before `op`'s states are destroyed).
         std::unique_ptr<state::KeyedStateBackend> backend;
 
@@ -115,6 +116,7 @@ namespace {
         int64_t now = 0;
         int64_t clockStart = 0;
         int64_t events = 0;
+        Observer* observer = nullptr;
         std::filesystem::path stateRoot; // RocksDB instances live under it
         bool removeStateRoot = false;
         ~Engine()
@@ -221,6 +223,24 @@ namespace {
 
         void emitSource(Task* t, const time::SourceWatermarks::Emission& e)
         {
+            if (observer) {
+                for (int split = 0; split < t->watermarks->splits(); ++split) {
+                    int64_t w = t->watermarks->splitWatermark(split);
+                    bool idle = t->watermarks->splitIdle(split);
+                    auto& seen = t->splitSeen;
+                    if (seen.size() < static_cast<size_t>(t->watermarks->splits()))
+                        seen.assign(static_cast<size_t>(t->watermarks->splits()), { INT64_MIN, false });
+                    if (seen[static_cast<size_t>(split)].first != w)
+                        observer->onWatermark(t->node->id, t->subtask, split, now, w);
+                    if (seen[static_cast<size_t>(split)].second != idle)
+                        observer->onIdle(t->node->id, t->subtask, split, now, idle);
+                    seen[static_cast<size_t>(split)] = { w, idle };
+                }
+                if (e.status)
+                    observer->onIdle(t->node->id, t->subtask, -1, now, *e.status);
+                if (e.watermark)
+                    observer->onWatermark(t->node->id, t->subtask, -1, now, *e.watermark);
+            }
             if (e.status)
                 t->broadcastStatus(*e.status);
             if (e.watermark)
@@ -307,6 +327,8 @@ namespace {
                 ++t->metrics.recordsIn;
                 timing = events % kSample == 0;
                 scale = kSample;
+                if (observer)
+                    observer->onSourceRecord(s.node->id, partition, t->subtask, now, *s.reader->schema(), ev.record);
                 t->emit(ev.record);
                 timing = false;
             }
@@ -490,6 +512,8 @@ namespace {
     void Task::onValveWatermark(int64_t w)
     {
         metrics.watermark = w;
+        if (engine->observer)
+            engine->observer->onWatermark(node->id, subtask, -1, engine->now, w);
         // Watermarks are rare next to records: every one is timed.
         bool outer = !engine->timing;
         if (outer) {
@@ -507,6 +531,8 @@ namespace {
     void Task::onValveStatus(bool idle)
     {
         metrics.idle = idle;
+        if (engine->observer)
+            engine->observer->onIdle(node->id, subtask, -1, engine->now, idle);
         broadcastStatus(idle);
     }
 
@@ -569,6 +595,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
     E.spec = spec;
     E.listener = listener;
     E.seriesInterval = options.seriesInterval;
+    E.observer = options.observer;
     E.onSeries = options.onSeries;
     const model::JobSpec& S = E.spec;
     auto planned = buildPlan(S);
@@ -829,6 +856,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
             ctx.out = t;
             ctx.host = t;
             ctx.metrics = &t->metrics;
+            ctx.observer = options.observer;
             ctx.state = t->backend.get();
             if (t->backend)
                 ctx.stateBackendName = std::string(t->backend->name());
@@ -872,5 +900,28 @@ SchemaPtr Simulation::outputSchema(const std::string& nodeId) const
 }
 
 metrics::MetricsSnapshot Simulation::snapshot() const { return m->engine.snapshot(); }
+
+bool Simulation::setMaxOutOfOrderness(const std::string& source, int64_t ms)
+{
+    for (auto& s : m->engine.sources) {
+        if (s.node->id != source)
+            continue;
+        for (Task* t : s.tasks)
+            t->watermarks->setMaxOutOfOrderness(ms);
+        s.spec.watermark.maxOutOfOrderness = ms;
+        return true;
+    }
+    return false;
+}
+
+bool Simulation::setAllowedLateness(const std::string& window, int64_t ms)
+{
+    auto it = m->engine.tasksOf.find(window);
+    if (it == m->engine.tasksOf.end() || it->second.empty() || it->second.front()->node->kind != NodeKind::Window)
+        return false;
+    for (Task* t : it->second)
+        t->op->setAllowedLateness(ms);
+    return true;
+}
 
 } // namespace streamlab::runtime

@@ -9,6 +9,7 @@
 #include "core/value.h"
 #include "metrics/metrics.h"
 #include "model/spec.h"
+#include "runtime/operator.h"
 
 #include <filesystem>
 #include <functional>
@@ -41,6 +42,8 @@ struct RunOptions {
     // Where RocksDB state lives (one instance per keyed subtask); kept after the run when set.
     // Default: a temporary directory removed at the end.
     std::filesystem::path stateDir;
+    // Fine-grained events for live views (may be null; must outlive the simulation).
+    Observer* observer = nullptr;
     std::function<void(const metrics::MetricsSnapshot&)> onSeries;
 };
 
@@ -65,6 +68,11 @@ public:
     metrics::MetricsSnapshot snapshot() const;
     // The schema flowing out of a node (after its map, window, ...).
     SchemaPtr outputSchema(const std::string& nodeId) const;
+
+    // Live changes while replaying (the GUI's sliders). Watermarks never go backwards: a larger
+    // delay only holds the next ones back. False when the node is not a source / window.
+    bool setMaxOutOfOrderness(const std::string& source, int64_t ms);
+    bool setAllowedLateness(const std::string& window, int64_t ms);
 
 private:
     Simulation();

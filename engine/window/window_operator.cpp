@@ -125,6 +125,8 @@ namespace {
                     m_ctx.out->emitLate(r);
                 else
                     ++m_ctx.metrics->lateDropped;
+                if (m_ctx.observer)
+                    m_ctx.observer->onLate(m_ctx.nodeId, m_ctx.subtask, m_ctx.host->currentProcessingTime(), r, m_spec.lateOutput);
             }
             checkBackend();
         }
@@ -492,6 +494,8 @@ namespace {
                 ++f.late;
             else
                 ++f.early;
+            if (m_ctx.observer)
+                m_ctx.observer->onFiring(m_ctx.nodeId, m_ctx.subtask, m_ctx.host->currentProcessingTime(), m_out);
             m_ctx.out->emit(m_out);
         }
 
