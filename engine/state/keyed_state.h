@@ -122,6 +122,8 @@ public:
     virtual std::unique_ptr<TimerQueue> timerQueue(const std::string& name) = 0;
 
     virtual StateSize size() = 0;
+    // RocksDB: flush the memtables and compact every column family (compaction filters run).
+    virtual void compact() { }
     // A failure inside the backend (RocksDB I/O); sticky.
     virtual const Status& status() const = 0;
 };

@@ -230,6 +230,20 @@ namespace {
         }
         const Status& status() const override { return m_status; }
 
+        void compact() override
+        {
+            rocksdb::FlushOptions fo;
+            for (auto* h : m_handles) {
+                auto s = m_db->Flush(fo, h);
+                if (!s.ok())
+                    fail(s);
+                rocksdb::CompactRangeOptions co;
+                s = m_db->CompactRange(co, h, nullptr, nullptr);
+                if (!s.ok())
+                    fail(s);
+            }
+        }
+
         void fail(const rocksdb::Status& s)
         {
             if (m_status.ok())
