@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "export/json_export.h"
+#include "export/sql_export.h"
 #include "model/params.h"
 #include "model/spec.h"
 #include "runtime/key_groups.h"
@@ -18,7 +20,7 @@ namespace streamlab::app {
 
 namespace {
 
-    constexpr const char* kSubcommands[] = { "run", "keys", "plan" };
+    constexpr const char* kSubcommands[] = { "run", "keys", "plan", "export" };
 
     // Writes sink records and watermarks as JSON Lines, in emission order.
     class JsonLinesOut final : public runtime::ResultListener {
@@ -337,6 +339,38 @@ namespace {
         return 0;
     }
 
+    // `streamlab export`: Flink SQL (warnings on stderr) or the canonical job file.
+    int exportJob(const std::string& jobPath, const std::string& to, const std::string& outPath,
+        const std::string& connector, bool strict)
+    {
+        auto job = model::Job::load(jobPath);
+        if (!job.ok())
+            return fail(job.status().message());
+        std::string text;
+        if (to == "json") {
+            auto compiled = model::compile(*job);
+            if (compiled.hasErrors())
+                return fail(model::describeErrors(compiled.problems, jobPath + ": "));
+            text = exporter::exportCanonicalJson(*job);
+        } else {
+            exporter::SqlOptions options;
+            options.connector = exporter::parseConnector(connector).value_or(exporter::SqlOptions::Connector::Filesystem);
+            options.strict = strict;
+            auto sql = exporter::exportFlinkSql(*job, options);
+            if (!sql.ok())
+                return fail(sql.status().message());
+            for (const auto& w : sql->warnings)
+                std::fprintf(stderr, "streamlab: warning: %s\n", w.c_str());
+            text = sql->sql;
+        }
+        if (outPath.empty() || outPath == "-") {
+            std::fwrite(text.data(), 1, text.size(), stdout);
+            return 0;
+        }
+        auto st = model::writeFileAtomically(outPath, text);
+        return st.ok() ? 0 : fail(st.message());
+    }
+
 } // namespace
 
 bool isSubcommand(int argc, char** argv)
@@ -390,6 +424,17 @@ int runCli(int argc, char** argv)
     keysCmd->add_flag("--remap", remap, "For each subtask, the smallest non-negative int key Flink sends there");
     keysCmd->add_option("KEY", keyList, "Keys");
 
+    std::string exportPath, exportTo, exportOut, exportConnector = "filesystem";
+    bool exportStrict = false;
+    auto* exportCmd = app.add_subcommand("export", "Export a job: Flink SQL, or the canonical job file (JSON)");
+    exportCmd->add_option("JOB", exportPath, "The job file")->required();
+    exportCmd->add_option("--to", exportTo, "flink-sql or json")->required()->check(CLI::IsMember({ "flink-sql", "json" }));
+    exportCmd->add_option("--out", exportOut, "Write the export to this file (atomically); - is stdout (the default)");
+    exportCmd
+        ->add_option("--connector", exportConnector, "flink-sql: sources and file sinks as filesystem (default) or kafka (placeholders)")
+        ->check(CLI::IsMember({ "filesystem", "kafka" }));
+    exportCmd->add_flag("--strict", exportStrict, "flink-sql: any warning is an error (exit 1)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -409,6 +454,8 @@ int runCli(int argc, char** argv)
         std::fputs(planJson ? (plan->toJson().dump(2) + "\n").c_str() : plan->toText().c_str(), stdout);
         return 0;
     }
+    if (exportCmd->parsed())
+        return exportJob(exportPath, exportTo, exportOut, exportConnector, exportStrict);
     if (keysCmd->parsed()) {
         if (remap)
             type = "int";

@@ -67,7 +67,8 @@ namespace {
             int64_t ms;
             const char* name;
         };
-        static const Unit kUnits[] = { { 86400000, "DAY" }, { 3600000, "HOUR" }, { 60000, "MINUTE" }, { 1000, "SECOND" } };
+        static const Unit kUnits[]
+            = { { 86400000, "DAY" }, { 3600000, "HOUR" }, { 60000, "MINUTE" }, { 1000, "SECOND" } };
         if (ms == 0)
             return "INTERVAL '0' SECOND";
         for (const auto& u : kUnits)
@@ -82,9 +83,10 @@ namespace {
                 s.pop_back();
             return "INTERVAL '" + s + "' SECOND";
         }
-        std::snprintf(buf, sizeof buf, "%lld %02lld:%02lld:%02lld.%03lld", static_cast<long long>(ms / 86400000),
-            static_cast<long long>(ms / 3600000 % 24), static_cast<long long>(ms / 60000 % 60),
-            static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
+        std::snprintf(buf, sizeof buf, "%lld %02lld:%02lld:%02lld.%03lld",
+            static_cast<long long>(ms / 86400000), static_cast<long long>(ms / 3600000 % 24),
+            static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
+            static_cast<long long>(ms % 1000));
         return std::string("INTERVAL '") + buf + "' DAY TO SECOND";
     }
 
@@ -130,15 +132,15 @@ namespace {
     struct Column {
         std::string name;
         FieldType type = FieldType::Any; // as the expression language sees it
-        std::string sql;                 // Flink type
+        std::string sql; // Flink type
     };
 
     struct Relation {
-        std::string name;            // table or view to read from
+        std::string name; // table or view to read from
         std::vector<Column> columns; // Streamlab's fields, in order (the time attribute is not one)
-        std::string rowtime;         // the time attribute column, or empty
-        bool updating = false;       // a changelog (updates, retractions) rather than inserts only
-        std::string producer;        // node whose result this is (for messages)
+        std::string rowtime; // the time attribute column, or empty
+        bool updating = false; // a changelog (updates, retractions) rather than inserts only
+        std::string producer; // node whose result this is (for messages)
 
         Schema schema() const
         {
@@ -183,8 +185,14 @@ namespace {
         std::string translate(const expr::Node& n) { return emit(n, false); }
 
     private:
-        static bool isIntegral(FieldType t) { return t == FieldType::Int || t == FieldType::Long || t == FieldType::Timestamp; }
-        static bool isNullLiteral(const expr::Node& n) { return n.kind == expr::NodeKind::Literal && isNull(n.literal); }
+        static bool isIntegral(FieldType t)
+        {
+            return t == FieldType::Int || t == FieldType::Long || t == FieldType::Timestamp;
+        }
+        static bool isNullLiteral(const expr::Node& n)
+        {
+            return n.kind == expr::NodeKind::Literal && isNull(n.literal);
+        }
 
         std::string literal(const Value& v)
         {
@@ -268,8 +276,12 @@ namespace {
                 if (n.op == expr::Op::Not)
                     return wrap("NOT " + emit(n.children[0], true));
                 return wrap("-" + arithmeticOperand(n.children[0]));
-            case expr::NodeKind::Binary:
-                return wrap(binary(n));
+            case expr::NodeKind::Binary: {
+                // CONCAT(...) and MOD(...) need no parentheses around them.
+                bool call
+                    = n.op == expr::Op::Modulo || (n.op == expr::Op::Add && n.type == FieldType::String);
+                return call ? binary(n) : wrap(binary(n));
+            }
             case expr::NodeKind::Call:
                 return call(n);
             }
@@ -323,8 +335,8 @@ namespace {
                 // instead of failing the Flink job.
                 std::string divisor = arithmeticOperand(b);
                 bool integral = isIntegral(a.type) && isIntegral(b.type);
-                bool literalNonZero = b.kind == expr::NodeKind::Literal && std::holds_alternative<int64_t>(b.literal)
-                    && std::get<int64_t>(b.literal) != 0;
+                bool literalNonZero = b.kind == expr::NodeKind::Literal
+                    && std::holds_alternative<int64_t>(b.literal) && std::get<int64_t>(b.literal) != 0;
                 if (integral && !literalNonZero)
                     divisor = "NULLIF(" + divisor + ", 0)";
                 if (n.op == Op::Divide)
@@ -355,7 +367,8 @@ namespace {
             }
             case Op::Hash:
                 m_warn("hash() is Java's hashCode, which Flink SQL has no built-in function for: exported as "
-                       "HASH_CODE(...), a scalar UDF to register (String.hashCode / Long.hashCode / Double.hashCode) "
+                       "HASH_CODE(...), a scalar UDF to register (String.hashCode / Long.hashCode / "
+                       "Double.hashCode) "
                        "before the script runs");
                 return "HASH_CODE(" + emit(n.children[0], false) + ")";
             default:
@@ -385,7 +398,8 @@ namespace {
         void warn(Statement& st, const std::string& nodeId, const std::string& message)
         {
             st.warnings.push_back(message);
-            m_warnings.push_back((nodeId.empty() ? std::string("job") : "node '" + nodeId + "'") + ": " + message);
+            m_warnings.push_back(
+                (nodeId.empty() ? std::string("job") : "node '" + nodeId + "'") + ": " + message);
         }
         std::string uniqueName(const std::string& base)
         {
@@ -405,10 +419,10 @@ namespace {
         Status emitKeyed(const NodeSpec& n);
         void emitLateOutput(const NodeSpec& n, const Relation& in);
         Status emitSink(const NodeSpec& n);
-        std::string aggregateExpr(const model::AggregateSpec& a, const Relation& in, Column& out, Statement& st,
-            const std::string& nodeId);
-        std::string translate(const std::string& text, const Relation& in, Statement& st, const std::string& nodeId,
-            FieldType* type);
+        std::string aggregateExpr(const model::AggregateSpec& a, const Relation& in, Column& out,
+            Statement& st, const std::string& nodeId);
+        std::string translate(const std::string& text, const Relation& in, Statement& st,
+            const std::string& nodeId, FieldType* type);
         void nodeCommonWarnings(const NodeSpec& n, Statement& st);
         std::string render() const;
 
@@ -437,7 +451,8 @@ namespace {
     bool hasSessionWindow(const model::JobSpec& spec)
     {
         for (const auto& n : spec.nodes)
-            if (n.kind == NodeKind::Window && n.as<model::WindowSpec>().assigner.type == AssignerType::Session)
+            if (n.kind == NodeKind::Window
+                && n.as<model::WindowSpec>().assigner.type == AssignerType::Session)
                 return true;
         return false;
     }
@@ -467,9 +482,10 @@ namespace {
                     + " is not exported: late firing needs table.exec.emit.late-fire.*, which session group "
                       "windows (also in this job) reject; late elements are dropped by Flink SQL");
             for (const auto* n : early)
-                m_windowEmitNotes[n->id].push_back("the continuousEventTime trigger is not exported: early firing "
-                                                   "needs table.exec.emit.early-fire.*, which session group windows "
-                                                   "(also in this job) reject; the window fires once, on time");
+                m_windowEmitNotes[n->id].push_back(
+                    "the continuousEventTime trigger is not exported: early firing "
+                    "needs table.exec.emit.early-fire.*, which session group windows "
+                    "(also in this job) reject; the window fires once, on time");
             return;
         }
         if (!late.empty()) {
@@ -487,12 +503,14 @@ namespace {
                                          "table.exec.emit.allow-lateness is job-wide: the largest, "
                     + human(m_allowLateness) + ", applies to every window");
             if (delays.size() > 1)
-                m_emitWarnings.push_back("windows fire late at different paces, but table.exec.emit.late-fire.delay "
-                                         "is job-wide: the smallest, "
+                m_emitWarnings.push_back(
+                    "windows fire late at different paces, but table.exec.emit.late-fire.delay "
+                    "is job-wide: the smallest, "
                     + human(m_lateFireDelay) + ", applies to every window");
             if (m_lateFireDelay > m_allowLateness) {
                 m_emitWarnings.push_back("late-fire delay " + human(m_lateFireDelay)
-                    + " exceeds the allowed lateness, which Flink rejects: capped at " + human(m_allowLateness));
+                    + " exceeds the allowed lateness, which Flink rejects: capped at "
+                    + human(m_allowLateness));
                 m_lateFireDelay = m_allowLateness;
             }
         }
@@ -600,7 +618,8 @@ namespace {
                 if (names[i] == s.timestampField) {
                     const std::string& v = values[i];
                     bool digits = !v.empty()
-                        && std::all_of(v.begin() + (v[0] == '-' ? 1 : 0), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+                        && std::all_of(v.begin() + (v[0] == '-' ? 1 : 0), v.end(),
+                            [](char c) { return c >= '0' && c <= '9'; });
                     return digits ? TimestampText::EpochMillis : TimestampText::Iso8601;
                 }
             return std::nullopt;
@@ -628,12 +647,15 @@ namespace {
         if (n.maxParallelism)
             warn(st, n.id,
                 "maxParallelism " + std::to_string(*n.maxParallelism)
-                    + " of this node is not exported: Flink SQL has only the job-wide pipeline.max-parallelism, "
+                    + " of this node is not exported: Flink SQL has only the job-wide "
+                      "pipeline.max-parallelism, "
                       "so keys may land in other key groups and subtasks");
         if (n.stateBackend)
             warn(st, n.id,
-                std::string("state backend ") + (*n.stateBackend == model::StateBackend::RocksDb ? "rocksdb" : "heap")
-                    + " of this node is not exported: Flink SQL has one state backend for the job (state.backend.type)");
+                std::string("state backend ")
+                    + (*n.stateBackend == model::StateBackend::RocksDb ? "rocksdb" : "heap")
+                    + " of this node is not exported: Flink SQL has one state backend for the job "
+                      "(state.backend.type)");
     }
 
     Status SqlExporter::emitSource(const NodeSpec& n)
@@ -648,10 +670,12 @@ namespace {
             auto reader = io::EventReader::open(s, n.id);
             if (reader.ok()) {
                 schema = *(*reader)->schema();
-                st.comments.push_back("schema inferred from the first lines of " + s.path.filename().string());
+                st.comments.push_back(
+                    "schema inferred from the first lines of " + s.path.filename().string());
             } else {
                 warn(st, n.id,
-                    "the schema is not declared and could not be inferred from the file (" + reader.status().message()
+                    "the schema is not declared and could not be inferred from the file ("
+                        + reader.status().message()
                         + "): declare it in the job; only the timestamp column is written");
                 schema.fields.clear();
                 if (!s.timestampField.empty())
@@ -677,7 +701,8 @@ namespace {
             if (f.name == s.timestampField && tsText == TimestampText::Iso8601)
                 c.sql = "STRING"; // parsed into the time attribute below
             if (f.type == FieldType::Any)
-                warn(st, n.id, "field '" + f.name + "' has type any, which SQL has no column type for: declared STRING");
+                warn(st, n.id,
+                    "field '" + f.name + "' has type any, which SQL has no column type for: declared STRING");
             columns += "  " + quoteIdent(c.name) + " " + c.sql + ",\n";
             rel.columns.push_back(std::move(c));
         }
@@ -697,12 +722,14 @@ namespace {
             switch (s.watermark.strategy) {
             case model::WatermarkStrategy::BoundedOutOfOrderness:
                 // DataStream: maxTs - d - 1. SQL: the expression on the last row, so the -1 ms is written.
-                columns += "  WATERMARK FOR " + wm + " AS " + wm + " - " + sqlInterval(s.watermark.maxOutOfOrderness)
-                    + " - INTERVAL '0.001' SECOND,\n";
+                columns += "  WATERMARK FOR " + wm + " AS " + wm + " - "
+                    + sqlInterval(s.watermark.maxOutOfOrderness) + " - INTERVAL '0.001' SECOND,\n";
                 warn(st, n.id,
                     "watermark: the DataStream strategy emits maxTs - " + human(s.watermark.maxOutOfOrderness)
-                        + " - 1ms, the max timestamp seen so far; SQL's WATERMARK evaluates its expression on the last "
-                          "row of each interval (EVENT-TIME.md 1.7), so an out-of-order row at the end of an interval "
+                        + " - 1ms, the max timestamp seen so far; SQL's WATERMARK evaluates its expression "
+                          "on the last "
+                          "row of each interval (EVENT-TIME.md 1.7), so an out-of-order row at the end of an "
+                          "interval "
                           "holds it back: windows fire later and fewer elements are late than in Streamlab");
                 break;
             case model::WatermarkStrategy::Monotonous:
@@ -714,13 +741,17 @@ namespace {
             case model::WatermarkStrategy::Punctuated:
                 columns += "  WATERMARK FOR " + wm + " AS " + wm + " - INTERVAL '0.001' SECOND,\n";
                 warn(st, n.id,
-                    "watermark: punctuated watermarks ({\"@watermark\": N} lines) have no SQL form; exported as the "
+                    "watermark: punctuated watermarks ({\"@watermark\": N} lines) have no SQL form; exported "
+                    "as the "
                     "last row's timestamp - 1ms, and the watermark lines are read as rows of nulls");
                 break;
             case model::WatermarkStrategy::None:
-                warn(st, n.id,
-                    "watermark strategy none: no WATERMARK is declared, so the rowtime column is not a time "
-                    "attribute and Flink rejects event-time windows on this source");
+                if (std::any_of(m_spec.nodes.begin(), m_spec.nodes.end(),
+                        [](const NodeSpec& x) { return x.kind == NodeKind::Window; }))
+                    warn(st, n.id,
+                        "watermark strategy none: no WATERMARK is declared, so the rowtime column is not a "
+                        "time "
+                        "attribute and Flink rejects event-time windows on this source");
                 break;
             }
         }
@@ -738,16 +769,20 @@ namespace {
             with = { { "connector", "filesystem" }, { "path", s.path.string() }, { "format", format } };
             if (s.format == model::EventFormat::Csv)
                 warn(st, n.id,
-                    "Flink's csv format has no header option: the header line of " + s.path.filename().string()
-                        + " is read as a row (remove it, or set 'csv.ignore-parse-errors' to turn it into nulls)");
+                    "Flink's csv format has no header option: the header line of "
+                        + s.path.filename().string()
+                        + " is read as a row (remove it, or set 'csv.ignore-parse-errors' to turn it into "
+                          "nulls)");
         }
         if (s.onError == model::OnError::Skip)
             with.push_back({ format + ".ignore-parse-errors", "true" });
         if (s.partitionCount > 1)
             warn(st, n.id,
                 std::to_string(s.partitionCount) + " partitions (by " + s.partitionBy
-                    + "): Streamlab generates a watermark per partition and takes the minimum over the active ones; "
-                      "Flink SQL does so per split (a file is one split, a Kafka partition one split), so the "
+                    + "): Streamlab generates a watermark per partition and takes the minimum over the "
+                      "active ones; "
+                      "Flink SQL does so per split (a file is one split, a Kafka partition one split), so "
+                      "the "
                       "watermark, idleness and lateness differ unless the topic has the same partitions");
         if (s.timestampField.empty())
             st.comments.push_back("no timestamp field: no time attribute");
@@ -756,7 +791,8 @@ namespace {
         for (const auto& [k, v] : with)
             options += "  " + quoteString(k) + " = " + quoteString(v) + ",\n";
         options.erase(options.size() - 2);
-        st.text = "CREATE TABLE " + quoteIdent(rel.name) + " (\n" + columns + "\n) WITH (\n" + options + "\n)";
+        st.text
+            = "CREATE TABLE " + quoteIdent(rel.name) + " (\n" + columns + "\n) WITH (\n" + options + "\n)";
         m_body.push_back(std::move(st));
         m_relations[n.id] = std::move(rel);
         return {};
@@ -800,8 +836,8 @@ namespace {
         return u;
     }
 
-    std::string SqlExporter::translate(
-        const std::string& text, const Relation& in, Statement& st, const std::string& nodeId, FieldType* type)
+    std::string SqlExporter::translate(const std::string& text, const Relation& in, Statement& st,
+        const std::string& nodeId, FieldType* type)
     {
         auto compiled = expr::Expression::compile(text, in.schema());
         if (!compiled.ok()) {
@@ -814,7 +850,8 @@ namespace {
         }
         if (type)
             *type = compiled->resultType();
-        ExpressionTranslator tr([&](const std::string& m) { warn(st, nodeId, "expression '" + text + "': " + m); });
+        ExpressionTranslator tr(
+            [&](const std::string& m) { warn(st, nodeId, "expression '" + text + "': " + m); });
         return tr.translate(compiled->root());
     }
 
@@ -861,7 +898,8 @@ namespace {
             exprs[field] = { sql, t };
         }
         std::string select;
-        auto add = [&](const std::string& name, const std::string& sqlText, FieldType t, const std::string& sqlTypeName) {
+        auto add = [&](const std::string& name, const std::string& sqlText, FieldType t,
+                       const std::string& sqlTypeName) {
             select += std::string(select.empty() ? "" : ",\n       ") + sqlText;
             out.columns.push_back({ name, t, sqlTypeName });
         };
@@ -870,7 +908,8 @@ namespace {
             if (it == exprs.end())
                 add(c.name, quoteIdent(c.name), c.type, c.sql);
             else
-                add(c.name, it->second.first + " AS " + quoteIdent(c.name), it->second.second, sqlType(it->second.second));
+                add(c.name, it->second.first + " AS " + quoteIdent(c.name), it->second.second,
+                    sqlType(it->second.second));
         }
         for (const auto& [field, text] : m.set) {
             (void)text;
@@ -892,8 +931,8 @@ namespace {
         return {};
     }
 
-    std::string SqlExporter::aggregateExpr(
-        const model::AggregateSpec& a, const Relation& in, Column& out, Statement& st, const std::string& nodeId)
+    std::string SqlExporter::aggregateExpr(const model::AggregateSpec& a, const Relation& in, Column& out,
+        Statement& st, const std::string& nodeId)
     {
         out.name = "value";
         const Column* f = a.field.empty() ? nullptr : in.column(a.field);
@@ -935,7 +974,8 @@ namespace {
             warn(st, nodeId,
                 "collect gives a list; exported as LISTAGG(...), one STRING joining the "
                     + std::string(f ? "values" : "records (as JSON objects)")
-                    + " with ',' (ARRAY_AGG, which keeps a list, needs Flink 1.20 and is not in every SQL tool's grammar)");
+                    + " with ',' (ARRAY_AGG, which keeps a list, needs Flink 1.20 and is not in every SQL "
+                      "tool's grammar)");
             return "LISTAGG(" + arg + ")";
         }
         }
@@ -963,8 +1003,8 @@ namespace {
         for (const auto& k : key) {
             const Column* c = in->column(k);
             if (!c)
-                return Status::invalid("node '" + n.id + "': key field '" + k + "' is not in its input (fields: "
-                    + in->schema().names() + ")");
+                return Status::invalid("node '" + n.id + "': key field '" + k
+                    + "' is not in its input (fields: " + in->schema().names() + ")");
             keyGroup += (keyGroup.empty() ? "" : ", ") + quoteIdent(k);
             if (key.size() == 1) {
                 keySelect = quoteIdent(k) + " AS `key`";
@@ -975,7 +1015,8 @@ namespace {
             }
         }
         if (key.size() > 1)
-            st.comments.push_back("composite key: one column per key field (Streamlab writes the key as an array)");
+            st.comments.push_back(
+                "composite key: one column per key field (Streamlab writes the key as an array)");
 
         if (n.kind == NodeKind::Aggregate) {
             const auto& a = n.as<model::RunningAggregateSpec>();
@@ -986,16 +1027,19 @@ namespace {
             out.updating = true;
             std::string hint;
             if (a.ttl) {
-                hint = "/*+ STATE_TTL(" + quoteString(in->name) + " = " + quoteString(configDuration(a.ttl->ttl)) + ") */ ";
+                hint = "/*+ STATE_TTL(" + quoteString(in->name) + " = "
+                    + quoteString(configDuration(a.ttl->ttl)) + ") */ ";
                 if (a.ttl->update == model::TtlUpdate::OnReadAndWrite
                     || a.ttl->visibility == model::TtlVisibility::ReturnExpiredIfNotCleanedUp)
                     warn(st, n.id,
-                        "ttl: Flink SQL's state TTL is always onCreateAndWrite and neverReturnExpired; the configured "
+                        "ttl: Flink SQL's state TTL is always onCreateAndWrite and neverReturnExpired; the "
+                        "configured "
                         "update/visibility is not exported");
             }
-            st.comments.push_back("Streamlab emits one updated result per record; Flink SQL emits -U/+U pairs");
-            st.text = "CREATE TEMPORARY VIEW " + quoteIdent(out.name) + " AS\nSELECT " + hint + keySelect + ", " + agg
-                + " AS `value`\nFROM " + quoteIdent(in->name) + "\nGROUP BY " + keyGroup;
+            st.comments.push_back(
+                "Streamlab emits one updated result per record; Flink SQL emits -U/+U pairs");
+            st.text = "CREATE TEMPORARY VIEW " + quoteIdent(out.name) + " AS\nSELECT " + hint + keySelect
+                + ", " + agg + " AS `value`\nFROM " + quoteIdent(in->name) + "\nGROUP BY " + keyGroup;
             m_body.push_back(std::move(st));
             m_relations[n.id] = std::move(out);
             return {};
@@ -1014,7 +1058,8 @@ namespace {
             break;
         case TriggerType::ProcessingTime:
             warn(st, n.id,
-                "the processingTime trigger has no SQL form: the window fires on the watermark (event time) instead "
+                "the processingTime trigger has no SQL form: the window fires on the watermark (event time) "
+                "instead "
                 "of when processing time passes its end");
             break;
         case TriggerType::Count:
@@ -1031,37 +1076,45 @@ namespace {
             break;
         case TriggerType::EndOfStream:
             warn(st, n.id,
-                "the endOfStream trigger has no SQL form: the window fires when the watermark passes its end, not "
+                "the endOfStream trigger has no SQL form: the window fires when the watermark passes its "
+                "end, not "
                 "only at the end of the input");
             break;
         case TriggerType::Never:
             if (as.type != AssignerType::Global)
-                warn(st, n.id, "the never trigger has no SQL form: the window fires when the watermark passes its end");
+                warn(st, n.id,
+                    "the never trigger has no SQL form: the window fires when the watermark passes its end");
             break;
         }
         if (w.trigger.purging && (w.allowedLateness > 0 || w.trigger.type != TriggerType::EventTime))
             warn(st, n.id,
-                "purging: Flink SQL windows never purge between firings, so each later firing holds the whole window, "
+                "purging: Flink SQL windows never purge between firings, so each later firing holds the "
+                "whole window, "
                 "not only the elements since the previous firing");
         if (w.stateKind == model::StateKind::List)
             warn(st, n.id,
-                "stateKind list has no SQL form: Flink SQL keeps one accumulator per window (the results are the "
+                "stateKind list has no SQL form: Flink SQL keeps one accumulator per window (the results are "
+                "the "
                 "same; the state size is not)");
         if (w.ttl)
             warn(st, n.id,
                 "ttl " + human(w.ttl->ttl)
-                    + " is not exported: Flink SQL cleans window state with window timers, not with state TTL");
+                    + " is not exported: Flink SQL cleans window state with window timers, not with state "
+                      "TTL");
         if (w.lateFiringEvery && !m_lateFire)
-            warn(st, n.id, "lateFiring every " + human(*w.lateFiringEvery) + " is not exported (no late firing)");
+            warn(st, n.id,
+                "lateFiring every " + human(*w.lateFiringEvery) + " is not exported (no late firing)");
         else if (w.lateFiringEvery)
             warn(st, n.id,
                 "lateFiring every " + human(*w.lateFiringEvery)
-                    + ": closest form is table.exec.emit.late-fire.delay, which fires late every delay of processing "
+                    + ": closest form is table.exec.emit.late-fire.delay, which fires late every delay of "
+                      "processing "
                       "time rather than at most once per interval");
 
         std::string rowtime = in->rowtime;
         if (rowtime.empty() && as.type != AssignerType::Global)
-            return Status::unsupported("node '" + n.id + "': the window's input has no event-time attribute (its "
+            return Status::unsupported("node '" + n.id
+                + "': the window's input has no event-time attribute (its "
                 + "source has no timestamp field, or it comes after a running aggregate)");
         std::string rt = quoteIdent(rowtime);
         out.rowtime = "rowtime";
@@ -1077,64 +1130,73 @@ namespace {
         bool legacy = m_lateFire || m_earlyFire || as.type == AssignerType::Session;
         if (as.type == AssignerType::Sliding && as.size % as.slide != 0 && !legacy) {
             legacy = true;
-            st.comments.push_back("size is not a multiple of slide, which the HOP table function rejects: legacy "
-                                  "group window");
+            st.comments.push_back(
+                "size is not a multiple of slide, which the HOP table function rejects: legacy "
+                "group window");
         }
         std::string text;
         if (as.type == AssignerType::Global) {
             warn(st, n.id,
-                "a global window has no SQL form: exported as a running GROUP BY aggregate, which emits an updated "
+                "a global window has no SQL form: exported as a running GROUP BY aggregate, which emits an "
+                "updated "
                 "result per element instead of at the trigger's firings");
             out.rowtime.clear();
             out.updating = true;
             out.columns.push_back(value);
             st.comments.push_back("window " + n.id + ": global");
-            text = "SELECT " + keySelect + ", " + agg + " AS `value`\nFROM " + quoteIdent(in->name) + "\nGROUP BY "
-                + keyGroup;
+            text = "SELECT " + keySelect + ", " + agg + " AS `value`\nFROM " + quoteIdent(in->name)
+                + "\nGROUP BY " + keyGroup;
         } else if (!legacy) {
             std::string tvf;
             if (as.type == AssignerType::Tumbling) {
                 st.comments.push_back("window " + n.id + ": tumbling " + human(as.size)
                     + (as.offset ? " offset " + human(as.offset) : "") + ", window TVF aggregation");
-                tvf = "TUMBLE(TABLE " + quoteIdent(in->name) + ", DESCRIPTOR(" + rt + "), " + sqlInterval(as.size)
-                    + (as.offset ? ", " + sqlInterval(as.offset) : "") + ")";
-            } else {
-                st.comments.push_back("window " + n.id + ": sliding " + human(as.size) + " every " + human(as.slide)
-                    + (as.offset ? " offset " + human(as.offset) : "") + ", window TVF aggregation (slide before size)");
-                tvf = "HOP(TABLE " + quoteIdent(in->name) + ", DESCRIPTOR(" + rt + "), " + sqlInterval(as.slide) + ", "
+                tvf = "TUMBLE(TABLE " + quoteIdent(in->name) + ", DESCRIPTOR(" + rt + "), "
                     + sqlInterval(as.size) + (as.offset ? ", " + sqlInterval(as.offset) : "") + ")";
+            } else {
+                st.comments.push_back("window " + n.id + ": sliding " + human(as.size) + " every "
+                    + human(as.slide) + (as.offset ? " offset " + human(as.offset) : "")
+                    + ", window TVF aggregation (slide before size)");
+                tvf = "HOP(TABLE " + quoteIdent(in->name) + ", DESCRIPTOR(" + rt + "), "
+                    + sqlInterval(as.slide) + ", " + sqlInterval(as.size)
+                    + (as.offset ? ", " + sqlInterval(as.offset) : "") + ")";
             }
             windowColumns();
             out.columns.push_back(value);
-            text = "SELECT " + keySelect + ", window_start, window_end, " + agg + " AS `value`, window_time AS " + outRt
-                + "\nFROM TABLE(" + tvf + ")\nGROUP BY " + keyGroup + ", window_start, window_end";
+            text = "SELECT " + keySelect + ", window_start, window_end, " + agg
+                + " AS `value`, window_time AS " + outRt + "\nFROM TABLE(" + tvf + ")\nGROUP BY " + keyGroup
+                + ", window_start, window_end";
         } else {
             std::string fn, args;
             if (as.type == AssignerType::Tumbling) {
                 fn = "TUMBLE";
                 args = rt + ", " + sqlInterval(as.size);
-                st.comments.push_back("window " + n.id + ": tumbling " + human(as.size) + ", legacy group window");
+                st.comments.push_back(
+                    "window " + n.id + ": tumbling " + human(as.size) + ", legacy group window");
             } else if (as.type == AssignerType::Sliding) {
                 fn = "HOP";
                 args = rt + ", " + sqlInterval(as.slide) + ", " + sqlInterval(as.size);
-                st.comments.push_back("window " + n.id + ": sliding " + human(as.size) + " every " + human(as.slide)
-                    + ", legacy group window (slide before size)");
+                st.comments.push_back("window " + n.id + ": sliding " + human(as.size) + " every "
+                    + human(as.slide) + ", legacy group window (slide before size)");
             } else {
                 fn = "SESSION";
                 args = rt + ", " + sqlInterval(as.gap);
                 st.comments.push_back("window " + n.id + ": session gap " + human(as.gap)
-                    + ", legacy group window GROUP BY SESSION(...): the SESSION table function (Flink 1.19+) is "
+                    + ", legacy group window GROUP BY SESSION(...): the SESSION table function (Flink 1.19+) "
+                      "is "
                       "not in every SQL tool's grammar yet");
                 if (w.allowedLateness > 0 && m_windowEmitNotes[n.id].empty())
                     warn(st, n.id,
                         "allowed lateness " + human(w.allowedLateness)
-                            + " is not exported: session group windows reject table.exec.emit.late-fire.*; late "
+                            + " is not exported: session group windows reject table.exec.emit.late-fire.*; "
+                              "late "
                               "elements are dropped by Flink SQL");
             }
             if (as.offset && as.type != AssignerType::Session)
                 warn(st, n.id,
                     "offset " + human(as.offset)
-                        + " is not exported: legacy group windows have no offset (window TVFs do, but reject late and "
+                        + " is not exported: legacy group windows have no offset (window TVFs do, but reject "
+                          "late and "
                           "early firing)");
             if (m_lateFire && as.type != AssignerType::Session) {
                 if (w.allowedLateness == 0)
@@ -1144,8 +1206,10 @@ namespace {
                 else
                     warn(st, n.id,
                         "allowed lateness " + human(w.allowedLateness)
-                            + ": exported as a legacy group window with table.exec.emit.late-fire.* (experimental); "
-                              "each late firing is an update (retraction + new result) rather than Streamlab's "
+                            + ": exported as a legacy group window with table.exec.emit.late-fire.* "
+                              "(experimental); "
+                              "each late firing is an update (retraction + new result) rather than "
+                              "Streamlab's "
                               "additional complete firing");
                 out.updating = true;
             }
@@ -1153,14 +1217,15 @@ namespace {
                 out.updating = true;
             windowColumns();
             out.columns.push_back(value);
-            text = "SELECT " + keySelect + ",\n       " + fn + "_START(" + args + ") AS window_start,\n       " + fn
-                + "_END(" + args + ") AS window_end,\n       " + agg + " AS `value`,\n       " + fn + "_ROWTIME("
-                + args + ") AS " + outRt + "\nFROM " + quoteIdent(in->name) + "\nGROUP BY " + keyGroup + ", " + fn + "("
-                + args + ")";
+            text = "SELECT " + keySelect + ",\n       " + fn + "_START(" + args
+                + ") AS window_start,\n       " + fn + "_END(" + args + ") AS window_end,\n       " + agg
+                + " AS `value`,\n       " + fn + "_ROWTIME(" + args + ") AS " + outRt + "\nFROM "
+                + quoteIdent(in->name) + "\nGROUP BY " + keyGroup + ", " + fn + "(" + args + ")";
         }
         if (as.type != AssignerType::Global)
-            st.comments.push_back("window_start and window_end are TIMESTAMP(3) in UTC (Streamlab writes epoch ms); "
-                                  "firing and pane have no SQL column");
+            st.comments.push_back(
+                "window_start and window_end are TIMESTAMP(3) in UTC (Streamlab writes epoch ms); "
+                "firing and pane have no SQL column");
         st.text = "CREATE TEMPORARY VIEW " + quoteIdent(out.name) + " AS\n" + text;
         m_body.push_back(std::move(st));
         m_relations[n.id] = std::move(out);
@@ -1180,16 +1245,18 @@ namespace {
         Statement st;
         st.comments.push_back("late side output of " + n.id);
         warn(st, n.id,
-            "the late side output has no SQL form; closest: the rows whose timestamp + allowed lateness is at or "
-            "behind the watermark of their input when they are read (CURRENT_WATERMARK), which misses rows late only "
+            "the late side output has no SQL form; closest: the rows whose timestamp + allowed lateness is "
+            "at or "
+            "behind the watermark of their input when they are read (CURRENT_WATERMARK), which misses rows "
+            "late only "
             "at the window operator and ignores windows that are still open");
         Relation late = in;
         late.name = uniqueName(n.id + "_late");
         late.producer = n.id;
         std::string rt = quoteIdent(in.rowtime);
         std::string cond = w.allowedLateness > 0 ? rt + " + " + sqlInterval(w.allowedLateness) : rt;
-        st.text = "CREATE TEMPORARY VIEW " + quoteIdent(late.name) + " AS\nSELECT " + in.selectList() + ", " + rt
-            + "\nFROM " + quoteIdent(in.name) + "\nWHERE " + cond + " <= CURRENT_WATERMARK(" + rt + ")";
+        st.text = "CREATE TEMPORARY VIEW " + quoteIdent(late.name) + " AS\nSELECT " + in.selectList() + ", "
+            + rt + "\nFROM " + quoteIdent(in.name) + "\nWHERE " + cond + " <= CURRENT_WATERMARK(" + rt + ")";
         m_body.push_back(std::move(st));
         m_relations[n.id + ".late"] = std::move(late);
     }
@@ -1222,8 +1289,9 @@ namespace {
                 with = { { "connector", "kafka" }, { "topic", n.id },
                     { "properties.bootstrap.servers", "<bootstrap-servers>" }, { "format", format } };
             } else {
-                st.comments.push_back("sink " + n.id + ": file; Flink's filesystem connector writes part files into "
-                                      "the directory named by 'path'");
+                st.comments.push_back("sink " + n.id
+                    + ": file; Flink's filesystem connector writes part files into "
+                      "the directory named by 'path'");
                 with = { { "connector", "filesystem" }, { "path", s.path.string() }, { "format", format } };
             }
             acceptsUpdates = false;
@@ -1232,7 +1300,8 @@ namespace {
         case model::SinkType::Warehouse:
             st.comments.push_back("sink " + n.id + ": warehouse");
             warn(st, n.id,
-                "the warehouse sink is simulated (with its outage schedule); exported as a jdbc table with placeholder "
+                "the warehouse sink is simulated (with its outage schedule); exported as a jdbc table with "
+                "placeholder "
                 "options to fill in; the outages have no SQL form");
             with = { { "connector", "jdbc" }, { "url", "jdbc:postgresql://<host>:5432/<database>" },
                 { "table-name", n.id }, { "username", "<user>" }, { "password", "<password>" } };
@@ -1241,7 +1310,8 @@ namespace {
         }
         if (in->updating && !acceptsUpdates)
             warn(st, n.id,
-                "its input '" + in->producer + "' produces updates (a running aggregate or late firings), which the "
+                "its input '" + in->producer
+                    + "' produces updates (a running aggregate or late firings), which the "
                     + (kafka ? std::string("kafka") : std::string("filesystem"))
                     + " connector rejects: Flink accepts only inserts there (use upsert-kafka or jdbc with a "
                       "primary key)");
@@ -1266,7 +1336,8 @@ namespace {
         for (const auto& [k, v] : with)
             options += "  " + quoteString(k) + " = " + quoteString(v) + ",\n";
         options.erase(options.size() - 2);
-        st.text = "CREATE TABLE " + quoteIdent(table.name) + " (\n" + columns + "\n) WITH (\n" + options + "\n)";
+        st.text
+            = "CREATE TABLE " + quoteIdent(table.name) + " (\n" + columns + "\n) WITH (\n" + options + "\n)";
         m_body.push_back(std::move(st));
 
         Statement ins;
@@ -1327,14 +1398,18 @@ namespace {
 
     Result<SqlExport> SqlExporter::run()
     {
-        m_header.push_back("Flink SQL for the job '" + m_spec.name + "', exported by Streamlab (job format version 1).");
+        m_header.push_back(
+            "Flink SQL for the job '" + m_spec.name + "', exported by Streamlab (job format version 1).");
         m_header.push_back("Runs in the Flink 1.19+ SQL client: sql-client.sh -f this-file.sql");
-        m_header.push_back("Event time: the time attribute `rowtime` is a TIMESTAMP_LTZ(3), an instant like Streamlab's "
-                           "epoch milliseconds");
-        m_header.push_back("(TO_TIMESTAMP_LTZ(ms, 3)); the session time zone is UTC, so windows align on the epoch as "
-                           "in Streamlab.");
-        m_header.push_back("Comparisons: SQL's = and <> on a null field are unknown (the row does not pass a WHERE), "
-                           "where Streamlab's == and != compare null as a value.");
+        m_header.push_back(
+            "Event time: the time attribute `rowtime` is a TIMESTAMP_LTZ(3), an instant like Streamlab's "
+            "epoch milliseconds");
+        m_header.push_back(
+            "(TO_TIMESTAMP_LTZ(ms, 3)); the session time zone is UTC, so windows align on the epoch as "
+            "in Streamlab.");
+        m_header.push_back(
+            "Comparisons: SQL's = and <> on a null field are unknown (the row does not pass a WHERE), "
+            "where Streamlab's == and != compare null as a value.");
         planEmitMode();
         emitSettings();
         for (const auto& n : m_spec.nodes) {
@@ -1360,11 +1435,13 @@ namespace {
                         return Status::invalid("node '" + n.id + "': key field '" + k
                             + "' is not in its input (fields: " + in->schema().names() + ")");
                 m_keys[n.id] = key;
-                m_relations[n.id] = *in; // a keyBy is an exchange: no SQL of its own, its key goes to GROUP BY
+                m_relations[n.id]
+                    = *in; // a keyBy is an exchange: no SQL of its own, its key goes to GROUP BY
                 nodeCommonWarnings(n, st);
                 if (!st.warnings.empty()) {
-                    st.comments.push_back("keyBy " + n.id + ": no statement of its own, its key is the GROUP BY of the "
-                                          "next node");
+                    st.comments.push_back("keyBy " + n.id
+                        + ": no statement of its own, its key is the GROUP BY of the "
+                          "next node");
                     m_body.push_back(std::move(st));
                 }
                 break;
@@ -1381,13 +1458,14 @@ namespace {
                 return s;
         }
         if (m_inserts.empty())
-            return Status::invalid("the job has no sink: a Flink SQL script needs an INSERT INTO a sink table");
+            return Status::invalid(
+                "the job has no sink: a Flink SQL script needs an INSERT INTO a sink table");
         SqlExport result;
         result.sql = render();
         result.warnings = m_warnings;
         if (m_options.strict && !m_warnings.empty()) {
-            std::string msg = std::to_string(m_warnings.size()) + " warning" + (m_warnings.size() == 1 ? "" : "s")
-                + " under --strict:";
+            std::string msg = std::to_string(m_warnings.size()) + " warning"
+                + (m_warnings.size() == 1 ? "" : "s") + " under --strict:";
             for (const auto& w : m_warnings)
                 msg += "\n  " + w;
             return Status::unsupported(msg);

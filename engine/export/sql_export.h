@@ -20,7 +20,7 @@ namespace streamlab::exporter {
 struct SqlOptions {
     enum class Connector {
         Filesystem, // sources and file sinks read/write the job's files (absolute paths)
-        Kafka,      // sources and file sinks are Kafka topics, with placeholder options
+        Kafka, // sources and file sinks are Kafka topics, with placeholder options
     };
     // Default: Filesystem.
     Connector connector = Connector::Filesystem;

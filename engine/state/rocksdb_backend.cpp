@@ -508,8 +508,8 @@ namespace {
         void add(const Namespace& ns, int64_t time) override
         {
             check(m_b.db()->Put(m_b.writeOptions(), m_cf, timerKey(ns, time), rocksdb::Slice()));
-            if (time < m_floor)
-                m_floor = time;
+            if (m_key < m_floor)
+                m_floor = m_key;
         }
         void remove(const Namespace& ns, int64_t time) override
         {
@@ -547,32 +547,35 @@ namespace {
             putNamespace(m_key, ns);
             return m_key;
         }
-        // The earliest timer; deletions leave tombstones behind it, so the scan starts at the
-        // earliest time that can still hold one.
+        // The earliest timer. Polled timers leave tombstones at the head of the key space, so the
+        // scan starts at the smallest key that can still be live: the last head, or a smaller key
+        // added since (without this a burst of equal times costs a quadratic tombstone walk).
         std::optional<std::pair<Namespace, int64_t>> head()
         {
-            std::string lower;
-            putOrdered(lower, m_floor);
-            rocksdb::Slice lowerSlice(lower);
+            rocksdb::Slice lowerSlice(m_floor);
             rocksdb::ReadOptions ro;
-            ro.iterate_lower_bound = &lowerSlice;
+            if (!m_floor.empty())
+                ro.iterate_lower_bound = &lowerSlice;
             std::unique_ptr<rocksdb::Iterator> it(m_b.db()->NewIterator(ro, m_cf));
-            it->Seek(lowerSlice);
+            if (m_floor.empty())
+                it->SeekToFirst();
+            else
+                it->Seek(lowerSlice);
             if (!it->Valid()) {
                 check(it->status());
                 return std::nullopt;
             }
             auto k = it->key();
             m_headKey.assign(k.data(), k.size());
+            m_floor = m_headKey;
             std::string_view kv(m_headKey);
             int64_t time = readOrdered(kv.substr(0, 8));
-            m_floor = time;
             std::string_view rest = kv.substr(8, kv.size() - 8 - 16);
             m_headPrefix.assign(rest.data(), rest.size());
             Namespace ns { readOrdered(kv.substr(kv.size() - 16, 8)), readOrdered(kv.substr(kv.size() - 8, 8)) };
             return std::make_pair(ns, time);
         }
-        int64_t m_floor = INT64_MIN;
+        std::string m_floor; // no live timer sorts before it; empty: unknown
         std::string m_headKey;
         std::string m_headPrefix;
     };
