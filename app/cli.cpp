@@ -141,6 +141,10 @@ namespace {
             srcs[s.id] = { { "eventsRead", s.eventsRead }, { "watermarkLines", s.watermarkLines },
                 { "badLines", s.badLines }, { "badLineReasons", s.badLineReasons } };
         j["sources"] = srcs;
+        const auto& c = m.checkpoints;
+        j["checkpoints"] = { { "completed", c.completed }, { "lastId", c.lastId }, { "lastBytes", c.lastBytes },
+            { "lastDurationNs", c.lastDurationNs }, { "totalDurationNs", c.totalDurationNs },
+            { "restoredFrom", c.restoredFrom }, { "recoveryNs", c.recoveryNs } };
         j["totals"] = { { "lateDropped", all.lateDropped }, { "lateSideOutput", all.lateSideOutput },
             { "firings", { { "onTime", all.firings.onTime }, { "late", all.firings.late }, { "early", all.firings.early } } },
             { "stateEntries", all.stateEntries }, { "stateBytes", all.stateBytes },
@@ -183,6 +187,9 @@ namespace {
     struct SeriesOut {
         std::string path;
         std::string interval = "1s";
+        std::string checkpointDir;
+        std::string resumeDir;
+        int retained = 2;
     };
 
     int runJob(const std::string& jobPath, const std::vector<std::string>& events, const std::vector<std::string>& sets,
@@ -197,6 +204,14 @@ namespace {
             if (eq == std::string::npos || eq == 0 || eq + 1 == e.size())
                 return fail("--events '" + e + "': expected NODE=FILE");
             options.events[e.substr(0, eq)] = std::filesystem::absolute(e.substr(eq + 1));
+        }
+        if (!series.checkpointDir.empty())
+            options.checkpointDir = std::filesystem::absolute(series.checkpointDir);
+        options.retainedCheckpoints = series.retained;
+        if (!series.resumeDir.empty()) {
+            options.resumeDir = std::filesystem::absolute(series.resumeDir);
+            if (options.checkpointDir.empty())
+                options.checkpointDir = options.resumeDir; // go on checkpointing where we resumed
         }
         std::string seriesText;
         if (!series.path.empty()) {
@@ -405,6 +420,11 @@ int runCli(int argc, char** argv)
     SeriesOut series;
     run->add_option("--metrics-series", series.path, "Write a metrics snapshot per interval of processing time (JSON Lines)");
     run->add_option("--series-interval", series.interval, "Processing time between two snapshots of --metrics-series (default 1s)");
+    run->add_option("--checkpoint-dir", series.checkpointDir,
+        "Take checkpoints every config.checkpoints.interval into DIR (file sinks commit at each)");
+    run->add_option("--resume", series.resumeDir, "Restart from the latest complete checkpoint in DIR");
+    run->add_option("--retain-checkpoints", series.retained, "How many complete checkpoints to keep (default 2)")
+        ->check(CLI::Range(1, 1000000));
 
     std::string planJob;
     bool planJson = false;

@@ -338,6 +338,14 @@ namespace {
             return {};
         }
 
+        Status restorePosition(int64_t offset, int64_t line, const BadLines& bad) override
+        {
+            m_bad = bad;
+            m_line = line;
+            m_bytesRead = offset;
+            return m_lines.seek(offset, line);
+        }
+
         Result<bool> next(Event& out) override
         {
             out.isWatermark = false;
@@ -528,6 +536,14 @@ namespace {
             }
             m_schema = std::move(schema);
             return {};
+        }
+
+        Status restorePosition(int64_t offset, int64_t line, const BadLines& bad) override
+        {
+            m_bad = bad;
+            m_line = line;
+            m_bytesRead = offset;
+            return m_lines.seek(offset, line);
         }
 
         Result<bool> next(Event& out) override

@@ -48,6 +48,9 @@ public:
     // fail, or an I/O error.
     virtual Result<bool> next(Event& out) = 0;
     const BadLines& badLines() const { return m_bad; }
+    // Continues at byte `offset` (a line start, as bytesRead() reported it) with line numbers and
+    // bad-line counts as they were there: a checkpoint's source position.
+    virtual Status restorePosition(int64_t offset, int64_t line, const BadLines& bad) = 0;
     int64_t lineNumber() const { return m_line; }
     int64_t bytesRead() const { return m_bytesRead; }
     int64_t fileSize() const { return m_fileSize; }

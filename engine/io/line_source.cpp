@@ -59,6 +59,17 @@ Status LineSource::readMore()
     }
 }
 
+Status LineSource::seek(int64_t offset, int64_t lineNumber)
+{
+    if (::lseek(m_fd, offset, SEEK_SET) != offset)
+        return Status::ioError(m_path + ": cannot seek to byte " + std::to_string(offset) + " (" + std::strerror(errno) + ")");
+    m_begin = m_end = 0;
+    m_eof = false;
+    m_consumed = offset;
+    m_line = lineNumber;
+    return {};
+}
+
 Status LineSource::fill(size_t bytes)
 {
     while (!m_eof && m_end - m_begin < bytes)

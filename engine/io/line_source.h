@@ -34,6 +34,8 @@ public:
     std::string_view buffered() const { return { m_buf.data() + m_begin, m_end - m_begin }; }
     // Reads ahead until at least `bytes` are buffered or the file ends.
     Status fill(size_t bytes);
+    // Continues reading at byte `offset`, which starts line `lineNumber` + 1 (checkpoint restore).
+    Status seek(int64_t offset, int64_t lineNumber);
 
 private:
     Status readMore();

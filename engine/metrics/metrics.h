@@ -57,6 +57,16 @@ struct SourceMetrics {
     std::vector<std::string> badLineReasons;
 };
 
+struct CheckpointMetrics {
+    int64_t completed = 0;
+    int64_t lastId = 0;
+    int64_t lastBytes = 0;      // size of the last checkpoint on disk
+    int64_t lastDurationNs = 0; // wall time to take it
+    int64_t totalDurationNs = 0;
+    int64_t restoredFrom = 0;   // checkpoint id a resumed run started from (0: none)
+    int64_t recoveryNs = 0;     // wall time of that restore
+};
+
 struct MetricsSnapshot {
     int64_t processingTime = 0; // virtual clock, ms
     int64_t eventsReplayed = 0;
@@ -64,6 +74,7 @@ struct MetricsSnapshot {
     std::vector<OperatorMetrics> operators;
     std::vector<ExchangeMetrics> exchanges;
     std::vector<SourceMetrics> sources;
+    CheckpointMetrics checkpoints;
 
     const OperatorMetrics* op(const std::string& id) const
     {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "expr/expression.h"
+#include "runtime/file_sink.h"
 #include "runtime/operator.h"
 #include "runtime/simulation.h"
 
@@ -53,18 +54,22 @@ private:
 
 class SinkOperator final : public Operator {
 public:
-    explicit SinkOperator(ResultListener* listener)
+    SinkOperator(ResultListener* listener, FileSinkCommitter* file)
         : m_listener(listener)
+        , m_file(file)
     {
     }
     void processElement(const Record& r) override
     {
         if (m_listener)
             m_listener->onRecord(m_ctx.nodeId, m_ctx.subtask, *m_ctx.inSchema, r);
+        if (m_file)
+            m_file->append(m_ctx.subtask, *m_ctx.inSchema, r);
     }
 
 private:
     ResultListener* m_listener;
+    FileSinkCommitter* m_file; // file sinks: exactly-once output
 };
 
 } // namespace streamlab::runtime

@@ -6,6 +6,7 @@
 
 #include "core/status.h"
 #include "core/value.h"
+#include "core/value_codec.h"
 #include "metrics/metrics.h"
 
 namespace streamlab::state {
@@ -96,6 +97,13 @@ public:
     virtual void updateStateMetrics() { }
     // Live change of allowed lateness (GUI); operators without lateness ignore it.
     virtual void setAllowedLateness(int64_t ms) { (void)ms; }
+    // Checkpoint: the operator's own fields (keyed state is in the backend, snapshotted apart).
+    virtual void snapshotState(std::string& out) const { (void)out; }
+    virtual bool restoreState(ByteReader& in)
+    {
+        (void)in;
+        return true;
+    }
 
 protected:
     OperatorContext m_ctx;

@@ -3,6 +3,9 @@
 #include "core/java_hash.h"
 #include "io/event_reader.h"
 #include "runtime/basic_operators.h"
+#include "runtime/file_sink.h"
+#include "model/job.h"
+#include "core/value_codec.h"
 #include "runtime/key_groups.h"
 #include "runtime/key_selector.h"
 #include "runtime/plan.h"
@@ -13,6 +16,8 @@
 #include "window/window_operator.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <unistd.h>
 #include <chrono>
 #include <functional>
@@ -101,6 +106,11 @@ namespace {
         int64_t nextArrival = 0;
         int partitionField = -1;
         std::vector<Task*> tasks; // one per source subtask
+        // Where the peeked event starts: a checkpoint's source position.
+        int64_t offsetBefore = 0;
+        int64_t lineBefore = 0;
+        int64_t badBefore = 0;
+        size_t reasonsBefore = 0;
     };
 
     class Engine {
@@ -117,6 +127,13 @@ namespace {
         int64_t clockStart = 0;
         int64_t events = 0;
         Observer* observer = nullptr;
+        std::map<std::string, std::unique_ptr<FileSinkCommitter>> fileSinks;
+        std::vector<std::string> fileSinkOrder;
+        std::filesystem::path checkpointDir;
+        int64_t checkpointId = 0;
+        int retainedCheckpoints = 2;
+        metrics::CheckpointMetrics checkpointMetrics;
+        bool resumed = false;
         std::filesystem::path stateRoot; // RocksDB instances live under it
         bool removeStateRoot = false;
         ~Engine()
@@ -170,6 +187,7 @@ namespace {
             snap.operators.push_back(std::move(om));
         }
         snap.exchanges = E.exchanges;
+        snap.checkpoints = E.checkpointMetrics;
         for (const auto& s : E.sources) {
             metrics::SourceMetrics sm;
             sm.id = s.node->id;
@@ -203,6 +221,10 @@ namespace {
 
         Status fetch(SourceState& s)
         {
+            s.offsetBefore = s.reader->bytesRead();
+            s.lineBefore = s.reader->lineNumber();
+            s.badBefore = s.reader->badLines().count;
+            s.reasonsBefore = s.reader->badLines().firstReasons.size();
             auto r = s.reader->next(s.next);
             if (!r.ok())
                 return r.status();
@@ -262,6 +284,8 @@ namespace {
         Status start()
         {
             started = true;
+            for (const auto& id : fileSinkOrder)
+                STREAMLAB_RETURN_IF_ERROR(fileSinks[id]->start());
             // The clock starts at the earliest arrival of sources with an arrival field, else 0.
             bool anyArrival = false;
             int64_t first = INT64_MAX;
@@ -286,11 +310,17 @@ namespace {
                             static_cast<int>(&s - sources.data()));
                 }
             }
+            if (!checkpointDir.empty() && spec.config.checkpointInterval)
+                schedule(clockStart + *spec.config.checkpointInterval, nullptr, kCheckpointTimer);
             for (auto& s : sources)
                 if (!s.hasNext)
                     finishSource(s);
             return {};
         }
+
+        static constexpr int kCheckpointTimer = -2;
+        Status checkpoint();
+        Status restore(const std::filesystem::path& dir);
 
         Status processRecord(SourceState& s)
         {
@@ -341,6 +371,14 @@ namespace {
         void fireTimer(const Timer& tm)
         {
             now = std::max(now, tm.time);
+            if (tm.sourceIndex == kCheckpointTimer) {
+                // The next checkpoint is scheduled first, so that this one holds its timer.
+                schedule(now + *spec.config.checkpointInterval, nullptr, kCheckpointTimer);
+                Status st = checkpoint();
+                if (!st.ok() && failure.ok())
+                    failure = st.withPrefix("checkpoint " + std::to_string(checkpointId) + ": ");
+                return;
+            }
             if (tm.sourceIndex >= 0) {
                 SourceState& s = sources[static_cast<size_t>(tm.sourceIndex)];
                 if (s.done)
@@ -380,6 +418,11 @@ namespace {
                 // Every source has ended: like Flink at the end of bounded input, pending
                 // processing-time timers are dropped.
                 complete = true;
+                for (const auto& id : fileSinkOrder) {
+                    Status st = fileSinks[id]->finish();
+                    if (!st.ok())
+                        return st.withPrefix("file sink '" + id + "': ");
+                }
                 for (auto& t : tasks)
                     if (t->op)
                         t->op->updateStateMetrics();
@@ -562,6 +605,323 @@ namespace {
         return true;
     }
 
+    // --- checkpoints ---
+
+    struct CkOut {
+        std::string b;
+        void i(int64_t v) { encodeValue(b, Value { v }); }
+        void str(const std::string& v) { encodeValue(b, Value { v }); }
+        void bytes(const std::string& v)
+        {
+            putVarint(b, v.size());
+            b += v;
+        }
+    };
+    struct CkIn {
+        ByteReader r;
+        int64_t i()
+        {
+            Value v = r.value();
+            if (auto* x = std::get_if<int64_t>(&v))
+                return *x;
+            r.ok = false;
+            return 0;
+        }
+        std::string str()
+        {
+            Value v = r.value();
+            if (auto* x = std::get_if<std::string>(&v))
+                return *x;
+            r.ok = false;
+            return {};
+        }
+        std::string_view bytes() { return r.bytes(r.varint()); }
+    };
+
+    void saveMetrics(CkOut& o, const metrics::SubtaskMetrics& m)
+    {
+        for (int64_t v : { m.recordsIn, m.recordsOut, m.lateDropped, m.lateSideOutput, m.firings.onTime, m.firings.late,
+                 m.firings.early, m.stateEntries, m.stateBytes, m.watermark, int64_t(m.idle), m.bytesSerialized, m.busyNs })
+            o.i(v);
+    }
+    void loadMetrics(CkIn& in, metrics::SubtaskMetrics& m)
+    {
+        for (int64_t* v : { &m.recordsIn, &m.recordsOut, &m.lateDropped, &m.lateSideOutput, &m.firings.onTime,
+                 &m.firings.late, &m.firings.early, &m.stateEntries, &m.stateBytes, &m.watermark })
+            *v = in.i();
+        m.idle = in.i() != 0;
+        m.bytesSerialized = in.i();
+        m.busyNs = in.i();
+    }
+
+    std::string jobSignature(const Engine& E)
+    {
+        std::string sig = "streamlab-checkpoint-1";
+        for (const auto& t : E.tasks)
+            sig += "|" + t->node->id + "#" + std::to_string(t->subtask);
+        return sig;
+    }
+
+    Status Engine::checkpoint()
+    {
+        auto t0 = std::chrono::steady_clock::now();
+        int64_t id = ++checkpointId;
+        std::filesystem::path dir = checkpointDir / ("chk-" + std::to_string(id));
+        std::filesystem::path tmp = dir;
+        tmp += ".inprogress";
+        std::error_code ec;
+        std::filesystem::remove_all(tmp, ec);
+        std::filesystem::create_directories(tmp, ec);
+        if (ec)
+            return Status::ioError(tmp.string() + ": cannot create (" + ec.message() + ")");
+        CkOut o;
+        o.str(jobSignature(*this));
+        o.i(id);
+        o.i(now);
+        o.i(events);
+        o.i(static_cast<int64_t>(seq));
+        o.i(clockStart);
+        // The timer queue: periodic watermark ticks, processing-time timers, checkpoints.
+        auto copy = timers;
+        o.i(static_cast<int64_t>(copy.size()));
+        std::map<const Task*, int64_t> index;
+        for (size_t i = 0; i < tasks.size(); ++i)
+            index[tasks[i].get()] = static_cast<int64_t>(i);
+        while (!copy.empty()) {
+            const Timer& tm = copy.top();
+            o.i(tm.time);
+            o.i(static_cast<int64_t>(tm.seq));
+            o.i(tm.task ? index[tm.task] : -1);
+            o.i(tm.sourceIndex);
+            copy.pop();
+        }
+        for (const auto& src : sources) {
+            o.i(src.records);
+            o.i(src.watermarkLines);
+            o.i(src.lastArrival);
+            o.i(src.done);
+            o.i(src.offsetBefore);
+            o.i(src.lineBefore);
+            o.i(src.badBefore);
+            auto reasons = src.reader->badLines().firstReasons;
+            reasons.resize(std::min(reasons.size(), src.reasonsBefore));
+            o.i(static_cast<int64_t>(reasons.size()));
+            for (const auto& r : reasons)
+                o.str(r);
+        }
+        for (size_t i = 0; i < tasks.size(); ++i) {
+            Task& t = *tasks[i];
+            saveMetrics(o, t.metrics);
+            std::string v;
+            t.valve.save(v);
+            o.bytes(v);
+            o.i(static_cast<int64_t>(t.pendingTimers.size()));
+            for (int64_t p : t.pendingTimers)
+                o.i(p);
+            for (auto* gates : { &t.main, &t.late })
+                for (const Gate& g : *gates)
+                    o.i(static_cast<int64_t>(g.next));
+            std::string w;
+            if (t.watermarks)
+                t.watermarks->save(w);
+            o.bytes(w);
+            std::string ops;
+            if (t.op)
+                t.op->snapshotState(ops);
+            o.bytes(ops);
+            std::string st;
+            if (t.backend) {
+                auto sub = tmp / ("task-" + std::to_string(i));
+                std::filesystem::create_directories(sub, ec);
+                STREAMLAB_RETURN_IF_ERROR(t.backend->snapshot(st, sub));
+            }
+            o.bytes(st);
+        }
+        for (const auto& x : exchanges) {
+            o.i(x.records);
+            o.i(x.bytes);
+            o.i(x.serializeNs);
+        }
+        for (const auto& [op, counts] : keyGroupRecords) {
+            o.str(op);
+            o.i(static_cast<int64_t>(counts.size()));
+            for (int64_t c : counts)
+                o.i(c);
+        }
+        // File sinks: stage what is pending before the checkpoint is complete.
+        for (const auto& sinkId : fileSinkOrder) {
+            int64_t before = 0, after = 0;
+            STREAMLAB_RETURN_IF_ERROR(fileSinks[sinkId]->stage(id, before, after));
+            o.str(sinkId);
+            o.i(before);
+            o.i(after);
+        }
+        STREAMLAB_RETURN_IF_ERROR(model::writeFileAtomically(tmp / "state.bin", o.b));
+        nlohmann::ordered_json meta = { { "format", "streamlab-checkpoint" }, { "version", 1 }, { "id", id },
+            { "processingTime", now }, { "eventsReplayed", events } };
+        STREAMLAB_RETURN_IF_ERROR(model::writeFileAtomically(tmp / "_metadata", meta.dump(2) + "\n"));
+        // Complete: the folder gets its final name in one rename.
+        std::filesystem::remove_all(dir, ec);
+        std::filesystem::rename(tmp, dir, ec);
+        if (ec)
+            return Status::ioError(dir.string() + ": cannot complete the checkpoint (" + ec.message() + ")");
+        for (const auto& sinkId : fileSinkOrder)
+            STREAMLAB_RETURN_IF_ERROR(fileSinks[sinkId]->commit(id).withPrefix("file sink '" + sinkId + "': "));
+        // Keep the latest complete checkpoints.
+        if (id > retainedCheckpoints)
+            std::filesystem::remove_all(checkpointDir / ("chk-" + std::to_string(id - retainedCheckpoints)), ec);
+        int64_t size = 0;
+        for (auto& f : std::filesystem::recursive_directory_iterator(dir, ec))
+            if (f.is_regular_file(ec))
+                size += static_cast<int64_t>(f.file_size(ec));
+        auto& m = checkpointMetrics;
+        ++m.completed;
+        m.lastId = id;
+        m.lastBytes = size;
+        m.lastDurationNs = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+        m.totalDurationNs += m.lastDurationNs;
+        return {};
+    }
+
+    // The latest complete checkpoint (chk-N with a _metadata file) in `dir`.
+    std::optional<std::pair<int64_t, std::filesystem::path>> latestCheckpoint(const std::filesystem::path& dir)
+    {
+        std::optional<std::pair<int64_t, std::filesystem::path>> best;
+        std::error_code ec;
+        for (auto& e : std::filesystem::directory_iterator(dir, ec)) {
+            std::string name = e.path().filename().string();
+            if (name.rfind("chk-", 0) != 0 || !std::filesystem::exists(e.path() / "_metadata", ec))
+                continue;
+            char* end = nullptr;
+            long long id = std::strtoll(name.c_str() + 4, &end, 10);
+            if (*end != '\0')
+                continue;
+            if (!best || id > best->first)
+                best = std::make_pair(static_cast<int64_t>(id), e.path());
+        }
+        return best;
+    }
+
+    Status Engine::restore(const std::filesystem::path& resumeDir)
+    {
+        auto t0 = std::chrono::steady_clock::now();
+        auto latest = latestCheckpoint(resumeDir);
+        if (!latest)
+            return Status::notFound(resumeDir.string() + ": no complete checkpoint to resume from");
+        auto [id, dir] = *latest;
+        std::string bytes;
+        {
+            std::ifstream f(dir / "state.bin", std::ios::binary);
+            std::stringstream ss;
+            ss << f.rdbuf();
+            bytes = ss.str();
+        }
+        auto corrupt = [&](const std::string& what) {
+            return Status::invalid(dir.string() + ": " + what);
+        };
+        CkIn in { ByteReader { bytes } };
+        if (in.str() != jobSignature(*this))
+            return corrupt("the checkpoint belongs to another job (or other parallelism); it cannot be resumed here");
+        checkpointId = in.i();
+        now = in.i();
+        events = in.i();
+        seq = static_cast<uint64_t>(in.i());
+        clockStart = in.i();
+        timers = {};
+        int64_t nTimers = in.i();
+        for (int64_t k = 0; k < nTimers && in.r.ok; ++k) {
+            Timer tm;
+            tm.time = in.i();
+            tm.seq = static_cast<uint64_t>(in.i());
+            int64_t ti = in.i();
+            tm.task = ti >= 0 && ti < static_cast<int64_t>(tasks.size()) ? tasks[static_cast<size_t>(ti)].get() : nullptr;
+            tm.sourceIndex = static_cast<int>(in.i());
+            timers.push(tm);
+        }
+        for (auto& src : sources) {
+            src.records = in.i();
+            src.watermarkLines = in.i();
+            src.lastArrival = in.i();
+            src.done = in.i() != 0;
+            int64_t offset = in.i();
+            int64_t line = in.i();
+            io::BadLines bad;
+            bad.count = in.i();
+            int64_t nReasons = in.i();
+            for (int64_t k = 0; k < nReasons && in.r.ok; ++k)
+                bad.firstReasons.push_back(in.str());
+            if (!in.r.ok)
+                return corrupt("state.bin is corrupt");
+            STREAMLAB_RETURN_IF_ERROR(src.reader->restorePosition(offset, line, bad));
+            if (src.done) {
+                src.hasNext = false;
+            } else {
+                STREAMLAB_RETURN_IF_ERROR(fetch(src));
+            }
+        }
+        for (size_t i = 0; i < tasks.size() && in.r.ok; ++i) {
+            Task& t = *tasks[i];
+            loadMetrics(in, t.metrics);
+            {
+                ByteReader vr { in.bytes() };
+                if (!t.valve.load(vr))
+                    return corrupt("task " + std::to_string(i) + ": the valve state does not match");
+            }
+            t.pendingTimers.clear();
+            int64_t np = in.i();
+            for (int64_t k = 0; k < np; ++k)
+                t.pendingTimers.insert(in.i());
+            for (auto* gates : { &t.main, &t.late })
+                for (Gate& g : *gates)
+                    g.next = static_cast<size_t>(in.i());
+            {
+                ByteReader wr { in.bytes() };
+                if (t.watermarks && !t.watermarks->load(wr))
+                    return corrupt("task " + std::to_string(i) + ": the watermark state does not match");
+            }
+            {
+                ByteReader orr { in.bytes() };
+                if (t.op && !t.op->restoreState(orr))
+                    return corrupt("task " + std::to_string(i) + ": the operator state does not match");
+            }
+            {
+                ByteReader sr { in.bytes() };
+                if (t.backend)
+                    STREAMLAB_RETURN_IF_ERROR(t.backend->restore(sr, dir / ("task-" + std::to_string(i))));
+            }
+        }
+        for (auto& x : exchanges) {
+            x.records = in.i();
+            x.bytes = in.i();
+            x.serializeNs = in.i();
+        }
+        for (size_t k = 0; k < keyGroupRecords.size() && in.r.ok; ++k) {
+            std::string op = in.str();
+            int64_t n = in.i();
+            auto& counts = keyGroupRecords[op];
+            counts.assign(static_cast<size_t>(std::max<int64_t>(n, 0)), 0);
+            for (auto& c : counts)
+                c = in.i();
+        }
+        for (size_t k = 0; k < fileSinkOrder.size() && in.r.ok; ++k) {
+            std::string sinkId = in.str();
+            int64_t before = in.i(), after = in.i();
+            auto it = fileSinks.find(sinkId);
+            if (it == fileSinks.end())
+                return corrupt("file sink '" + sinkId + "' is not in this job");
+            STREAMLAB_RETURN_IF_ERROR(it->second->restore(id, before, after));
+        }
+        if (!in.r.ok)
+            return corrupt("state.bin is corrupt");
+        started = true;
+        resumed = true;
+        checkpointMetrics.restoredFrom = id;
+        checkpointMetrics.lastId = id;
+        checkpointMetrics.recoveryNs
+            = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+        return {};
+    }
+
 } // namespace
 
 struct Simulation::Impl {
@@ -596,6 +956,10 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
     E.listener = listener;
     E.seriesInterval = options.seriesInterval;
     E.observer = options.observer;
+    E.checkpointDir = options.checkpointDir;
+    E.retainedCheckpoints = std::max(1, options.retainedCheckpoints);
+    if (!options.checkpointDir.empty() && !E.spec.config.checkpointInterval)
+        return Status::invalid("checkpoints need config.checkpoints.interval in the job (for example \"10s\")");
     E.onSeries = options.onSeries;
     const model::JobSpec& S = E.spec;
     auto planned = buildPlan(S);
@@ -840,9 +1204,20 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
                 op = std::move(w).value();
                 break;
             }
-            case NodeKind::Sink:
-                op = std::make_unique<SinkOperator>(listener);
+            case NodeKind::Sink: {
+                FileSinkCommitter* file = nullptr;
+                const auto& sink = n.as<model::SinkSpec>();
+                if (sink.type == model::SinkType::File) {
+                    auto& c = E.fileSinks[n.id];
+                    if (!c) {
+                        c = std::make_unique<FileSinkCommitter>(sink.path, sink.format, o.parallelism);
+                        E.fileSinkOrder.push_back(n.id);
+                    }
+                    file = c.get();
+                }
+                op = std::make_unique<SinkOperator>(listener, file);
                 break;
+            }
             default:
                 break;
             }
@@ -864,6 +1239,8 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
             t->op = std::move(op);
         }
     }
+    if (!options.resumeDir.empty())
+        STREAMLAB_RETURN_IF_ERROR(E.restore(options.resumeDir));
     return sim;
 }
 

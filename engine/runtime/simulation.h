@@ -42,6 +42,11 @@ struct RunOptions {
     // Where RocksDB state lives (one instance per keyed subtask); kept after the run when set.
     // Default: a temporary directory removed at the end.
     std::filesystem::path stateDir;
+    // Checkpoints every config.checkpoints.interval of processing time go to `checkpointDir`
+    // (chk-N folders; the two latest kept). `resumeDir`: continue from its latest complete one.
+    std::filesystem::path checkpointDir;
+    std::filesystem::path resumeDir;
+    int retainedCheckpoints = 2; // Flink's state.checkpoints.num-retained
     // Fine-grained events for live views (may be null; must outlive the simulation).
     Observer* observer = nullptr;
     std::function<void(const metrics::MetricsSnapshot&)> onSeries;

@@ -1,5 +1,7 @@
 #include "runtime/valve.h"
 
+#include "core/value_codec.h"
+
 #include <algorithm>
 
 namespace streamlab::runtime {
@@ -62,6 +64,44 @@ void Valve::outputMinOfAligned(Listener& out)
         m_lastOutput = newMin;
         out.onValveWatermark(newMin);
     }
+}
+
+void Valve::save(std::string& out) const
+{
+    encodeValue(out, Value { m_lastOutput });
+    encodeValue(out, Value { m_idle });
+    putVarint(out, m_ch.size());
+    for (const auto& c : m_ch) {
+        encodeValue(out, Value { c.wm });
+        encodeValue(out, Value { c.active });
+        encodeValue(out, Value { c.aligned });
+    }
+}
+
+bool Valve::load(ByteReader& in)
+{
+    auto i64 = [&] {
+        Value v = in.value();
+        auto* x = std::get_if<int64_t>(&v);
+        in.ok = in.ok && x;
+        return x ? *x : 0;
+    };
+    auto b = [&] {
+        Value v = in.value();
+        auto* x = std::get_if<bool>(&v);
+        in.ok = in.ok && x;
+        return x ? *x : false;
+    };
+    m_lastOutput = i64();
+    m_idle = b();
+    if (in.varint() != m_ch.size())
+        return false;
+    for (auto& c : m_ch) {
+        c.wm = i64();
+        c.active = b();
+        c.aligned = b();
+    }
+    return in.ok;
 }
 
 void Valve::outputMaxOfAll(Listener& out)

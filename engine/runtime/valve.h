@@ -7,7 +7,12 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <string>
 #include <vector>
+
+namespace streamlab {
+struct ByteReader;
+}
 
 namespace streamlab::runtime {
 
@@ -27,6 +32,8 @@ public:
     void inputStatus(int channel, bool idle, Listener& out);
 
     int64_t lastOutput() const { return m_lastOutput; }
+    void save(std::string& out) const;
+    bool load(struct ::streamlab::ByteReader& in);
     bool idle() const { return m_idle; }
     int64_t channelWatermark(int c) const { return m_ch[static_cast<size_t>(c)].wm; }
     bool channelIdle(int c) const { return !m_ch[static_cast<size_t>(c)].active; }

@@ -95,7 +95,55 @@ namespace {
     struct Accounted {
         virtual ~Accounted() = default;
         virtual void account(StateSize& s, const Keys& keys) const = 0;
+        // Checkpoint: entries with their keys (not key ids), so that a restore rebuilds the ids.
+        virtual void save(std::string& out, const Keys& keys) const = 0;
+        virtual void load(ByteReader& in, Keys& keys) = 0;
     };
+
+    void putNs(std::string& out, const Namespace& ns)
+    {
+        encodeValue(out, Value { ns.start });
+        encodeValue(out, Value { ns.end });
+    }
+    int64_t getI64(ByteReader& in)
+    {
+        Value v = in.value();
+        auto* x = std::get_if<int64_t>(&v);
+        in.ok = in.ok && x;
+        return x ? *x : 0;
+    }
+    Namespace getNs(ByteReader& in)
+    {
+        int64_t a = getI64(in);
+        return { a, getI64(in) };
+    }
+    void putAcc(std::string& out, const window::Accumulator& a)
+    {
+        encodeValue(out, Value { a.count });
+        encodeValue(out, Value { a.longSum });
+        encodeValue(out, Value { a.doubleSum });
+        encodeValue(out, a.extra ? a.extra->extreme : Value {});
+        std::vector<Value> vals = a.extra ? a.extra->values : std::vector<Value> {};
+        encodeValue(out, makeList(vals));
+        encodeValue(out, Value { a.extra != nullptr });
+    }
+    window::Accumulator getAcc(ByteReader& in)
+    {
+        window::Accumulator a;
+        a.count = getI64(in);
+        a.longSum = getI64(in);
+        Value d = in.value();
+        a.doubleSum = std::holds_alternative<double>(d) ? std::get<double>(d) : 0;
+        Value extreme = in.value();
+        Value vals = in.value();
+        Value hasExtra = in.value();
+        if (std::holds_alternative<bool>(hasExtra) && std::get<bool>(hasExtra)) {
+            a.more().extreme = extreme;
+            if (auto* l = std::get_if<ListPtr>(&vals))
+                a.more().values = (*l)->items;
+        }
+        return a;
+    }
 
     class HeapAggregating final : public AggregatingState, public Accounted {
     public:
@@ -160,6 +208,37 @@ namespace {
                     continue;
                 ++s.entries;
                 s.bytes += keys.bytes[slot.key] + 16 + m_agg.accountedBytes(e.acc) + (m_ttl ? 8 : 0);
+            }
+        }
+        void save(std::string& out, const Keys& keys) const override
+        {
+            // cleanupFullSnapshot: expired entries stay out of the snapshot (local state keeps them).
+            bool dropExpired = m_ttl && hasCleanup(*m_ttl, "fullSnapshot");
+            int64_t now = m_clock->now();
+            std::vector<const std::pair<const Slot, Entry>*> live;
+            for (const auto& kv : m_map)
+                if (kv.second.present && !(dropExpired && expired(kv.second.lastAccess, *m_ttl, now)))
+                    live.push_back(&kv);
+            putVarint(out, live.size());
+            for (const auto* kv : live) {
+                encodeValue(out, keys.values[kv->first.key]);
+                putNs(out, kv->first.ns);
+                putAcc(out, kv->second.acc);
+                encodeValue(out, Value { kv->second.lastAccess });
+            }
+        }
+        void load(ByteReader& in, Keys& keys) override
+        {
+            m_map.clear();
+            uint64_t n = in.varint();
+            for (uint64_t i = 0; i < n && in.ok; ++i) {
+                uint32_t key = keys.idOf(in.value());
+                Namespace ns = getNs(in);
+                Entry e;
+                e.acc = getAcc(in);
+                e.lastAccess = getI64(in);
+                e.present = true;
+                m_map[Slot { key, ns }] = std::move(e);
             }
         }
 
@@ -236,6 +315,27 @@ namespace {
                     s.bytes += valueBytes(v);
             }
         }
+        void save(std::string& out, const Keys& keys) const override
+        {
+            putVarint(out, m_map.size());
+            for (const auto& [slot, list] : m_map) {
+                encodeValue(out, keys.values[slot.key]);
+                putNs(out, slot.ns);
+                encodeValue(out, makeList(list));
+            }
+        }
+        void load(ByteReader& in, Keys& keys) override
+        {
+            m_map.clear();
+            uint64_t n = in.varint();
+            for (uint64_t i = 0; i < n && in.ok; ++i) {
+                uint32_t key = keys.idOf(in.value());
+                Namespace ns = getNs(in);
+                Value l = in.value();
+                if (auto* lp = std::get_if<ListPtr>(&l))
+                    m_map[Slot { key, ns }] = (*lp)->items;
+            }
+        }
 
     private:
         Keys& m_keys;
@@ -262,6 +362,25 @@ namespace {
             for (const auto& [slot, v] : m_map) {
                 ++s.entries;
                 s.bytes += keys.bytes[slot.key] + 16 + valueBytes(v);
+            }
+        }
+        void save(std::string& out, const Keys& keys) const override
+        {
+            putVarint(out, m_map.size());
+            for (const auto& [slot, v] : m_map) {
+                encodeValue(out, keys.values[slot.key]);
+                putNs(out, slot.ns);
+                encodeValue(out, v);
+            }
+        }
+        void load(ByteReader& in, Keys& keys) override
+        {
+            m_map.clear();
+            uint64_t n = in.varint();
+            for (uint64_t i = 0; i < n && in.ok; ++i) {
+                uint32_t key = keys.idOf(in.value());
+                Namespace ns = getNs(in);
+                m_map[Slot { key, ns }] = in.value();
             }
         }
 
@@ -318,6 +437,35 @@ namespace {
                 }
             }
         }
+        void save(std::string& out, const Keys& keys) const override
+        {
+            putVarint(out, m_map.size());
+            for (const auto& [slot, m] : m_map) {
+                encodeValue(out, keys.values[slot.key]);
+                putNs(out, slot.ns);
+                putVarint(out, m.size());
+                for (const auto& [k, e] : m) {
+                    encodeValue(out, e.first);
+                    encodeValue(out, e.second);
+                }
+            }
+        }
+        void load(ByteReader& in, Keys& keys) override
+        {
+            m_map.clear();
+            uint64_t n = in.varint();
+            for (uint64_t i = 0; i < n && in.ok; ++i) {
+                uint32_t key = keys.idOf(in.value());
+                Namespace ns = getNs(in);
+                uint64_t m = in.varint();
+                auto& entries = m_map[Slot { key, ns }];
+                for (uint64_t j = 0; j < m && in.ok; ++j) {
+                    Value k = in.value();
+                    Value v = in.value();
+                    entries[bytesOf(k)] = { k, v };
+                }
+            }
+        }
 
     private:
         static std::string bytesOf(const Value& v)
@@ -368,6 +516,33 @@ namespace {
             return m_heap.front().time;
         }
         int64_t size() const override { return static_cast<int64_t>(m_set.size()); }
+        void save(std::string& out, const Keys& keys) const
+        {
+            putVarint(out, m_set.size());
+            std::vector<Timer> all(m_set.begin(), m_set.end());
+            std::sort(all.begin(), all.end());
+            for (const auto& t : all) {
+                encodeValue(out, keys.values[t.key]);
+                putNs(out, t.ns);
+                encodeValue(out, Value { t.time });
+            }
+        }
+        void load(ByteReader& in, Keys& keys)
+        {
+            m_set.clear();
+            m_heap.clear();
+            uint64_t n = in.varint();
+            for (uint64_t i = 0; i < n && in.ok; ++i) {
+                uint32_t key = keys.idOf(in.value());
+                Namespace ns = getNs(in);
+                int64_t time = getI64(in);
+                Timer t { time, key, ns };
+                if (m_set.insert(t).second) {
+                    m_heap.push_back(t);
+                    std::push_heap(m_heap.begin(), m_heap.end(), Later {});
+                }
+            }
+        }
 
     private:
         struct Timer {
@@ -460,11 +635,43 @@ namespace {
         }
         const Status& status() const override { return m_status; }
 
+        Status snapshot(std::string& out, const std::filesystem::path&) override
+        {
+            // The key table in id order, so that a restore gives every key its id again: timers
+            // with equal times fire in key-id order, and the output order must not change.
+            putVarint(out, m_keys.values.size());
+            for (const auto& k : m_keys.values)
+                encodeValue(out, k);
+            putVarint(out, m_accounted.size());
+            for (const auto* a : m_accounted)
+                a->save(out, m_keys);
+            putVarint(out, m_timers.size());
+            for (const auto* t : m_timers)
+                t->save(out, m_keys);
+            return {};
+        }
+        Status restore(ByteReader& in, const std::filesystem::path&) override
+        {
+            m_keys = Keys {};
+            uint64_t nKeys = in.varint();
+            for (uint64_t k = 0; k < nKeys && in.ok; ++k)
+                m_keys.idOf(in.value());
+            if (in.varint() != m_accounted.size())
+                return Status::invalid("the checkpoint's heap state does not match this job's states");
+            for (auto* a : m_accounted)
+                a->load(in, m_keys);
+            if (in.varint() != m_timers.size())
+                return Status::invalid("the checkpoint's timers do not match this job's timers");
+            for (auto* t : m_timers)
+                t->load(in, m_keys);
+            return in.ok ? Status {} : Status::invalid("the checkpoint's heap state is corrupt");
+        }
+
     private:
         const Clock* m_clock;
         Keys m_keys;
-        std::vector<const Accounted*> m_accounted; // owned by the operator, which outlives size() calls
-        std::vector<const HeapTimers*> m_timers;
+        std::vector<Accounted*> m_accounted; // owned by the operator, which outlives size() calls
+        std::vector<HeapTimers*> m_timers;
         Status m_status;
     };
 

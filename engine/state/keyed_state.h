@@ -7,6 +7,7 @@
 
 #include "core/status.h"
 #include "core/value.h"
+#include "core/value_codec.h"
 #include "model/spec.h"
 #include "window/accumulator.h"
 
@@ -124,6 +125,11 @@ public:
     virtual StateSize size() = 0;
     // RocksDB: flush the memtables and compact every column family (compaction filters run).
     virtual void compact() { }
+    // Checkpoint: every state of the backend, the heap's into `out`, RocksDB's as a RocksDB
+    // checkpoint (hard-linked SST files) in `dir`. REQUIRES: the same states are registered,
+    // in the same order, before restore() as before snapshot().
+    virtual Status snapshot(std::string& out, const std::filesystem::path& dir) = 0;
+    virtual Status restore(ByteReader& in, const std::filesystem::path& dir) = 0;
     // A failure inside the backend (RocksDB I/O); sticky.
     virtual const Status& status() const = 0;
 };

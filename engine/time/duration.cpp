@@ -13,8 +13,10 @@ Result<int64_t> parseDuration(std::string_view text)
     while (!s.empty() && s.back() == ' ')
         s.remove_suffix(1);
     auto bad = [&] {
-        return Status::invalid("'" + std::string(text)
-            + "' is not a duration (expected milliseconds or a number with a unit: 250ms, 5s, 1m, 2h, 1d)");
+        std::string m = "'";
+        m += text;
+        m += "' is not a duration (expected milliseconds or a number with a unit: 250ms, 5s, 1m, 2h, 1d)";
+        return Status::invalid(m);
     };
     if (s.empty())
         return bad();
@@ -47,7 +49,7 @@ Result<int64_t> parseDuration(std::string_view text)
             return bad();
         int64_t r;
         if (__builtin_mul_overflow(n, factor, &r))
-            return Status::invalid("duration '" + std::string(text) + "' is too large");
+            return Status::invalid("duration is too large: " + std::string(text));
         return r;
     }
     double d = 0;
@@ -56,7 +58,7 @@ Result<int64_t> parseDuration(std::string_view text)
         return bad();
     double ms = std::trunc(d * static_cast<double>(factor));
     if (std::fabs(ms) > 9.2e18)
-        return Status::invalid("duration '" + std::string(text) + "' is too large");
+        return Status::invalid("duration is too large: " + std::string(text));
     return static_cast<int64_t>(ms);
 }
 

@@ -155,3 +155,57 @@ SourceWatermarks::Emission SourceWatermarks::markIdleWithoutSplits()
 }
 
 } // namespace streamlab::time
+
+namespace streamlab::time {
+
+static void putI64(std::string& out, int64_t v) { encodeValue(out, Value { v }); }
+static int64_t getI64(ByteReader& in)
+{
+    Value v = in.value();
+    auto* i = std::get_if<int64_t>(&v);
+    if (!i)
+        in.ok = false;
+    return i ? *i : 0;
+}
+
+void SourceWatermarks::save(std::string& out) const
+{
+    putI64(out, m_spec.maxOutOfOrderness);
+    putI64(out, m_combined);
+    putI64(out, m_maxEmitted);
+    putI64(out, m_outputIdle);
+    putI64(out, static_cast<int64_t>(m_splits.size()));
+    for (const auto& s : m_splits) {
+        putI64(out, s.maxTs);
+        putI64(out, s.wm);
+        putI64(out, s.idle);
+        putI64(out, s.activity);
+        putI64(out, s.lastActivity);
+        putI64(out, s.inactiveSince.has_value());
+        putI64(out, s.inactiveSince.value_or(0));
+    }
+}
+
+bool SourceWatermarks::load(ByteReader& in)
+{
+    m_spec.maxOutOfOrderness = getI64(in);
+    m_combined = getI64(in);
+    m_maxEmitted = getI64(in);
+    m_outputIdle = getI64(in) != 0;
+    int64_t n = getI64(in);
+    if (!in.ok || n != static_cast<int64_t>(m_splits.size()))
+        return false;
+    for (auto& s : m_splits) {
+        s.maxTs = getI64(in);
+        s.wm = getI64(in);
+        s.idle = getI64(in) != 0;
+        s.activity = getI64(in);
+        s.lastActivity = getI64(in);
+        bool has = getI64(in) != 0;
+        int64_t since = getI64(in);
+        s.inactiveSince = has ? std::optional<int64_t>(since) : std::nullopt;
+    }
+    return in.ok;
+}
+
+} // namespace streamlab::time

@@ -7,6 +7,7 @@
 // Not thread-safe; owned by one source subtask.
 #pragma once
 
+#include "core/value_codec.h"
 #include "model/spec.h"
 
 #include <cstdint>
@@ -45,6 +46,9 @@ public:
     // Change of the out-of-orderness bound while running (GUI): affects future emissions only;
     // the output never goes backwards.
     void setMaxOutOfOrderness(int64_t d);
+    // Checkpoint: the generators' and the output's state.
+    void save(std::string& out) const;
+    bool load(ByteReader& in);
 
 private:
     struct Split {

@@ -94,6 +94,21 @@ namespace {
 
         void setAllowedLateness(int64_t ms) override { m_lateness = std::max<int64_t>(0, ms); }
 
+        void snapshotState(std::string& out) const override
+        {
+            encodeValue(out, Value { m_watermark });
+            encodeValue(out, Value { m_lateness });
+        }
+        bool restoreState(ByteReader& in) override
+        {
+            Value w = in.value(), l = in.value();
+            if (!in.ok || !std::holds_alternative<int64_t>(w) || !std::holds_alternative<int64_t>(l))
+                return false;
+            m_watermark = std::get<int64_t>(w);
+            m_lateness = std::get<int64_t>(l);
+            return true;
+        }
+
         void processElement(const Record& r) override
         {
             auto& b = *m_ctx.state;
