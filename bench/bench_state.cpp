@@ -146,13 +146,13 @@ void BM_UpdateHandWrittenRocksGetPut(benchmark::State& state)
     std::filesystem::remove_all(dir);
 }
 
-void endToEnd(benchmark::State& state, const char* backend, const char* kind)
+void endToEnd(benchmark::State& state, const char* backend, const char* kind, int cache = 0)
 {
     const char* n = std::getenv("STREAMLAB_BENCH_EVENTS");
     int64_t events = n ? std::atoll(n) : 1'000'000;
     auto path = bench::eventsCsv(events, 10000, 2000);
     auto job = model::Job::parse(std::string(R"({"format":"streamlab-job","version":1,
-        "config":{"parallelism":1,"stateBackend":")") + backend + R"("},"nodes":[
+        "config":{"parallelism":1,"stateCache":)") + std::to_string(cache) + R"(,"stateBackend":")" + backend + R"("},"nodes":[
         {"id":"src","kind":"source","path":)" + nlohmann::json(path.string()).dump() + R"(,"timestamp":"ts","rate":1000000,
          "schema":{"ts":"timestamp","key":"string","value":"long"},
          "watermark":{"strategy":"boundedOutOfOrderness","maxOutOfOrderness":"2s"}},
@@ -177,6 +177,67 @@ void BM_EndToEndHeapReducing(benchmark::State& s) { endToEnd(s, "heap", "reducin
 void BM_EndToEndHeapList(benchmark::State& s) { endToEnd(s, "heap", "list"); }
 void BM_EndToEndRocksReducing(benchmark::State& s) { endToEnd(s, "rocksdb", "reducing"); }
 void BM_EndToEndRocksList(benchmark::State& s) { endToEnd(s, "rocksdb", "list"); }
+// The named write-back cache (config.stateCache, like SQL mini-batch): 100,000 entries.
+void BM_EndToEndRocksReducingCached(benchmark::State& s) { endToEnd(s, "rocksdb", "reducing", 100000); }
+
+// Checkpoint and recovery time against state size: a running count over `keys` distinct keys
+// (one state entry each), one checkpoint taken near the end of the input, then a fresh
+// simulation restored from it. Reports checkpoint bytes, checkpoint ms and recovery ms.
+void checkpointRecovery(benchmark::State& state, const char* backend)
+{
+    int64_t keys = state.range(0);
+    auto dir = freshDir("ckpt-events");
+    std::filesystem::create_directories(dir);
+    auto csv = dir / "unique.csv";
+    {
+        std::FILE* f = std::fopen(csv.c_str(), "wb");
+        std::fputs("ts,key,value\n", f);
+        for (int64_t i = 0; i < keys; ++i)
+            std::fprintf(f, "%lld,key-%lld,1\n", static_cast<long long>(1663927200000 + i), static_cast<long long>(i));
+        std::fclose(f);
+    }
+    // keys events at 10,000/s: event i arrives at i/10 ms; one checkpoint just before the end.
+    int64_t interval = std::max<int64_t>(1, (keys - 1) / 10 - 1);
+    auto job = model::Job::parse(std::string(R"({"format":"streamlab-job","version":1,
+        "config":{"parallelism":1,"stateBackend":")") + backend + R"(","checkpoints":{"interval":)" + std::to_string(interval) + R"(}},
+        "nodes":[{"id":"src","kind":"source","path":)" + nlohmann::json(csv.string()).dump() + R"(,"timestamp":"ts","rate":10000,
+         "schema":{"ts":"timestamp","key":"string","value":"long"}},
+        {"id":"k","kind":"keyBy","key":["key"]},
+        {"id":"count","kind":"aggregate","aggregate":{"fn":"count"}},
+        {"id":"out","kind":"sink","type":"discard"}],
+        "edges":[{"from":"src","to":"k"},{"from":"k","to":"count"},{"from":"count","to":"out"}]})",
+        "bench");
+    auto compiled = model::compile(*job);
+    double ckptMs = 0, recoveryMs = 0, bytes = 0;
+    for (auto _ : state) {
+        auto ckDir = dir / "checkpoints";
+        std::filesystem::remove_all(ckDir);
+        runtime::RunOptions opt;
+        opt.checkpointDir = ckDir;
+        auto sim = runtime::Simulation::create(compiled.spec, opt, nullptr);
+        if (!sim.ok() || !(*sim)->run().ok()) {
+            state.SkipWithError("replay failed");
+            return;
+        }
+        auto m = (*sim)->snapshot().checkpoints;
+        ckptMs = static_cast<double>(m.lastDurationNs) / 1e6;
+        bytes = static_cast<double>(m.lastBytes);
+        runtime::RunOptions resume;
+        resume.resumeDir = ckDir;
+        auto again = runtime::Simulation::create(compiled.spec, resume, nullptr);
+        if (!again.ok()) {
+            state.SkipWithError(again.status().message().c_str());
+            return;
+        }
+        recoveryMs = static_cast<double>((*again)->snapshot().checkpoints.recoveryNs) / 1e6;
+    }
+    state.counters["checkpoint_MB"] = bytes / 1e6;
+    state.counters["checkpoint_ms"] = ckptMs;
+    state.counters["recovery_ms"] = recoveryMs;
+    std::filesystem::remove_all(dir);
+}
+void BM_CheckpointHeap(benchmark::State& s) { checkpointRecovery(s, "heap"); }
+void BM_CheckpointRocksDb(benchmark::State& s) { checkpointRecovery(s, "rocksdb"); }
 
 } // namespace
 
@@ -188,4 +249,7 @@ BENCHMARK(BM_EndToEndHeapReducing)->Unit(benchmark::kMillisecond)->Iterations(1)
 BENCHMARK(BM_EndToEndHeapList)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_EndToEndRocksReducing)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_EndToEndRocksList)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_EndToEndRocksReducingCached)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_CheckpointHeap)->Unit(benchmark::kMillisecond)->Iterations(1)->Arg(10000)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_CheckpointRocksDb)->Unit(benchmark::kMillisecond)->Iterations(1)->Arg(10000)->Arg(100000)->Arg(1000000);
 BENCHMARK_MAIN();

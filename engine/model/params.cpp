@@ -15,6 +15,7 @@ namespace {
         own.push_back({ "parallelism", T::Integer, {}, "Subtasks of this operator", "config.parallelism" });
         own.push_back({ "maxParallelism", T::Integer, {}, "Key groups (Flink's max parallelism)", "from parallelism" });
         own.push_back({ "stateBackend", T::Enum, { "heap", "rocksdb" }, "State backend of this operator", "config.stateBackend" });
+        own.push_back({ "stateCache", T::Integer, {}, "RocksDB write-back cache entries of this operator (0: off)", "config.stateCache" });
         return own;
     }
 
@@ -40,6 +41,7 @@ namespace {
                 { "autoWatermarkInterval", T::Duration, {}, "Periodic watermark interval (pipeline.auto-watermark-interval)", "200ms" },
                 { "checkpoints.interval", T::Duration, {}, "Checkpoint interval", "off" },
                 { "idleStateRetention", T::Duration, {}, "Job-wide state TTL (table.exec.state.ttl)", "off" },
+                { "stateCache", T::Integer, {}, "RocksDB write-back cache entries, like SQL mini-batch (0: off)", "0" },
             };
             (*m)["source"] = common({
                 { "path", T::Path, {}, "Event file, relative to the job file", "" },

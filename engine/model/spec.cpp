@@ -391,6 +391,12 @@ static void compileConfig(const Job& job, ConfigSpec& c, std::vector<Problem>& p
                 c.checkpointInterval = *d;
         }
     }
+    if (auto c2 = r.integer("stateCache")) {
+        if (*c2 < 0)
+            r.error("stateCache", "must be 0 (off) or a number of cached entries");
+        else
+            c.stateCache = *c2;
+    }
     if (auto d = r.duration("idleStateRetention")) {
         if (*d < 0)
             r.error("idleStateRetention", "must not be negative");
@@ -726,6 +732,12 @@ Compiled compile(const Job& job)
                     + " (Flink requires parallelism <= maxParallelism)");
         if (auto b = r.oneOf("stateBackend", { "heap", "rocksdb" }, nullptr))
             n.stateBackend = *b == "rocksdb" ? StateBackend::RocksDb : StateBackend::Heap;
+        if (auto c2 = r.integer("stateCache")) {
+            if (*c2 < 0)
+                r.error("stateCache", "must be 0 (off) or a number of cached entries");
+            else
+                n.stateCache = *c2;
+        }
 
         switch (n.kind) {
         case NodeKind::Source: {

@@ -127,6 +127,7 @@ struct NodeSpec {
     std::optional<int> parallelism;
     std::optional<int> maxParallelism;
     std::optional<StateBackend> stateBackend;
+    std::optional<int64_t> stateCache; // overrides config.stateCache
     std::variant<SourceSpec, FilterSpec, MapSpec, KeyBySpec, WindowSpec, RunningAggregateSpec, SinkSpec> params;
 
     template <class T>
@@ -150,6 +151,9 @@ struct ConfigSpec {
     int64_t autoWatermarkInterval = 200; // ms; 0 disables periodic watermarks
     std::optional<int64_t> checkpointInterval;
     std::optional<int64_t> idleStateRetention;
+    // RocksDB write-back cache: accumulators kept in memory, written back in batches when it
+    // holds this many entries (like Flink SQL's mini-batch). 0: off. Default: 0.
+    int64_t stateCache = 0;
 };
 
 struct JobSpec {

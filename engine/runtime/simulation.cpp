@@ -1173,7 +1173,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
                         E.removeStateRoot = options.stateDir.empty();
                     }
                     auto b = state::makeRocksDbBackend(E.stateRoot / (n.id + "-" + std::to_string(t->subtask)),
-                        o.maxParallelism, t, !options.stateDir.empty());
+                        o.maxParallelism, t, !options.stateDir.empty(), n.stateCache.value_or(S.config.stateCache));
                     if (!b.ok())
                         return b.status().withPrefix("node '" + n.id + "': ");
                     t->backend = std::move(b).value();

@@ -137,7 +137,10 @@ public:
 // The heap backend. `clock` must outlive the backend.
 std::unique_ptr<KeyedStateBackend> makeHeapBackend(int maxParallelism, const Clock* clock);
 // A RocksDB backend in `dir` (created; removed when the backend is destroyed unless `keep`).
-Result<std::unique_ptr<KeyedStateBackend>> makeRocksDbBackend(
-    const std::filesystem::path& dir, int maxParallelism, const Clock* clock, bool keep = false);
+// `cacheEntries` > 0 turns on the write-back cache: aggregating state updates stay in memory
+// and go to RocksDB in one batch when that many entries are cached (and before a checkpoint),
+// and timers already registered are not written again.
+Result<std::unique_ptr<KeyedStateBackend>> makeRocksDbBackend(const std::filesystem::path& dir, int maxParallelism,
+    const Clock* clock, bool keep = false, int64_t cacheEntries = 0);
 
 } // namespace streamlab::state

@@ -2,6 +2,9 @@
 #include "state/keyed_state.h"
 #include "state/ttl.h"
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+#include <functional>
 #include <map>
 #include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
@@ -139,11 +142,20 @@ namespace {
 
     class RocksBackend final : public KeyedStateBackend {
     public:
-        RocksBackend(std::filesystem::path dir, const Clock* clock, bool keep)
+        RocksBackend(std::filesystem::path dir, const Clock* clock, bool keep, int64_t cacheEntries)
             : m_dir(std::move(dir))
             , m_clock(clock)
             , m_keep(keep)
+            , m_cacheEntries(cacheEntries)
         {
+        }
+        int64_t cacheEntries() const { return m_cacheEntries; }
+        // Write-back caches register here; everything that reads RocksDB as a whole flushes them.
+        void addFlusher(std::function<void()> f) { m_flushers.push_back(std::move(f)); }
+        void flushCaches()
+        {
+            for (auto& f : m_flushers)
+                f();
         }
         ~RocksBackend() override
         {
@@ -215,6 +227,7 @@ namespace {
 
         StateSize size() override
         {
+            flushCaches();
             StateSize s;
             for (auto* h : m_handles) {
                 uint64_t v = 0;
@@ -234,6 +247,7 @@ namespace {
 
         void compact() override
         {
+            flushCaches();
             rocksdb::FlushOptions fo;
             for (auto* h : m_handles) {
                 auto s = m_db->Flush(fo, h);
@@ -249,6 +263,7 @@ namespace {
         // A RocksDB checkpoint: memtables flushed, SST files hard-linked into `dir`/rocksdb.
         Status snapshot(std::string& out, const std::filesystem::path& dir) override
         {
+            flushCaches();
             putVarint(out, m_handles.size());
             for (auto* h : m_handles)
                 encodeValue(out, Value { h->GetName() });
@@ -339,6 +354,8 @@ namespace {
         Value m_current;
         Status m_status;
         std::vector<std::unique_ptr<rocksdb::CompactionFilter>> m_filters;
+        int64_t m_cacheEntries = 0;
+        std::vector<std::function<void()>> m_flushers;
 
     public:
         rocksdb::CompactionFilter* keepFilter(std::unique_ptr<rocksdb::CompactionFilter> f)
@@ -380,6 +397,8 @@ namespace {
             , m_agg(agg)
             , m_ttl(std::move(ttl))
         {
+            if (b.cacheEntries() > 0)
+                b.addFlusher([this] { flush(); });
         }
         void add(const Namespace& ns, const Value& element) override
         {
@@ -400,7 +419,7 @@ namespace {
             if (m_ttl) {
                 int64_t now = m_b.clock()->now();
                 if (expired(last, *m_ttl, now)) {
-                    del(ns);
+                    clear(ns);
                     if (m_ttl->visibility == model::TtlVisibility::ReturnExpiredIfNotCleanedUp)
                         return acc;
                     return std::nullopt;
@@ -410,7 +429,17 @@ namespace {
             }
             return acc;
         }
-        void clear(const Namespace& ns) override { del(ns); }
+        void clear(const Namespace& ns) override
+        {
+            if (m_b.cacheEntries() > 0) {
+                Cached& c = m_cache[keyOf(ns)];
+                c = Cached {};
+                c.dirty = true; // a cached tombstone
+                maybeFlush();
+                return;
+            }
+            del(ns);
+        }
         void mergeNamespaces(const Namespace& target, const std::vector<Namespace>& sources) override
         {
             std::optional<window::Accumulator> merged;
@@ -420,7 +449,7 @@ namespace {
                 int64_t last = 0;
                 if (!read(s, acc, last))
                     continue;
-                del(s);
+                clear(s);
                 lastAll = std::max(lastAll, last);
                 if (!merged)
                     merged = std::move(acc);
@@ -439,7 +468,14 @@ namespace {
         }
 
     private:
-        bool read(const Namespace& ns, window::Accumulator& acc, int64_t& last)
+        struct Cached {
+            window::Accumulator acc;
+            int64_t last = 0;
+            bool present = false;
+            bool dirty = false;
+        };
+
+        bool readDb(const Namespace& ns, window::Accumulator& acc, int64_t& last)
         {
             if (!RocksState::get(ns, m_value))
                 return false;
@@ -448,14 +484,67 @@ namespace {
                 last = r.fixed<int64_t>();
             return decodeAccumulator(r, acc);
         }
+        std::string encode(const window::Accumulator& acc, int64_t now)
+        {
+            std::string v;
+            if (m_ttl)
+                putRaw(v, now);
+            encodeAccumulator(v, acc);
+            return v;
+        }
+        bool read(const Namespace& ns, window::Accumulator& acc, int64_t& last)
+        {
+            if (m_b.cacheEntries() <= 0)
+                return readDb(ns, acc, last);
+            auto it = m_cache.find(keyOf(ns));
+            if (it == m_cache.end()) {
+                Cached c;
+                c.present = readDb(ns, c.acc, c.last);
+                it = m_cache.emplace(keyOf(ns), std::move(c)).first;
+            }
+            if (!it->second.present)
+                return false;
+            acc = it->second.acc;
+            last = it->second.last;
+            return true;
+        }
         void write(const Namespace& ns, const window::Accumulator& acc, int64_t now)
         {
-            m_value.clear();
-            if (m_ttl)
-                putRaw(m_value, now);
-            encodeAccumulator(m_value, acc);
-            put(ns, m_value);
+            if (m_b.cacheEntries() > 0) {
+                Cached& c = m_cache[keyOf(ns)];
+                c.acc = acc;
+                c.last = now;
+                c.present = true;
+                c.dirty = true;
+                maybeFlush();
+                return;
+            }
+            put(ns, encode(acc, now));
         }
+        void maybeFlush()
+        {
+            if (static_cast<int64_t>(m_cache.size()) >= m_b.cacheEntries())
+                flush();
+        }
+        // Writes the dirty entries back in one batch and empties the cache (a mini-batch).
+        void flush()
+        {
+            if (m_cache.empty())
+                return;
+            rocksdb::WriteBatch batch;
+            for (const auto& [key, c] : m_cache) {
+                if (!c.dirty)
+                    continue;
+                if (c.present)
+                    batch.Put(m_cf, key, encode(c.acc, c.last));
+                else
+                    batch.Delete(m_cf, key);
+            }
+            m_cache.clear();
+            check(m_b.db()->Write(m_b.writeOptions(), &batch));
+        }
+
+        absl::flat_hash_map<std::string, Cached> m_cache;
         window::Aggregator m_agg;
         std::optional<model::TtlSpec> m_ttl;
     };
@@ -580,13 +669,24 @@ namespace {
         using RocksState::RocksState;
         void add(const Namespace& ns, int64_t time) override
         {
-            check(m_b.db()->Put(m_b.writeOptions(), m_cf, timerKey(ns, time), rocksdb::Slice()));
+            timerKey(ns, time);
+            if (m_b.cacheEntries() > 0) {
+                // Like Flink's caching timer queue: a timer known to be there is not written again.
+                if (m_known.contains(m_key))
+                    return;
+                if (static_cast<int64_t>(m_known.size()) >= m_b.cacheEntries())
+                    m_known.clear();
+                m_known.insert(m_key);
+            }
+            check(m_b.db()->Put(m_b.writeOptions(), m_cf, m_key, rocksdb::Slice()));
             if (m_key < m_floor)
                 m_floor = m_key;
         }
         void remove(const Namespace& ns, int64_t time) override
         {
-            check(m_b.db()->Delete(m_b.writeOptions(), m_cf, timerKey(ns, time)));
+            timerKey(ns, time);
+            m_known.erase(m_key);
+            check(m_b.db()->Delete(m_b.writeOptions(), m_cf, m_key));
         }
         std::optional<std::pair<Namespace, int64_t>> pollDue(int64_t limit) override
         {
@@ -594,6 +694,7 @@ namespace {
             if (!first || first->second > limit)
                 return std::nullopt;
             check(m_b.db()->Delete(m_b.writeOptions(), m_cf, m_headKey));
+            m_known.erase(m_headKey);
             m_b.setCurrentPrefix(m_headPrefix);
             return first;
         }
@@ -649,6 +750,7 @@ namespace {
             return std::make_pair(ns, time);
         }
         std::string m_floor; // no live timer sorts before it; empty: unknown
+        absl::flat_hash_set<std::string> m_known; // timers known to be stored (write-back cache on)
         std::string m_headKey;
         std::string m_headPrefix;
     };
@@ -683,10 +785,10 @@ namespace {
 } // namespace
 
 Result<std::unique_ptr<KeyedStateBackend>> makeRocksDbBackend(
-    const std::filesystem::path& dir, int maxParallelism, const Clock* clock, bool keep)
+    const std::filesystem::path& dir, int maxParallelism, const Clock* clock, bool keep, int64_t cacheEntries)
 {
     (void)maxParallelism;
-    auto b = std::make_unique<RocksBackend>(dir, clock, keep);
+    auto b = std::make_unique<RocksBackend>(dir, clock, keep, cacheEntries);
     STREAMLAB_RETURN_IF_ERROR(b->open());
     return std::unique_ptr<KeyedStateBackend>(std::move(b));
 }

@@ -455,12 +455,17 @@ namespace {
             default:
                 break;
             }
-            m_count->clear(w);
-            m_fireTime->clear(w);
+            // Only the state this trigger uses: on RocksDB a blind clear is a tombstone write.
+            if (m_spec.trigger.type == TriggerType::Count)
+                m_count->clear(w);
+            if (m_spec.trigger.type == TriggerType::ContinuousEventTime)
+                m_fireTime->clear(w);
             m_panes->clear(w);
-            if (auto at = asLong(m_lateFlush->get(w))) {
-                m_flushTimers->remove(w, *at);
-                m_lateFlush->clear(w);
+            if (m_spec.lateFiringEvery) {
+                if (auto at = asLong(m_lateFlush->get(w))) {
+                    m_flushTimers->remove(w, *at);
+                    m_lateFlush->clear(w);
+                }
             }
         }
 

@@ -30,7 +30,8 @@ class TestState : public QObject {
     {
         if (kind == "heap")
             return state::makeHeapBackend(128, &m_clock);
-        auto b = state::makeRocksDbBackend(m_dir.filePath(QString("db%1").arg(++m_n)).toStdString(), 128, &m_clock);
+        auto b = state::makeRocksDbBackend(m_dir.filePath(QString("db%1").arg(++m_n)).toStdString(), 128, &m_clock,
+            false, kind == "rocksdb-cache" ? 3 : 0);
         if (!b.ok())
             qFatal("%s", b.status().message().c_str());
         return std::move(b).value();
@@ -44,6 +45,7 @@ private slots:
         QTest::addColumn<QString>("backend");
         QTest::newRow("heap") << "heap";
         QTest::newRow("rocksdb") << "rocksdb";
+        QTest::newRow("rocksdb with write-back cache") << "rocksdb-cache";
     }
 
     void aggregatingScopedByKeyAndNamespace_data() { kinds_data(); }
@@ -145,7 +147,7 @@ private slots:
         QTest::addColumn<QString>("visibility");
         QTest::addColumn<bool>("readAt900Refreshes");
         QTest::addColumn<bool>("expiredVisibleOnce");
-        for (const char* be : { "heap", "rocksdb" }) {
+        for (const char* be : { "heap", "rocksdb", "rocksdb-cache" }) {
             QTest::addRow("%s onCreateAndWrite neverReturnExpired", be) << be << "write" << "never" << false << false;
             QTest::addRow("%s onReadAndWrite neverReturnExpired", be) << be << "read" << "never" << true << false;
             QTest::addRow("%s onCreateAndWrite returnExpiredIfNotCleanedUp", be) << be << "write" << "return" << false << true;
