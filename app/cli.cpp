@@ -9,6 +9,8 @@
 #include "time/duration.h"
 #include "runtime/simulation.h"
 #include "core/java_hash.h"
+#include "lint/linter.h"
+#include "whatif/sweep.h"
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -20,7 +22,7 @@ namespace streamlab::app {
 
 namespace {
 
-    constexpr const char* kSubcommands[] = { "run", "keys", "plan", "export" };
+    constexpr const char* kSubcommands[] = { "run", "keys", "plan", "export", "lint", "sweep" };
 
     // Writes sink records and watermarks as JSON Lines, in emission order.
     class JsonLinesOut final : public runtime::ResultListener {
@@ -386,6 +388,95 @@ namespace {
         return st.ok() ? 0 : fail(st.message());
     }
 
+    // --events NODE=FILE, repeated, into a map (absolute paths).
+    bool parseEvents(const std::vector<std::string>& events, std::map<std::string, std::filesystem::path>& out)
+    {
+        for (const auto& e : events) {
+            auto eq = e.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == e.size()) {
+                fail("--events '" + e + "': expected NODE=FILE");
+                return false;
+            }
+            out[e.substr(0, eq)] = std::filesystem::absolute(e.substr(eq + 1));
+        }
+        return true;
+    }
+
+    // `streamlab lint`: static rules, or static + dynamic with --replay. Exit 0 clean (or notes
+    // only), 2 warnings, 1 errors (and 1 when the job or an event file cannot be read).
+    int lintJob(const std::string& jobPath, const std::vector<std::string>& events, bool replay, bool json)
+    {
+        auto job = model::Job::load(jobPath);
+        if (!job.ok())
+            return fail(job.status().message());
+        lint::LintOptions options;
+        if (!parseEvents(events, options.events))
+            return 1;
+        std::vector<lint::Finding> findings;
+        if (replay) {
+            auto r = lint::lintWithReplay(*job, options);
+            if (!r.ok())
+                return fail(jobPath + ": replay failed: " + r.status().message());
+            findings = std::move(r).value();
+        } else {
+            findings = lint::lintStatic(*job, options);
+        }
+        if (json) {
+            nlohmann::ordered_json j;
+            j["job"] = jobPath;
+            j["replay"] = replay;
+            nlohmann::ordered_json list = nlohmann::ordered_json::array();
+            for (const auto& f : findings)
+                list.push_back(lint::toJson(f));
+            j["findings"] = std::move(list);
+            j["exitCode"] = lint::exitCodeFor(findings);
+            std::fputs((j.dump(2) + "\n").c_str(), stdout);
+        } else {
+            std::fputs(lint::formatFindings(findings).c_str(), stdout);
+        }
+        std::fflush(stdout);
+        return lint::exitCodeFor(findings);
+    }
+
+    // `streamlab sweep`: one replay per value (combination) of the --vary ranges.
+    int sweepJob(const std::string& jobPath, const std::vector<std::string>& varies, const std::vector<std::string>& events,
+        const std::string& csvPath, int threads)
+    {
+        auto job = model::Job::load(jobPath);
+        if (!job.ok())
+            return fail(job.status().message());
+        whatif::SweepOptions options;
+        options.threads = threads;
+        if (!parseEvents(events, options.events))
+            return 1;
+        std::vector<whatif::SweepAxis> axes;
+        for (const auto& v : varies) {
+            auto axis = whatif::parseVary(v);
+            if (!axis.ok())
+                return fail(axis.status().message());
+            axes.push_back(std::move(axis).value());
+        }
+        auto started = std::chrono::steady_clock::now();
+        auto rows = whatif::runSweep(*job, axes, options);
+        if (!rows.ok())
+            return fail(jobPath + ": " + rows.status().message());
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::fputs(whatif::formatTable(axes, *rows).c_str(), stdout);
+        std::fflush(stdout);
+        std::fprintf(stderr, "streamlab: %zu replays in %.2f s\n", rows->size(), secs);
+        if (!csvPath.empty()) {
+            std::string csv = whatif::toCsv(axes, *rows);
+            if (csvPath == "-") {
+                std::fputs(csv.c_str(), stdout);
+            } else {
+                auto st = model::writeFileAtomically(csvPath, csv);
+                if (!st.ok())
+                    return fail(st.message());
+            }
+        }
+        return 0;
+    }
+
 } // namespace
 
 bool isSubcommand(int argc, char** argv)
@@ -444,6 +535,30 @@ int runCli(int argc, char** argv)
     keysCmd->add_flag("--remap", remap, "For each subtask, the smallest non-negative int key Flink sends there");
     keysCmd->add_option("KEY", keyList, "Keys");
 
+    std::string lintPath;
+    std::vector<std::string> lintEvents;
+    bool lintReplay = false, lintJsonOut = false;
+    auto* lintCmd = app.add_subcommand("lint",
+        "The pipeline doctor: find production pitfalls, explain them, offer fixes (exit 0 clean, 2 warnings, 1 errors)");
+    lintCmd->add_option("JOB", lintPath, "The job file")->required();
+    lintCmd->add_option("--events", lintEvents, "Event file for a source, replacing the job's: NODE=FILE")->allow_extra_args(false);
+    lintCmd->add_flag("--replay", lintReplay, "Also replay the job and run the dynamic rules (measured evidence)");
+    lintCmd->add_flag("--json", lintJsonOut, "As JSON, for tools");
+
+    std::string sweepPath, sweepCsv;
+    std::vector<std::string> sweepVary, sweepEvents;
+    int sweepThreads = 0;
+    auto* sweepCmd = app.add_subcommand(
+        "sweep", "Replay a job once per value of a parameter and compare completeness, latency, late results and state");
+    sweepCmd->add_option("JOB", sweepPath, "The job file")->required();
+    sweepCmd
+        ->add_option("--vary", sweepVary, "NODE.PARAM=FROM..TO[/STEP], e.g. clicks.watermark.maxOutOfOrderness=0s..60s/5s")
+        ->required()
+        ->allow_extra_args(false);
+    sweepCmd->add_option("--events", sweepEvents, "Event file for a source, replacing the job's: NODE=FILE")->allow_extra_args(false);
+    sweepCmd->add_option("--csv", sweepCsv, "Also write the table as CSV to this file (- for stdout)");
+    sweepCmd->add_option("--threads", sweepThreads, "Replays at once (default: up to 2, as cores allow)");
+
     std::string exportPath, exportTo, exportOut, exportConnector = "filesystem";
     bool exportStrict = false;
     auto* exportCmd = app.add_subcommand("export", "Export a job: Flink SQL, or the canonical job file (JSON)");
@@ -474,6 +589,10 @@ int runCli(int argc, char** argv)
         std::fputs(planJson ? (plan->toJson().dump(2) + "\n").c_str() : plan->toText().c_str(), stdout);
         return 0;
     }
+    if (lintCmd->parsed())
+        return lintJob(lintPath, lintEvents, lintReplay, lintJsonOut);
+    if (sweepCmd->parsed())
+        return sweepJob(sweepPath, sweepVary, sweepEvents, sweepCsv, sweepThreads);
     if (exportCmd->parsed())
         return exportJob(exportPath, exportTo, exportOut, exportConnector, exportStrict);
     if (keysCmd->parsed()) {

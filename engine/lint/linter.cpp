@@ -1,0 +1,110 @@
+#include "lint/linter.h"
+
+#include "lint/replay_facts.h"
+#include "lint/rules.h"
+#include "runtime/plan.h"
+
+namespace streamlab::lint {
+
+namespace {
+
+    std::vector<Finding> invalid(const model::Compiled& compiled)
+    {
+        std::vector<Finding> out;
+        for (const auto& p : compiled.problems) {
+            if (p.severity != model::Severity::Error)
+                continue;
+            Finding f;
+            f.rule = "invalid-job";
+            f.severity = Severity::Error;
+            f.node = p.nodeId;
+            f.edge = p.edgeId;
+            f.title = "the job does not compile";
+            f.explanation = "The doctor checks a job that compiles; fix this first.";
+            f.evidence = p.toString();
+            out.push_back(std::move(f));
+        }
+        return out;
+    }
+
+} // namespace
+
+std::vector<Finding> lintStatic(const model::Job& job) { return lintStatic(job, LintOptions {}); }
+
+std::vector<Finding> lintStatic(const model::Job& job, const LintOptions& options)
+{
+    auto compiled = model::compile(job);
+    if (compiled.hasErrors())
+        return invalid(compiled);
+    auto plan = runtime::buildPlan(compiled.spec);
+    if (!plan.ok()) {
+        Finding f;
+        f.rule = "invalid-job";
+        f.severity = Severity::Error;
+        f.title = "the job has no physical plan";
+        f.evidence = plan.status().message();
+        return { f };
+    }
+    std::vector<Finding> out;
+    detail::staticRules(detail::Context { job, compiled.spec, *plan, options }, out);
+    return out;
+}
+
+Result<std::vector<Finding>> lintWithReplay(const model::Job& job, const LintOptions& options)
+{
+    auto compiled = model::compile(job);
+    if (compiled.hasErrors())
+        return invalid(compiled);
+    auto plan = runtime::buildPlan(compiled.spec);
+    if (!plan.ok())
+        return plan.status();
+    detail::Context ctx { job, compiled.spec, *plan, options };
+    std::vector<Finding> out;
+    detail::staticRules(ctx, out);
+    ProbeOptions probe;
+    probe.events = options.events;
+    probe.sampleInterval = options.sampleInterval;
+    auto facts = probeReplay(compiled.spec, probe);
+    if (!facts.ok())
+        return facts.status();
+    STREAMLAB_RETURN_IF_ERROR(detail::dynamicRules(ctx, *facts, out));
+    return out;
+}
+
+int exitCodeFor(const std::vector<Finding>& findings)
+{
+    auto worst = worstSeverity(findings);
+    if (!worst || *worst == Severity::Info)
+        return 0;
+    return *worst == Severity::Error ? 1 : 2;
+}
+
+std::string formatFindings(const std::vector<Finding>& findings)
+{
+    if (findings.empty())
+        return "no pitfalls found\n";
+    std::string s;
+    for (const auto& f : findings) {
+        s += f.headline() + "\n";
+        if (!f.explanation.empty())
+            s += "  why:      " + f.explanation + "\n";
+        if (!f.evidence.empty())
+            s += std::string(f.measured ? "  measured: " : "  evidence: ") + f.evidence + "\n";
+        if (f.fix) {
+            s += "  fix:      " + f.fix->summary + "\n";
+            for (const auto& set : f.fix->sets)
+                s += "            --set " + set + "\n";
+            for (const auto& e : f.fix->edits)
+                s += "            " + toJson(Fix { {}, {}, { e } })["edits"][0].dump() + "\n";
+        }
+        s += "\n";
+    }
+    int e = 0, w = 0, i = 0;
+    for (const auto& f : findings)
+        (f.severity == Severity::Error ? e : f.severity == Severity::Warning ? w : i)++;
+    s += std::to_string(e) + " error(s), " + std::to_string(w) + " warning(s), " + std::to_string(i)
+        + " note(s)\n";
+    return s;
+}
+
+} // namespace streamlab::lint
