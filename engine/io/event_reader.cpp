@@ -364,6 +364,8 @@ namespace {
                     return false;
                 if (line.empty())
                     continue;
+                m_eventOffset = m_lines.lastLineStart();
+                m_eventLine = m_line - 1;
                 m_split.split(line);
                 int64_t startLine = m_line;
                 while (m_split.unterminated) {
@@ -562,6 +564,8 @@ namespace {
                 size_t firstNonSpace = line.find_first_not_of(" \t");
                 if (firstNonSpace == std::string_view::npos)
                     continue;
+                m_eventOffset = m_lines.lastLineStart();
+                m_eventLine = m_line - 1;
                 out.isWatermark = false;
                 out.partition = -1;
                 out.arrival.reset();

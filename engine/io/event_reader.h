@@ -53,6 +53,10 @@ public:
     virtual Status restorePosition(int64_t offset, int64_t line, const BadLines& bad) = 0;
     int64_t lineNumber() const { return m_line; }
     int64_t bytesRead() const { return m_bytesRead; }
+    // Where the event last returned by next() starts (byte offset, and the line before it):
+    // the position to restart at to read that event again.
+    int64_t eventOffset() const { return m_eventOffset; }
+    int64_t eventLine() const { return m_eventLine; }
     int64_t fileSize() const { return m_fileSize; }
 
 protected:
@@ -69,6 +73,8 @@ protected:
     int64_t m_line = 0;
     int64_t m_bytesRead = 0;
     int64_t m_fileSize = 0;
+    int64_t m_eventOffset = 0;
+    int64_t m_eventLine = 0;
 };
 
 } // namespace streamlab::io

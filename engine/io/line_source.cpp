@@ -88,6 +88,7 @@ Result<bool> LineSource::next(std::string_view& line)
             if (len > 0 && start[len - 1] == '\r')
                 --len;
             line = std::string_view(start, len);
+            m_lastStart = m_consumed;
             m_begin += advance;
             m_consumed += static_cast<int64_t>(advance);
             ++m_line;

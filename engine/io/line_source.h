@@ -28,6 +28,7 @@ public:
     Result<bool> next(std::string_view& line);
     int64_t lineNumber() const { return m_line; } // of the line last returned, 1-based
     int64_t bytesConsumed() const { return m_consumed; }
+    int64_t lastLineStart() const { return m_lastStart; } // byte offset of the line last returned
     int64_t fileSize() const { return m_size; }
     const std::string& path() const { return m_path; }
     // The bytes currently buffered after the last returned line (for sampling at open).
@@ -47,6 +48,7 @@ private:
     bool m_eof = false;
     int64_t m_line = 0;
     int64_t m_consumed = 0;
+    int64_t m_lastStart = 0;
     int64_t m_size = 0;
 };
 

@@ -106,11 +106,7 @@ namespace {
         int64_t nextArrival = 0;
         int partitionField = -1;
         std::vector<Task*> tasks; // one per source subtask
-        // Where the peeked event starts: a checkpoint's source position.
-        int64_t offsetBefore = 0;
-        int64_t lineBefore = 0;
-        int64_t badBefore = 0;
-        size_t reasonsBefore = 0;
+
     };
 
     class Engine {
@@ -221,10 +217,6 @@ namespace {
 
         Status fetch(SourceState& s)
         {
-            s.offsetBefore = s.reader->bytesRead();
-            s.lineBefore = s.reader->lineNumber();
-            s.badBefore = s.reader->badLines().count;
-            s.reasonsBefore = s.reader->badLines().firstReasons.size();
             auto r = s.reader->next(s.next);
             if (!r.ok())
                 return r.status();
@@ -700,11 +692,11 @@ namespace {
             o.i(src.watermarkLines);
             o.i(src.lastArrival);
             o.i(src.done);
-            o.i(src.offsetBefore);
-            o.i(src.lineBefore);
-            o.i(src.badBefore);
-            auto reasons = src.reader->badLines().firstReasons;
-            reasons.resize(std::min(reasons.size(), src.reasonsBefore));
+            // Restart at the peeked event: bad lines before it are counted already.
+            o.i(src.hasNext ? src.reader->eventOffset() : src.reader->bytesRead());
+            o.i(src.hasNext ? src.reader->eventLine() : src.reader->lineNumber());
+            o.i(src.reader->badLines().count);
+            const auto& reasons = src.reader->badLines().firstReasons;
             o.i(static_cast<int64_t>(reasons.size()));
             for (const auto& r : reasons)
                 o.str(r);

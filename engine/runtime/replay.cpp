@@ -1,0 +1,833 @@
+#include "runtime/replay.h"
+
+#include "runtime/key_groups.h"
+#include "runtime/key_selector.h"
+#include "runtime/operator.h"
+#include "runtime/plan.h"
+#include "runtime/simulation.h"
+
+#include <algorithm>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+#include <chrono>
+#include <cmath>
+
+namespace streamlab::runtime {
+
+namespace {
+
+    using Clock = std::chrono::steady_clock;
+
+    // Append-only storage in immutable chunks: full chunks are shared with published snapshots,
+    // only the chunk being filled is copied on publish. Keeps the newest `capacity` items
+    // (dropping whole chunks) unless `truncate` is set, in which case it stops accepting.
+    template <class T>
+    class ChunkStore {
+    public:
+        ChunkStore(size_t chunk, size_t capacity, bool keepOldest)
+            : m_chunk(chunk)
+            , m_capacity(capacity)
+            , m_keepOldest(keepOldest)
+        {
+        }
+        // Null when full (keepOldest).
+        T* append()
+        {
+            if (m_keepOldest && m_size >= m_capacity) {
+                m_truncated = true;
+                return nullptr;
+            }
+            if (m_current.size() >= m_chunk) {
+                m_full.push_back(std::make_shared<const std::vector<T>>(std::move(m_current)));
+                m_current = {};
+                m_current.reserve(m_chunk);
+                while (!m_keepOldest && m_full.size() * m_chunk > m_capacity) {
+                    m_dropped += static_cast<int64_t>(m_full.front()->size());
+                    m_size -= m_full.front()->size();
+                    m_full.erase(m_full.begin());
+                }
+            }
+            ++m_size;
+            m_dirty = true;
+            return &m_current.emplace_back();
+        }
+        T* last() { return m_current.empty() ? nullptr : &m_current.back(); }
+        void touch() { m_dirty = true; }
+        Chunks<T> publish()
+        {
+            if (m_dirty) {
+                m_published = m_full;
+                if (!m_current.empty())
+                    m_published.push_back(std::make_shared<const std::vector<T>>(m_current));
+                m_dirty = false;
+            }
+            return m_published;
+        }
+        int64_t dropped() const { return m_dropped; }
+        bool truncated() const { return m_truncated; }
+
+    private:
+        size_t m_chunk;
+        size_t m_capacity;
+        bool m_keepOldest;
+        std::vector<std::shared_ptr<const std::vector<T>>> m_full;
+        std::vector<T> m_current;
+        Chunks<T> m_published;
+        size_t m_size = 0;
+        int64_t m_dropped = 0;
+        bool m_truncated = false;
+        bool m_dirty = false;
+    };
+
+    // How a source's records reach the first window behind it: the key and the windows.
+    struct TraceRoute {
+        std::string window; // empty: none
+        const model::WindowSpec* spec = nullptr;
+        KeySelector key;     // indices in the source's schema; empty when not keyed (or not resolvable)
+        bool keyed = false;
+        int parallelism = 1;
+        int maxParallelism = 128;
+        int64_t maxWatermark = kMinTimestamp; // the most advanced subtask of the window
+    };
+
+} // namespace
+
+void assignWindows(const model::AssignerSpec& a, int64_t ts, std::vector<TraceWindow>& out)
+    {
+        out.clear();
+        if (ts == kMinTimestamp)
+            return;
+        auto startOf = [](int64_t t, int64_t offset, int64_t size) {
+            int64_t rem = (t - offset) % size;
+            if (rem < 0)
+                rem += size;
+            return t - rem;
+        };
+        switch (a.type) {
+        case model::AssignerType::Tumbling:
+            if (a.size > 0) {
+                int64_t s = startOf(ts, a.offset, a.size);
+                out.push_back({ s, s + a.size });
+            }
+            break;
+        case model::AssignerType::Sliding:
+            if (a.size > 0 && a.slide > 0)
+                for (int64_t s = startOf(ts, a.offset, a.slide); s > ts - a.size; s -= a.slide)
+                    out.push_back({ s, s + a.size });
+            break;
+        case model::AssignerType::Session:
+            out.push_back({ ts, ts + a.gap });
+            break;
+        case model::AssignerType::Global:
+            break;
+        }
+    }
+
+struct Replay::Command {
+    enum class Kind { Play, Pause, StepEvent, StepWatermark, StepFiring, Speed, Delay, Lateness, Stop, Sync };
+    Kind kind;
+    double number = 0;
+    std::string node;
+};
+
+struct Replay::Worker final : ResultListener, Observer {
+    Replay& owner;
+    model::JobSpec spec;
+    ReplayOptions options;
+    std::unique_ptr<Simulation> sim;
+
+    ReplayState state = ReplayState::Starting;
+    std::string error;
+    double speed = 0;
+    // Pacing: the virtual time `anchorVirtual` was reached at `anchorWall`.
+    Clock::time_point anchorWall;
+    int64_t anchorVirtual = 0;
+    bool anchorValid = false; // the clock only means something after the first step
+    const std::stop_token* stopToken = nullptr;
+    int64_t steps = 0;
+    enum class StepMode { None, Event, Watermark, Firing } stepMode = StepMode::None;
+    bool stepHit = false;
+
+    // Trace.
+    std::vector<std::string> traceSources;
+    std::vector<SchemaPtr> traceSchemas;
+    std::vector<TraceRoute> routes;
+    std::string traceWindow;
+    std::map<std::string, std::vector<int64_t>> windowWatermarks; // input watermark per subtask
+    ChunkStore<TraceEvent> trace;
+    int64_t traceSeq = 0;
+    int64_t traceCounter = 0;
+    int64_t traceStride = 1;
+    int64_t eventsAtPublish = 0;
+    bool lastEventOpen = false; // the last trace event is being processed
+    std::string lastEventWindow;
+    ChunkStore<FiringEvent> firings;
+    std::vector<std::string> sinks;
+    std::vector<SchemaPtr> sinkSchemas;
+    ChunkStore<SinkRow> results;
+    int64_t maxEventTime = kMinTimestamp;
+    std::vector<TraceWindow> windowsScratch;
+
+    // Histories.
+    ReplayHistory history;
+    std::shared_ptr<const ReplayHistory> historyPublished = std::make_shared<ReplayHistory>();
+    bool historyDirty = false;
+    int64_t nextSampleAt = kMinTimestamp;
+    std::map<std::tuple<std::string, int, int>, size_t> seriesIndex;
+    std::map<std::tuple<std::string, int, int>, std::pair<int64_t, bool>> splitState;
+
+    // Rates.
+    Clock::time_point lastPublish;
+    Clock::time_point rateWall;
+    int64_t rateEvents = 0;
+    double eventsPerSecond = 0;
+
+    Worker(Replay& o, model::JobSpec s, ReplayOptions opts)
+        : owner(o)
+        , spec(std::move(s))
+        , options(std::move(opts))
+        , speed(options.speed)
+        , trace(1024, std::max<size_t>(options.traceCapacity, 1024), false)
+        , firings(1024, std::max<size_t>(options.firingCapacity, 1024), false)
+        , results(4096, options.resultCapacity, true)
+    {
+    }
+
+    // ----- ResultListener -----
+    void onRecord(const std::string& sink, int subtask, const Schema& schema, const Record& r) override
+    {
+        int index = -1;
+        for (size_t i = 0; i < sinks.size(); ++i)
+            if (sinks[i] == sink)
+                index = static_cast<int>(i);
+        if (index < 0) {
+            index = static_cast<int>(sinks.size());
+            sinks.push_back(sink);
+            sinkSchemas.push_back(std::make_shared<const Schema>(schema));
+        }
+        if (SinkRow* row = results.append()) {
+            row->sink = index;
+            row->subtask = subtask;
+            row->record = r;
+        }
+    }
+
+    // ----- Observer -----
+    void onSourceRecord(const std::string& source, int partition, int subtask, int64_t now, const Schema& schema,
+        const Record& r) override
+    {
+        (void)subtask;
+        (void)schema;
+        maxEventTime = std::max(maxEventTime, r.timestamp);
+        if (stepMode == StepMode::Event)
+            stepHit = true;
+        int si = 0;
+        while (si < static_cast<int>(traceSources.size()) && traceSources[static_cast<size_t>(si)] != source)
+            ++si;
+        if (si == static_cast<int>(traceSources.size()) || options.traceCapacity == 0)
+            return;
+        const TraceRoute& route = routes[static_cast<size_t>(si)];
+        // Faster than a person can follow: trace one event in traceStride, and every one that may be late.
+        ++traceCounter;
+        if (traceStride > 1 && traceCounter % traceStride != 0
+            && (route.window.empty() || r.timestamp > route.maxWatermark))
+            return;
+        TraceEvent* e = trace.append();
+        e->seq = traceSeq++;
+        e->eventTime = r.timestamp;
+        e->arrival = now;
+        e->sourceIndex = si;
+        e->partition = partition;
+        e->record = r;
+        e->fate = route.window.empty() ? EventFate::NotWindowed : EventFate::OnTime;
+        if (!route.window.empty()) {
+            if (route.keyed && !route.key.empty()) {
+                e->key = route.key.key(r);
+                e->keyGroup = keyGroupForHash(route.key.hashCode(r), route.maxParallelism);
+                e->subtask = subtaskForKeyGroup(e->keyGroup, route.parallelism, route.maxParallelism);
+            } else if (!route.keyed) {
+                e->subtask = 0;
+            }
+            // Late when one of its windows is already complete at the window's input watermark.
+            auto wm = windowWatermarks.find(route.window);
+            if (wm != windowWatermarks.end() && e->subtask >= 0
+                && e->subtask < static_cast<int>(wm->second.size())) {
+                const int64_t w = wm->second[static_cast<size_t>(e->subtask)];
+                if (r.timestamp != kMinTimestamp && r.timestamp <= w) {
+                    assignWindows(route.spec->assigner, r.timestamp, windowsScratch);
+                    for (const auto& win : windowsScratch)
+                        if (win.end - 1 <= w)
+                            e->fate = EventFate::LateFired;
+                }
+            }
+        }
+        lastEventOpen = true;
+        lastEventWindow = route.window;
+    }
+
+    void onWatermark(const std::string& node, int subtask, int split, int64_t now, int64_t watermark) override
+    {
+        (void)now;
+        if (split >= 0) {
+            splitState[{ node, subtask, split }].first = watermark;
+            return;
+        }
+        auto it = windowWatermarks.find(node);
+        if (it != windowWatermarks.end()) {
+            if (subtask < static_cast<int>(it->second.size()))
+                it->second[static_cast<size_t>(subtask)] = watermark;
+            for (auto& route : routes)
+                if (route.window == node)
+                    route.maxWatermark = std::max(route.maxWatermark, watermark);
+            if (node == traceWindow)
+                trace.touch();
+        }
+        if (stepMode == StepMode::Watermark && !isSource(node))
+            stepHit = true;
+    }
+
+    void onIdle(const std::string& node, int subtask, int split, int64_t now, bool idle) override
+    {
+        (void)now;
+        if (split >= 0)
+            splitState[{ node, subtask, split }].second = idle;
+    }
+
+    void onLate(const std::string& window, int subtask, int64_t now, const Record& r, bool sideOutput) override
+    {
+        (void)subtask, (void)now, (void)r;
+        if (lastEventOpen && window == lastEventWindow)
+            if (TraceEvent* e = trace.last())
+                e->fate = sideOutput ? EventFate::SideOutput : EventFate::Dropped;
+    }
+
+    void onFiring(const std::string& window, int subtask, int64_t now, const Record& result) override
+    {
+        if (stepMode == StepMode::Firing)
+            stepHit = true;
+        FiringEvent* f = firings.append();
+        f->at = now;
+        f->window = window;
+        f->subtask = subtask;
+        const auto& v = result.fields;
+        if (v.size() >= 6) {
+            f->key = v[0];
+            if (auto* s = std::get_if<int64_t>(&v[1]))
+                f->windowStart = *s;
+            if (auto* e = std::get_if<int64_t>(&v[2]))
+                f->windowEnd = *e;
+            f->value = v[3];
+            if (auto* k = std::get_if<std::string>(&v[4]))
+                f->firing = *k;
+            if (auto* p = std::get_if<int64_t>(&v[5]))
+                f->pane = *p;
+        }
+    }
+
+    bool isSource(const std::string& node) const
+    {
+        const model::NodeSpec* n = spec.node(node);
+        return n && n->kind == model::NodeKind::Source;
+    }
+
+    // ----- setup -----
+    void setupTrace(const Plan& plan)
+    {
+        for (const auto& n : spec.nodes) {
+            if (n.kind != model::NodeKind::Source)
+                continue;
+            TraceRoute route;
+            std::vector<std::string> keyFields;
+            // Follow the main outputs to the first window (through filters, maps and keyBy).
+            std::string at = n.id;
+            for (int depth = 0; depth < 64 && route.window.empty(); ++depth) {
+                auto outs = spec.outputsOf(at);
+                const model::EdgeSpec* next = nullptr;
+                for (const auto* e : outs)
+                    if (e->fromPort.empty()) {
+                        next = e;
+                        break;
+                    }
+                if (!next)
+                    break;
+                const model::NodeSpec* d = spec.node(next->to);
+                if (!d)
+                    break;
+                if (d->kind == model::NodeKind::KeyBy)
+                    keyFields = d->as<model::KeyBySpec>().key;
+                else if (d->kind == model::NodeKind::Window)
+                    route.window = d->id;
+                else if (d->kind == model::NodeKind::Sink || d->kind == model::NodeKind::Aggregate)
+                    break;
+                at = d->id;
+            }
+            SchemaPtr schema = sim->outputSchema(n.id);
+            if (!route.window.empty()) {
+                route.spec = &spec.node(route.window)->as<model::WindowSpec>();
+                if (const PlanOperator* op = plan.op(route.window)) {
+                    route.parallelism = op->parallelism;
+                    route.maxParallelism = op->maxParallelism;
+                    route.keyed = op->keyed;
+                }
+                if (route.keyed && schema) {
+                    for (const auto& f : keyFields) {
+                        int i = schema->indexOf(f);
+                        if (i < 0) {
+                            route.key = {};
+                            break;
+                        }
+                        route.key.fields.push_back(i);
+                        route.key.types.push_back(schema->fields[static_cast<size_t>(i)].type);
+                        route.key.names.push_back(f);
+                    }
+                }
+                windowWatermarks[route.window].assign(static_cast<size_t>(route.parallelism), kMinTimestamp);
+                if (traceWindow.empty())
+                    traceWindow = route.window;
+            }
+            traceSources.push_back(n.id);
+            traceSchemas.push_back(schema ? schema : std::make_shared<const Schema>());
+            routes.push_back(std::move(route));
+        }
+    }
+
+    // ----- histories -----
+    size_t seriesFor(const std::string& node, int subtask, int split)
+    {
+        auto key = std::make_tuple(node, subtask, split);
+        auto it = seriesIndex.find(key);
+        if (it != seriesIndex.end())
+            return it->second;
+        size_t i = history.watermarkSeries.size();
+        history.watermarkSeries.push_back({ node, subtask, split });
+        history.watermarks.emplace_back(history.time.size(), kMinTimestamp);
+        history.idle.emplace_back(history.time.size(), char(0));
+        seriesIndex.emplace(key, i);
+        return i;
+    }
+
+    void decimate()
+    {
+        auto halve = [](auto& v) {
+            size_t j = 0;
+            for (size_t i = 0; i < v.size(); i += 2)
+                v[j++] = v[i];
+            v.resize(j);
+        };
+        halve(history.time);
+        halve(history.events);
+        halve(history.maxEventTime);
+        for (auto& v : history.stateEntries)
+            halve(v);
+        for (auto& v : history.stateBytes)
+            halve(v);
+        for (auto& v : history.watermarks)
+            halve(v);
+        for (auto& v : history.idle)
+            halve(v);
+        for (auto& v : history.exchangeRecords)
+            halve(v);
+        for (auto& v : history.exchangeBytes)
+            halve(v);
+        history.interval *= 2;
+    }
+
+    void sample(const metrics::MetricsSnapshot& m, int64_t at)
+    {
+        if (history.time.size() >= ReplayHistory::kMaxSamples)
+            decimate();
+        const size_t n = history.time.size();
+        history.time.push_back(at);
+        history.events.push_back(m.eventsReplayed);
+        history.maxEventTime.push_back(maxEventTime);
+        if (history.stateOperators.empty()) {
+            for (const auto& o : m.operators) {
+                const model::NodeSpec* node = spec.node(o.id);
+                if (!node || (node->kind != model::NodeKind::Window && node->kind != model::NodeKind::Aggregate))
+                    continue;
+                history.stateOperators.push_back(o.id);
+                auto backend = node->stateBackend.value_or(spec.config.stateBackend);
+                history.stateBackends.push_back(backend == model::StateBackend::RocksDb ? "rocksdb" : "heap");
+                history.stateEntries.emplace_back();
+                history.stateBytes.emplace_back();
+            }
+        }
+        for (size_t i = 0; i < history.stateOperators.size(); ++i) {
+            int64_t entries = 0, bytes = 0;
+            if (const auto* o = m.op(history.stateOperators[i]))
+                for (const auto& s : o->subtasks) {
+                    entries += s.stateEntries;
+                    bytes += s.stateBytes;
+                }
+            history.stateEntries[i].push_back(entries);
+            history.stateBytes[i].push_back(bytes);
+        }
+        for (const auto& [key, value] : splitState) {
+            size_t i = seriesFor(std::get<0>(key), std::get<1>(key), std::get<2>(key));
+            history.watermarks[i].resize(n, kMinTimestamp);
+            history.idle[i].resize(n, 0);
+            history.watermarks[i].push_back(value.first);
+            history.idle[i].push_back(value.second ? 1 : 0);
+        }
+        for (const auto& o : m.operators)
+            for (size_t s = 0; s < o.subtasks.size(); ++s) {
+                size_t i = seriesFor(o.id, static_cast<int>(s), -1);
+                history.watermarks[i].resize(n, kMinTimestamp);
+                history.idle[i].resize(n, 0);
+                history.watermarks[i].push_back(o.subtasks[s].watermark);
+                history.idle[i].push_back(o.subtasks[s].idle ? 1 : 0);
+            }
+        history.exchangeRecords.resize(m.exchanges.size());
+        history.exchangeBytes.resize(m.exchanges.size());
+        for (size_t x = 0; x < m.exchanges.size(); ++x) {
+            history.exchangeRecords[x].resize(n, 0);
+            history.exchangeBytes[x].resize(n, 0);
+            history.exchangeRecords[x].push_back(m.exchanges[x].records);
+            history.exchangeBytes[x].push_back(m.exchanges[x].bytes);
+        }
+        historyDirty = true;
+    }
+
+    void maybeSample(bool force)
+    {
+        int64_t now = sim->processingTime();
+        if (nextSampleAt == kMinTimestamp) {
+            history.interval = 100;
+            nextSampleAt = now;
+        }
+        if (!force && now < nextSampleAt)
+            return;
+        auto m = sim->snapshot();
+        sample(m, now);
+        nextSampleAt = now - (now % history.interval) + history.interval;
+    }
+
+    // ----- publishing -----
+    void publish()
+    {
+        auto snap = std::make_shared<ReplaySnapshot>();
+        snap->generation = owner.m_generation;
+        snap->state = state;
+        snap->error = error;
+        snap->speed = speed;
+        if (sim) {
+            snap->processingTime = sim->processingTime();
+            snap->eventsReplayed = sim->eventsReplayed();
+            auto [done, total] = sim->progress();
+            snap->bytesRead = done;
+            snap->bytesTotal = total;
+            snap->metrics = sim->snapshot();
+            if (state == ReplayState::Finished)
+                snap->metrics.finished = true;
+        }
+        auto now = Clock::now();
+        double secs = std::chrono::duration<double>(now - rateWall).count();
+        if (secs >= 0.5) {
+            eventsPerSecond = static_cast<double>(snap->eventsReplayed - rateEvents) / secs;
+            rateWall = now;
+            rateEvents = snap->eventsReplayed;
+        }
+        snap->eventsPerSecond = state == ReplayState::Playing ? eventsPerSecond : 0;
+        if (historyDirty) {
+            historyPublished = std::make_shared<const ReplayHistory>(history);
+            historyDirty = false;
+        }
+        snap->history = historyPublished;
+        snap->traceSources = traceSources;
+        snap->traceSchemas = traceSchemas;
+        snap->traceWindow = traceWindow;
+        snap->trace = trace.publish();
+        snap->traceDropped = trace.dropped();
+        snap->traceStride = traceStride;
+        const int64_t seen = snap->eventsReplayed - eventsAtPublish;
+        eventsAtPublish = snap->eventsReplayed;
+        const auto budget = static_cast<int64_t>(std::max<size_t>(options.traceBudget, 1));
+        traceStride = seen > budget ? (seen + budget - 1) / budget : 1;
+        snap->firings = firings.publish();
+        snap->sinks = sinks;
+        snap->sinkSchemas = sinkSchemas;
+        snap->results = results.publish();
+        snap->resultsTruncated = results.truncated();
+        if (auto it = windowWatermarks.find(traceWindow); it != windowWatermarks.end() && !it->second.empty())
+            snap->traceWatermark = *std::min_element(it->second.begin(), it->second.end());
+        lastPublish = now;
+        {
+            std::lock_guard lock(owner.m_mutex);
+            owner.m_published = std::move(snap);
+        }
+        owner.m_cv.notify_all();
+        if (options.onPublish)
+            options.onPublish(owner.m_generation);
+    }
+
+    // One simulation step; false when the replay is over (finished or failed).
+    bool stepOnce()
+    {
+        ++steps;
+        lastEventOpen = false;
+        auto r = sim->step();
+        lastEventOpen = false;
+        if (!r.ok()) {
+            state = ReplayState::Failed;
+            error = r.status().message();
+            maybeSample(true);
+            return false;
+        }
+        if (!*r) {
+            state = ReplayState::Finished;
+            maybeSample(true);
+            return false;
+        }
+        maybeSample(false);
+        return true;
+    }
+
+    void resetPacing()
+    {
+        anchorWall = Clock::now();
+        anchorVirtual = sim ? sim->processingTime() : 0;
+        anchorValid = steps > 0;
+    }
+
+    // Reports the end before publishing it, so whoever sees the Finished snapshot also sees onDone's effects.
+    void finish()
+    {
+        if (options.onDone)
+            options.onDone(owner.m_generation,
+                state == ReplayState::Failed ? Status::internal(error) : Status::okStatus());
+        publish();
+    }
+
+    // Applies one command; returns false on Stop.
+    bool apply(const Command& c)
+    {
+        const bool over = state == ReplayState::Finished || state == ReplayState::Failed;
+        switch (c.kind) {
+        case Command::Kind::Play:
+            if (!over) {
+                state = ReplayState::Playing;
+                resetPacing();
+            }
+            break;
+        case Command::Kind::Pause:
+            if (!over)
+                state = ReplayState::Paused;
+            break;
+        case Command::Kind::StepEvent:
+        case Command::Kind::StepWatermark:
+        case Command::Kind::StepFiring:
+            if (!over) {
+                state = ReplayState::Paused;
+                stepMode = c.kind == Command::Kind::StepEvent ? StepMode::Event
+                    : c.kind == Command::Kind::StepWatermark  ? StepMode::Watermark
+                                                              : StepMode::Firing;
+                stepHit = false;
+                bool more = true;
+                // A step may run long (no firing until the end): a stop request ends it.
+                while (more && !stepHit && !(stopToken && stopToken->stop_requested()))
+                    more = stepOnce();
+                stepMode = StepMode::None;
+                if (!more) {
+                    finish();
+                    return true;
+                }
+            }
+            break;
+        case Command::Kind::Speed:
+            speed = c.number > 0 ? c.number : 0;
+            resetPacing();
+            break;
+        case Command::Kind::Delay:
+            if (sim)
+                sim->setMaxOutOfOrderness(c.node, static_cast<int64_t>(c.number));
+            break;
+        case Command::Kind::Lateness:
+            if (sim)
+                sim->setAllowedLateness(c.node, static_cast<int64_t>(c.number));
+            break;
+        case Command::Kind::Stop:
+            return false;
+        case Command::Kind::Sync:
+            break;
+        }
+        return true;
+    }
+
+    void run(std::stop_token st)
+    {
+#ifdef __linux__
+        // A lower priority than the thread that drives the window: the GUI gets the CPU as soon
+        // as it wakes up, the replay gets the rest.
+        if (options.workerNice > 0)
+            (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), options.workerNice);
+#endif
+        stopToken = &st;
+        rateWall = lastPublish = Clock::now();
+        RunOptions ro;
+        ro.events = options.events;
+        ro.observer = this;
+        auto created = Simulation::create(spec, ro, this);
+        if (!created.ok()) {
+            state = ReplayState::Failed;
+            error = created.status().message();
+            finish();
+            // Keep answering sync() until stopped.
+        } else {
+            sim = std::move(*created);
+            auto plan = buildPlan(spec);
+            if (plan.ok())
+                setupTrace(*plan);
+            state = options.startPlaying ? ReplayState::Playing : ReplayState::Paused;
+            resetPacing();
+            publish();
+        }
+        while (!st.stop_requested()) {
+            std::deque<std::shared_ptr<Command>> commands;
+            {
+                std::unique_lock lock(owner.m_mutex);
+                const bool busy = state == ReplayState::Playing;
+                if (!busy)
+                    owner.m_cv.wait(lock, st, [&] { return !owner.m_queue.empty(); });
+                commands.swap(owner.m_queue);
+            }
+            if (st.stop_requested())
+                break;
+            bool keepGoing = true;
+            for (const auto& c : commands)
+                keepGoing = keepGoing && apply(*c);
+            if (!commands.empty()) {
+                publish();
+                {
+                    std::lock_guard lock(owner.m_mutex);
+                    owner.m_handled += commands.size();
+                }
+                owner.m_cv.notify_all();
+            }
+            if (!keepGoing)
+                break;
+            if (state != ReplayState::Playing)
+                continue;
+            playSlice(st);
+        }
+    }
+
+    // Plays for a few milliseconds of wall time (or until a command arrives), pacing the
+    // virtual clock to `speed`.
+    void playSlice(std::stop_token& st)
+    {
+        const auto sliceEnd = Clock::now() + std::chrono::milliseconds(8);
+        for (int i = 0;; ++i) {
+            if (speed > 0 && anchorValid) {
+                // Hold back until wall time catches up with the virtual clock.
+                auto due = anchorWall
+                    + std::chrono::microseconds(static_cast<int64_t>(
+                        static_cast<double>(sim->processingTime() - anchorVirtual) * 1000.0 / speed));
+                if (due > Clock::now()) {
+                    std::unique_lock lock(owner.m_mutex);
+                    auto until = std::min(due, lastPublish + std::chrono::milliseconds(options.publishIntervalMs));
+                    owner.m_cv.wait_until(lock, st, until, [&] { return !owner.m_queue.empty(); });
+                    lock.unlock();
+                    if (Clock::now() - lastPublish >= std::chrono::milliseconds(options.publishIntervalMs))
+                        publish();
+                    return;
+                }
+            }
+            if (!stepOnce()) {
+                finish();
+                return;
+            }
+            if (!anchorValid)
+                resetPacing();
+            if ((i & 255) == 255) {
+                auto now = Clock::now();
+                if (now - lastPublish >= std::chrono::milliseconds(options.publishIntervalMs))
+                    publish();
+                if (now >= sliceEnd)
+                    return;
+                std::lock_guard lock(owner.m_mutex);
+                if (!owner.m_queue.empty())
+                    return;
+            }
+        }
+    }
+};
+
+Replay::Replay(model::JobSpec spec, ReplayOptions options, uint64_t generation)
+    : m_generation(generation)
+{
+    auto first = std::make_shared<ReplaySnapshot>();
+    first->generation = generation;
+    first->speed = options.speed;
+    first->history = std::make_shared<ReplayHistory>();
+    m_published = std::move(first);
+    m_worker = std::make_unique<Worker>(*this, std::move(spec), std::move(options));
+    m_thread = std::jthread([this](std::stop_token st) { m_worker->run(st); });
+}
+
+Replay::~Replay()
+{
+    m_thread.request_stop();
+    m_cv.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void Replay::push(Command c)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::make_shared<Command>(std::move(c)));
+        ++m_queued;
+    }
+    m_cv.notify_all();
+}
+
+void Replay::play() { push({ Command::Kind::Play, 0, {} }); }
+void Replay::pause() { push({ Command::Kind::Pause, 0, {} }); }
+void Replay::stepEvent() { push({ Command::Kind::StepEvent, 0, {} }); }
+void Replay::stepToWatermark() { push({ Command::Kind::StepWatermark, 0, {} }); }
+void Replay::stepToFiring() { push({ Command::Kind::StepFiring, 0, {} }); }
+void Replay::setSpeed(double speed) { push({ Command::Kind::Speed, speed, {} }); }
+void Replay::setMaxOutOfOrderness(const std::string& source, int64_t ms)
+{
+    push({ Command::Kind::Delay, static_cast<double>(ms), source });
+}
+void Replay::setAllowedLateness(const std::string& window, int64_t ms)
+{
+    push({ Command::Kind::Lateness, static_cast<double>(ms), window });
+}
+void Replay::stop() { push({ Command::Kind::Stop, 0, {} }); }
+
+std::shared_ptr<const ReplaySnapshot> Replay::snapshot() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_published;
+}
+
+std::shared_ptr<const ReplaySnapshot> Replay::waitDone() const
+{
+    return waitFor([](const ReplaySnapshot& s) {
+        return s.state == ReplayState::Finished || s.state == ReplayState::Failed;
+    });
+}
+
+std::shared_ptr<const ReplaySnapshot> Replay::waitFor(const std::function<bool(const ReplaySnapshot&)>& pred) const
+{
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return pred(*m_published); });
+    return m_published;
+}
+
+std::shared_ptr<const ReplaySnapshot> Replay::sync() const
+{
+    std::unique_lock lock(m_mutex);
+    const uint64_t target = m_queued;
+    m_cv.wait(lock, [&] {
+        return m_handled >= target && m_published->state != ReplayState::Starting;
+    });
+    return m_published;
+}
+
+} // namespace streamlab::runtime
