@@ -373,6 +373,11 @@ void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event)
         auto target = dragTarget(event->scenePos());
         delete m_drag.line;
         m_drag = {};
+        // The node whose port was pressed grabbed the mouse; the base class (skipped here) would
+        // have released it. Left grabbed, it would receive the next press wherever it lands, and a
+        // drag from another node's port would never start.
+        if (QGraphicsItem* grabber = mouseGrabberItem())
+            grabber->ungrabMouse();
         if (m_hint)
             m_hint->setVisible(false);
         if (target)

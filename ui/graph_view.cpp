@@ -4,6 +4,8 @@
 #include "theme.h"
 
 #include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
 #include <QMimeData>
 #include <QScrollBar>
 #include <QWheelEvent>
@@ -46,6 +48,7 @@ void GraphView::setZoom(qreal z, QPointF anchor)
     scale(factor, factor);
     setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     emit zoomChanged(zoom());
+    updateMinimap();
 }
 
 void GraphView::zoomIn() { setZoom(zoom() * 1.2); }
@@ -62,6 +65,7 @@ void GraphView::fitRect(QRectF rect)
     setTransform(QTransform::fromScale(z, z));
     centerOn(rect.center());
     emit zoomChanged(zoom());
+    updateMinimap();
 }
 
 void GraphView::fitAll()
@@ -113,6 +117,21 @@ void GraphView::wheelEvent(QWheelEvent* event)
 
 bool GraphView::event(QEvent* event)
 {
+    // Arrow keys nudge the selected nodes here, before the window's replay shortcuts (step) see them.
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto* ke = static_cast<QKeyEvent*>(event);
+        const bool arrow = ke->key() == Qt::Key_Left || ke->key() == Qt::Key_Right || ke->key() == Qt::Key_Up
+            || ke->key() == Qt::Key_Down;
+        // Space: held and dragged it pans; tapped it is the window's play/pause (spaceTapped).
+        if (ke->key() == Qt::Key_Space && ke->modifiers() == Qt::NoModifier) {
+            event->accept();
+            return true;
+        }
+        if (arrow && scene() && !scene()->selectedItems().isEmpty()) {
+            event->accept();
+            return true;
+        }
+    }
     // Tab opens the quick-add box instead of moving focus.
     if (event->type() == QEvent::KeyPress) {
         auto* ke = static_cast<QKeyEvent*>(event);
@@ -148,6 +167,7 @@ void GraphView::keyPressEvent(QKeyEvent* event)
     case Qt::Key_Space:
         if (!event->isAutoRepeat()) {
             m_spaceHeld = true;
+            m_spacePanned = false;
             setDragMode(QGraphicsView::ScrollHandDrag);
         }
         event->accept();
@@ -168,6 +188,8 @@ void GraphView::keyReleaseEvent(QKeyEvent* event)
     if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
         m_spaceHeld = false;
         setDragMode(QGraphicsView::RubberBandDrag);
+        if (!m_spacePanned)
+            emit spaceTapped();
     }
     QGraphicsView::keyReleaseEvent(event);
 }
@@ -186,6 +208,8 @@ void GraphView::mousePressEvent(QMouseEvent* event)
 
 void GraphView::mouseMoveEvent(QMouseEvent* event)
 {
+    if (m_spaceHeld && (event->buttons() & Qt::LeftButton))
+        m_spacePanned = true;
     if (m_panning) {
         QPoint d = event->pos() - m_panLast;
         m_panLast = event->pos();
@@ -244,6 +268,103 @@ void GraphView::dropEvent(QDropEvent* event)
     const QString kind = QString::fromUtf8(event->mimeData()->data(kNodeKindMime));
     emit addNodeRequested(kind, mapToScene(event->position().toPoint()));
     event->acceptProposedAction();
+}
+
+} // namespace streamlab::ui
+
+namespace streamlab::ui {
+
+// The whole graph at a glance, the visible part framed; click or drag in it to move the view.
+class Minimap : public QGraphicsView {
+public:
+    explicit Minimap(GraphView* main)
+        : QGraphicsView(main)
+        , m_main(main)
+    {
+        setObjectName("minimap");
+        setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        setInteractive(false);
+        setRenderHint(QPainter::Antialiasing);
+        setFrameShape(QFrame::NoFrame);
+        setCursor(Qt::PointingHandCursor);
+        setAttribute(Qt::WA_TransparentForMouseEvents, false);
+        setFixedSize(220, 140);
+        setBackgroundBrush(theme::canvasBackground());
+        setStyleSheet(QStringLiteral("QGraphicsView#minimap { border: 1px solid %1; border-radius: 4px; }")
+                          .arg(theme::nodeBorder().name()));
+    }
+    void refit()
+    {
+        if (!scene())
+            return;
+        const QRectF r = scene()->itemsBoundingRect().adjusted(-40, -40, 40, 40);
+        setSceneRect(r);
+        fitInView(r, Qt::KeepAspectRatio);
+        viewport()->update();
+    }
+
+protected:
+    void drawForeground(QPainter* p, const QRectF&) override
+    {
+        const QRectF visible = m_main->mapToScene(m_main->viewport()->rect()).boundingRect();
+        QColor fill = theme::accent();
+        fill.setAlpha(40);
+        p->setPen(QPen(theme::accent(), 0));
+        p->setBrush(fill);
+        p->drawRect(visible);
+    }
+    void drawBackground(QPainter* p, const QRectF& rect) override { p->fillRect(rect, theme::canvasBackground()); }
+    void mousePressEvent(QMouseEvent* e) override { jump(e->pos()); }
+    void mouseMoveEvent(QMouseEvent* e) override
+    {
+        if (e->buttons() & Qt::LeftButton)
+            jump(e->pos());
+    }
+    void wheelEvent(QWheelEvent* e) override { e->accept(); }
+
+private:
+    void jump(QPoint pos)
+    {
+        m_main->centerOn(mapToScene(pos));
+        viewport()->update();
+    }
+    GraphView* m_main;
+};
+
+QGraphicsView* GraphView::minimap() const { return m_minimap; }
+
+void GraphView::updateMinimap()
+{
+    if (!scene())
+        return;
+    if (!m_minimap) {
+        m_minimap = new Minimap(this);
+        m_minimap->setScene(scene());
+        connect(scene(), &QGraphicsScene::changed, m_minimap, [this] { updateMinimap(); });
+    }
+    const QRectF items = scene()->itemsBoundingRect();
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    const bool show = !items.isEmpty() && !visible.contains(items);
+    m_minimap->setVisible(show);
+    if (show) {
+        m_minimap->move(viewport()->width() - m_minimap->width() - 12, viewport()->height() - m_minimap->height() - 12);
+        m_minimap->refit();
+    }
+}
+
+void GraphView::resizeEvent(QResizeEvent* event)
+{
+    QGraphicsView::resizeEvent(event);
+    updateMinimap();
+}
+
+void GraphView::scrollContentsBy(int dx, int dy)
+{
+    QGraphicsView::scrollContentsBy(dx, dy);
+    if (m_minimap && m_minimap->isVisible())
+        m_minimap->viewport()->update();
+    updateMinimap();
 }
 
 } // namespace streamlab::ui

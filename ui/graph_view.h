@@ -1,6 +1,7 @@
 // The canvas view: dotted grid, zoom (wheel, Ctrl +/-), pan (middle button, or Space + drag),
 // rubber-band selection, fit all / fit selection, arrow-key nudging, drops from the palette and
-// quick-add (Tab or double-click on empty canvas). GUI thread only.
+// quick-add (Tab or double-click on empty canvas), and a minimap in the corner when the graph
+// does not fit the view. GUI thread only.
 #pragma once
 
 #include <QGraphicsView>
@@ -17,6 +18,8 @@ public:
     explicit GraphView(QWidget* parent = nullptr);
 
     qreal zoom() const;
+    // The overview in the bottom-right corner (visible only when the graph does not fit).
+    QGraphicsView* minimap() const;
     void setZoom(qreal zoom, QPointF anchorViewPos = { -1, -1 });
     void zoomIn();
     void zoomOut();
@@ -27,6 +30,8 @@ signals:
     void zoomChanged(qreal zoom);
     void addNodeRequested(const QString& kind, QPointF scenePos);
     void quickAddRequested(QPoint globalPos, QPointF scenePos);
+    // Space pressed and released without panning (the window's play/pause).
+    void spaceTapped();
 
 protected:
     bool event(QEvent* event) override;
@@ -41,12 +46,18 @@ protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dragMoveEvent(QDragMoveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void scrollContentsBy(int dx, int dy) override;
 
 private:
     GraphScene* graphScene() const;
     void fitRect(QRectF rect);
 
+    void updateMinimap();
+
     bool m_spaceHeld = false;
+    bool m_spacePanned = false;
+    class Minimap* m_minimap = nullptr;
     bool m_panning = false;
     QPoint m_panLast;
 };

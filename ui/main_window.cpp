@@ -1,6 +1,19 @@
 #include "main_window.h"
 
+#include "export_dialog.h"
+
 #include "commands.h"
+#include "event_time_view.h"
+#include "exchange_view.h"
+#include "firings_view.h"
+#include "live_settings.h"
+#include "load_view.h"
+#include "replay_bar.h"
+#include "replay_controller.h"
+#include "results_view.h"
+#include "sim_format.h"
+#include "state_view.h"
+#include "watermark_view.h"
 #include "edge_item.h"
 #include "graph_layout.h"
 #include "graph_scene.h"
@@ -16,9 +29,14 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QCryptographicHash>
 #include <QDateTime>
+#include <QDir>
+#include <QLocale>
+#include <QStandardPaths>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
@@ -38,6 +56,7 @@ namespace streamlab::ui {
 using model::Json;
 
 static constexpr int kMaxRecentFiles = 8;
+static constexpr qint64 kRedrawIntervalMs = 100;
 static constexpr const char* kClipboardMime = "application/x-streamlab-fragment+json";
 
 QMessageBox::StandardButton Prompter::askToSave(QWidget* parent, const QString& document)
@@ -55,6 +74,16 @@ void Prompter::showError(QWidget* parent, const QString& title, const QString& t
     QMessageBox box(QMessageBox::Critical, title, title, QMessageBox::Ok, parent);
     box.setInformativeText(text);
     box.exec();
+}
+
+bool Prompter::askToRecover(QWidget* parent, const QString& document, const QDateTime& when)
+{
+    QMessageBox box(QMessageBox::Question, QObject::tr("Recover unsaved changes"),
+        QObject::tr("Streamlab did not close normally. Recover the unsaved changes to “%1”?").arg(document),
+        QMessageBox::Yes | QMessageBox::No, parent);
+    box.setInformativeText(QObject::tr("They were saved automatically at %1.").arg(QLocale().toString(when, QLocale::ShortFormat)));
+    box.setDefaultButton(QMessageBox::Yes);
+    return box.exec() == QMessageBox::Yes;
 }
 
 QString Prompter::openFileName(QWidget* parent, const QString& dir)
@@ -106,6 +135,7 @@ MainWindow::MainWindow(QWidget* parent)
     createActions();
     createMenus();
     createDocks();
+    createSimulator();
 
     statusBar()->addWidget(m_statusProblems, 1);
     statusBar()->addPermanentWidget(m_statusNodes);
@@ -143,6 +173,11 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_problems, &ProblemsWidget::problemActivated, this, &MainWindow::selectProblem);
     connect(QApplication::clipboard(), &QClipboard::dataChanged, this, &MainWindow::updateActions);
+
+    m_autosaveTimer = new QTimer(this);
+    m_autosaveTimer->setInterval(kAutosaveIntervalMs);
+    connect(m_autosaveTimer, &QTimer::timeout, this, [this] { autosaveNow(); });
+    m_autosaveTimer->start();
 
     QSettings settings;
     if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
@@ -189,6 +224,10 @@ void MainWindow::createActions()
     });
     m_saveAct = make(tr("&Save"), "save", QKeySequence::Save, [this] { save(); });
     m_saveAsAct = make(tr("Save &As…"), QString(), QKeySequence::SaveAs, [this] { saveAs(); });
+    m_exportAct = make(tr("&Export…"), QString(), QKeySequence(tr("Ctrl+E")), [this] {
+        ExportDialog dialog(m_model->job(), this);
+        dialog.exec();
+    });
     m_quitAct = make(tr("&Quit"), QString(), QKeySequence::Quit, [this] { close(); });
     m_undoAct = m_undo->createUndoAction(this, tr("&Undo"));
     m_undoAct->setIcon(theme::icon("undo"));
@@ -242,6 +281,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_saveAct);
     file->addAction(m_saveAsAct);
+    file->addAction(m_exportAct);
     file->addSeparator();
     file->addAction(m_quitAct);
 
@@ -324,6 +364,8 @@ void MainWindow::createDocks()
     m_bottomTabs->addTab(m_problems, theme::icon("error"), tr("Problems"));
     m_bottomTabs->addTab(m_output, tr("Output"));
     auto* bottom = dock(tr("Messages"), "bottomDock", m_bottomTabs, Qt::BottomDockWidgetArea);
+    m_bottomDock = bottom;
+    m_propertiesDock = props;
     bottom->setTitleBarWidget(new QWidget(bottom)); // the tabs are the title
     resizeDocks({ palette }, { 190 }, Qt::Horizontal);
     resizeDocks({ props }, { 330 }, Qt::Horizontal);
@@ -381,6 +423,14 @@ void MainWindow::log(const QString& line)
 
 void MainWindow::newJob()
 {
+    if (m_replay) {
+        m_replay->stop();
+        m_replay->clearSettings();
+        for (NodeId id : m_model->nodeIds())
+            if (auto* item = m_scene->nodeItem(id))
+                item->setLiveStats({});
+    }
+    removeAutosave();
     m_model->clear();
     m_undo->clear();
     m_file.clear();
@@ -409,8 +459,17 @@ bool MainWindow::openFile(const QString& path, bool ask)
         return false;
     }
     m_lastError.clear();
+    removeAutosave();
     m_undo->clear();
     m_file = QFileInfo(path).absoluteFilePath();
+    if (m_replay) {
+        m_replay->stop();
+        m_replay->clearSettings();
+        m_rateBase.clear();
+        m_rates.clear();
+        if (!m_model->compiled().hasErrors())
+            m_live->setJob(m_model->compiled().spec);
+    }
     // Nodes without a position (a hand-written file) get the automatic layout.
     // So do files whose saved positions leave no room for the cards and the edge labels.
     bool missing = false;
@@ -450,6 +509,7 @@ bool MainWindow::saveTo(const QString& path)
         m_prompter->showError(this, tr("The job could not be saved"), m_lastError);
         return false;
     }
+    removeAutosave();
     m_file = QFileInfo(path).absoluteFilePath();
     m_undo->setClean();
     addRecentFile(m_file);
@@ -664,6 +724,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
+    removeAutosave(); // saved or discarded: nothing to recover
+    m_replay->stop();
     event->accept();
 }
 
@@ -694,12 +756,280 @@ void MainWindow::changeEvent(QEvent* event)
 
 void MainWindow::refreshIcons()
 {
+    if (m_replayBar)
+        m_replayBar->refreshIcons();
     for (QAction* a : findChildren<QAction*>()) {
         QString name = a->property("iconName").toString();
         if (!name.isEmpty())
             a->setIcon(theme::icon(name));
     }
     m_scene->update();
+}
+
+QString MainWindow::autosaveDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave");
+}
+
+QString MainWindow::autosavePath() const
+{
+    const QByteArray key = (m_file.isEmpty() ? QStringLiteral("untitled") : m_file).toUtf8();
+    const QString id = QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha1).toHex().left(16));
+    // One per process and document, so that two windows or two instances never share one.
+    return autosaveDir() + QStringLiteral("/%1-%2.json").arg(id).arg(QCoreApplication::applicationPid());
+}
+
+bool MainWindow::autosaveNow()
+{
+    if (!isModified() || m_undo->index() == m_autosavedIndex)
+        return false;
+    QDir().mkpath(autosaveDir());
+    const QString path = autosavePath();
+    if (!m_autosaveFile.isEmpty() && m_autosaveFile != path)
+        removeAutosave();
+    model::Job job = m_model->job();
+    model::Json meta = { { "file", m_file.toStdString() }, { "savedAt", QDateTime::currentMSecsSinceEpoch() } };
+    job.root["x-streamlab-autosave"] = meta;
+    Status st = job.save(path.toStdString());
+    if (!st.ok()) {
+        log(tr("Autosave failed: %1").arg(QString::fromStdString(st.message())));
+        return false;
+    }
+    m_autosaveFile = path;
+    m_autosavedIndex = m_undo->index();
+    return true;
+}
+
+void MainWindow::removeAutosave()
+{
+    if (!m_autosaveFile.isEmpty())
+        QFile::remove(m_autosaveFile);
+    m_autosaveFile.clear();
+    m_autosavedIndex = -1;
+}
+
+bool MainWindow::recoverAutosave()
+{
+    QDir dir(autosaveDir());
+    const QFileInfoList files = dir.entryInfoList({ "*.json" }, QDir::Files, QDir::Time);
+    bool recovered = false;
+    for (const QFileInfo& f : files) {
+        if (f.absoluteFilePath() == m_autosaveFile)
+            continue;
+        // "<id>-<pid>.json": another Streamlab still running owns it (Linux: /proc/<pid>).
+        const qint64 pid = f.completeBaseName().section('-', -1).toLongLong();
+        if (pid > 0 && pid != QCoreApplication::applicationPid() && QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)))
+            continue;
+        if (!recovered) {
+            auto job = model::Job::load(f.absoluteFilePath().toStdString());
+            if (job.ok()) {
+                const model::Json* meta = nullptr;
+                if (job->root.contains("x-streamlab-autosave"))
+                    meta = &job->root["x-streamlab-autosave"];
+                const QString original = meta && (*meta)["file"].is_string()
+                    ? QString::fromStdString((*meta)["file"].get<std::string>())
+                    : QString();
+                const QString document = original.isEmpty() ? tr("an unsaved job") : QFileInfo(original).fileName();
+                if (m_prompter->askToRecover(this, document, f.lastModified())) {
+                    job->root.erase("x-streamlab-autosave");
+                    // Relative event paths resolve against the original file's folder.
+                    job->path = original.isEmpty() ? std::filesystem::path() : std::filesystem::path(original.toStdString());
+                    if (m_model->setJob(*job).ok()) {
+                        m_undo->clear();
+                        m_file = original;
+                        m_undo->resetClean(); // recovered changes are unsaved changes
+                        m_problems->setProblems(m_model->compiled().problems);
+                        updateTitle();
+                        updateStatus();
+                        updateActions();
+                        log(tr("Recovered unsaved changes to %1").arg(document));
+                        QTimer::singleShot(0, m_view, [this] { m_view->fitAll(); });
+                        recovered = true;
+                    }
+                }
+            }
+        }
+        QFile::remove(f.absoluteFilePath());
+    }
+    return recovered;
+}
+
+void MainWindow::createSimulator()
+{
+    m_replay = new ReplayController(this);
+    m_replayBar = new ReplayBar(m_replay, this);
+    addToolBarBreak(Qt::TopToolBarArea);
+    addToolBar(Qt::TopToolBarArea, m_replayBar);
+    m_live = new LiveSettings(m_replay);
+    m_loadView = new LoadView;
+    m_firingsView = new FiringsView;
+    m_stateView = new StateView;
+    m_watermarkView = new WatermarkView;
+    m_exchangeView = new ExchangeView;
+    m_eventTimeView = new EventTimeView;
+    m_resultsView = new ResultsView;
+    m_simViews = { m_eventTimeView, m_firingsView, m_loadView, m_watermarkView, m_stateView, m_exchangeView,
+        m_resultsView };
+
+    auto* panels = menuBar()->findChild<QMenu*>("panelsMenu");
+    auto dock = [this, panels](const QString& title, const QString& key, QWidget* w, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(key + "Dock");
+        d->setWidget(w);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable
+            | QDockWidget::DockWidgetFloatable);
+        addDockWidget(area, d);
+        if (panels)
+            panels->addAction(d->toggleViewAction());
+        m_docks << d;
+        m_viewDocks[key] = d;
+        return d;
+    };
+    QDockWidget* settings = dock(tr("Replay Settings"), "settings", m_live, Qt::RightDockWidgetArea);
+    if (m_propertiesDock)
+        tabifyDockWidget(m_propertiesDock, settings);
+    QDockWidget* previous = m_bottomDock;
+    const std::pair<QString, QString> views[] = { { tr("Event Time"), "eventtime" }, { tr("Firings"), "firings" },
+        { tr("Subtask Load"), "load" }, { tr("Watermarks"), "watermarks" }, { tr("State Size"), "state" },
+        { tr("Exchanges"), "exchanges" }, { tr("Results"), "results" } };
+    for (size_t i = 0; i < std::size(views); ++i) {
+        QDockWidget* d = dock(views[i].first, views[i].second, m_simViews[int(i)], Qt::BottomDockWidgetArea);
+        if (previous)
+            tabifyDockWidget(previous, d);
+        previous = d;
+    }
+    if (m_propertiesDock)
+        m_propertiesDock->raise();
+    if (m_bottomDock)
+        m_bottomDock->raise();
+
+    QMenu* sim = menuBar()->addMenu(tr("&Replay"));
+    for (QAction* a : { m_replayBar->playAction(), m_replayBar->stepAction(), m_replayBar->stepWatermarkAction(),
+             m_replayBar->stepFiringAction(), m_replayBar->restartAction() })
+        sim->addAction(a);
+    // Keep the Help menu last.
+    for (QAction* a : menuBar()->actions())
+        if (a->text() == tr("&Help")) {
+            menuBar()->removeAction(a);
+            menuBar()->addAction(a);
+        }
+
+    connect(m_replayBar, &ReplayBar::restartRequested, this, [this](bool play) { startReplay(play); });
+    connect(m_view, &GraphView::spaceTapped, m_replayBar->playAction(), &QAction::trigger);
+    connect(m_live, &LiveSettings::restartRequested, this, [this] { startReplay(true); });
+    connect(m_replay, &ReplayController::snapshotUpdated, this, &MainWindow::showReplaySnapshot);
+    connect(m_replay, &ReplayController::finished, this, [this](quint64, bool ok, const QString& message) {
+        const auto& s = m_replay->snapshot();
+        if (ok) {
+            log(tr("Replay finished: %1 events, processing time %2").arg(s ? s->eventsReplayed : 0).arg(
+                simfmt::time(s ? s->processingTime : 0)));
+            statusBar()->showMessage(tr("Replay finished"), 5000);
+        } else {
+            log(tr("Replay failed: %1").arg(message));
+            m_prompter->showError(this, tr("The replay failed"), message);
+        }
+    });
+}
+
+bool MainWindow::startReplay(bool play)
+{
+    const auto& compiled = m_model->compiled();
+    if (compiled.hasErrors()) {
+        const QString text = QString::fromStdString(model::describeErrors(compiled.problems, ""));
+        statusBar()->showMessage(tr("Fix the problems before replaying"), 6000);
+        log(tr("Replay not started: %1").arg(text));
+        m_bottomDock->raise();
+        return false;
+    }
+    auto plan = runtime::buildPlan(m_replay->effectiveSpec(compiled.spec));
+    if (!plan.ok()) {
+        log(tr("Replay not started: %1").arg(QString::fromStdString(plan.status().message())));
+        return false;
+    }
+    const model::JobSpec spec = m_replay->effectiveSpec(compiled.spec);
+    for (SimView* v : m_simViews)
+        v->setJob(spec, *plan);
+    m_live->setJob(compiled.spec);
+    m_rateBase.clear();
+    m_rates.clear();
+    m_replay->start(compiled.spec, play);
+    // The views need room: give the bottom docks a good share of the window the first time.
+    if (m_bottomDock && m_bottomDock->height() < height() / 3)
+        resizeDocks({ m_viewDocks.value("eventtime") }, { height() * 9 / 20 }, Qt::Vertical);
+    if (m_bottomDock && !m_bottomDock->visibleRegion().isEmpty())
+        m_viewDocks.value("eventtime")->raise();
+    log(tr("Replay started (generation %1)").arg(m_replay->generation()));
+    return true;
+}
+
+void MainWindow::raiseView(const QString& name)
+{
+    if (auto* d = m_viewDocks.value(name)) {
+        d->show();
+        d->raise();
+    }
+}
+
+void MainWindow::showReplaySnapshot()
+{
+    const auto& snap = m_replay->snapshot();
+    if (!snap)
+        return;
+    // Models follow every snapshot (~30/s); charts and the canvas redraw at most ~10 times a
+    // second while playing, at once when the replay stops (a step shows its result immediately).
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const bool redraw = snap->state != runtime::ReplayState::Playing || now - m_lastRedrawMs >= kRedrawIntervalMs;
+    if (redraw)
+        m_lastRedrawMs = now;
+    for (SimView* v : m_simViews)
+        v->setSnapshot(snap, redraw);
+    if (redraw)
+        updateNodeStats();
+}
+
+void MainWindow::updateNodeStats()
+{
+    const auto& snap = m_replay->snapshot();
+    if (!snap)
+        return;
+    for (NodeId id : m_model->nodeIds()) {
+        NodeItem* item = m_scene->nodeItem(id);
+        if (!item)
+            continue;
+        const QString key = m_model->nodeKey(id);
+        const auto* op = snap->metrics.op(key.toStdString());
+        if (!op) {
+            item->setLiveStats({});
+            continue;
+        }
+        qint64 in = 0, out = 0, entries = 0, bytes = 0, late = 0;
+        int64_t wm = kMaxTimestamp;
+        bool stateful = op->kind == "window" || op->kind == "aggregate";
+        for (const auto& s : op->subtasks) {
+            in += s.recordsIn;
+            out += s.recordsOut;
+            entries += s.stateEntries;
+            bytes += s.stateBytes;
+            late += s.lateDropped + s.lateSideOutput;
+            wm = std::min(wm, s.watermark);
+        }
+        // Records per second of processing time, over at least one virtual second.
+        auto base = m_rateBase.value(key, { snap->processingTime, in });
+        if (!m_rateBase.contains(key))
+            m_rateBase[key] = base;
+        if (snap->processingTime - base.first >= 1000) {
+            m_rates[key] = double(in - base.second) * 1000.0 / double(snap->processingTime - base.first);
+            m_rateBase[key] = { snap->processingTime, in };
+        }
+        QStringList lines;
+        lines << tr("records\t%1 · %2").arg(simfmt::count(in), simfmt::rate(m_rates.value(key)));
+        lines << tr("watermark\t%1").arg(wm == kMaxTimestamp ? tr("end") : simfmt::timeOfDay(wm, 0));
+        if (stateful)
+            lines << tr("state\t%1 · %2").arg(simfmt::count(entries), simfmt::bytes(bytes));
+        if (late > 0)
+            lines << tr("late\t%1").arg(simfmt::count(late));
+        item->setLiveStats(lines);
+    }
 }
 
 int runGui(int argc, char** argv)
@@ -710,12 +1040,23 @@ int runGui(int argc, char** argv)
     QApplication::setApplicationDisplayName("Streamlab");
     QApplication::setApplicationVersion("0.1.0");
 
-    QString jobFile, screenshot;
+    QString jobFile, screenshot, view;
     int forcedPalette = -1; // -1: follow the system
+    int screenshotAfter = 900;
+    bool replay = false;
+    double speed = 0;
     const QStringList args = QApplication::arguments();
     for (int i = 1; i < args.size(); ++i) {
         if (args[i] == "--screenshot" && i + 1 < args.size())
             screenshot = args[++i];
+        else if (args[i] == "--screenshot-after" && i + 1 < args.size())
+            screenshotAfter = args[++i].toInt();
+        else if (args[i] == "--view" && i + 1 < args.size())
+            view = args[++i];
+        else if (args[i] == "--speed" && i + 1 < args.size())
+            speed = args[++i].toDouble();
+        else if (args[i] == "--replay")
+            replay = true;
         else if (args[i] == "--dark")
             forcedPalette = 1;
         else if (args[i] == "--light")
@@ -729,10 +1070,22 @@ int runGui(int argc, char** argv)
     if (!screenshot.isEmpty())
         w.resize(1440, 860);
     w.show();
-    if (!jobFile.isEmpty())
+    const bool recovered = screenshot.isEmpty() && w.recoverAutosave();
+    if (!jobFile.isEmpty() && !recovered)
         w.openFile(jobFile, false);
+    if (replay) {
+        const auto& speeds = ReplayBar::speeds();
+        int best = int(speeds.size()) - 1;
+        for (int i = 0; i < speeds.size(); ++i)
+            if (speed > 0 && speeds[i] > 0 && std::abs(speeds[i] - speed) < std::abs(speeds.value(best, 0) - speed))
+                best = i;
+        w.replayBar()->setSpeedIndex(best);
+        w.startReplay(true);
+    }
+    if (!view.isEmpty())
+        w.raiseView(view);
     if (!screenshot.isEmpty()) {
-        QTimer::singleShot(900, &w, [&w, screenshot] {
+        QTimer::singleShot(screenshotAfter, &w, [&w, screenshot] {
             w.grab().save(screenshot);
             QApplication::exit(0);
         });

@@ -7,6 +7,7 @@
 #include "graph_model.h"
 
 #include <QMainWindow>
+#include <QMap>
 #include <QMessageBox>
 #include <memory>
 
@@ -16,6 +17,8 @@ class QMenu;
 class QPlainTextEdit;
 class QStackedWidget;
 class QTabWidget;
+class QTimer;
+class QDateTime;
 class QUndoStack;
 class QUndoView;
 
@@ -24,6 +27,17 @@ namespace streamlab::ui {
 class GraphScene;
 class GraphView;
 class PaletteWidget;
+class ReplayController;
+class ReplayBar;
+class LiveSettings;
+class SimView;
+class LoadView;
+class FiringsView;
+class StateView;
+class WatermarkView;
+class ExchangeView;
+class EventTimeView;
+class ResultsView;
 class PhysicalView;
 class ProblemsWidget;
 class PropertyPanel;
@@ -31,7 +45,10 @@ class QuickAddPopup;
 
 // Creates the QApplication (organisation "Streamlab", application "streamlab"), opens the job
 // given as the first argument (else a new job), shows the main window and runs the event loop.
-// Options: --dark / --light force a palette; --screenshot FILE saves the window and quits.
+// Options: --dark / --light force a palette; --screenshot FILE saves the window and quits (after
+// --screenshot-after MS, default 900); --replay starts a replay of the job (--speed X, default max);
+// --view NAME raises a simulator view (load, firings, state, watermarks, exchanges, eventtime,
+// results, settings).
 int runGui(int argc, char** argv);
 
 // The questions the window asks a person. Tests replace it to answer without a modal dialog.
@@ -43,6 +60,8 @@ public:
     virtual void showError(QWidget* parent, const QString& title, const QString& text);
     virtual QString openFileName(QWidget* parent, const QString& dir);
     virtual QString saveFileName(QWidget* parent, const QString& suggestion);
+    // After a crash: recover the unsaved changes of `document` (saved `when`)?
+    virtual bool askToRecover(QWidget* parent, const QString& document, const QDateTime& when);
 };
 
 class MainWindow : public QMainWindow {
@@ -64,6 +83,15 @@ public:
     // Asks whether to save unsaved changes; true when it is fine to go on (saved or discarded).
     bool maybeSave();
 
+    // Autosave: every kAutosaveIntervalMs while there are unsaved changes, the job is written to
+    // the application's data folder (autosave/); saving, discarding or closing normally removes
+    // it. What a crash leaves there is offered back by recoverAutosave() at the next start.
+    static constexpr int kAutosaveIntervalMs = 30000;
+    static QString autosaveDir();
+    bool autosaveNow(); // false when there was nothing to write or it failed
+    // Offers the newest autosave left by a crash; true when it was recovered. Leftovers are removed.
+    bool recoverAutosave();
+
     // Edits, as the menus do them.
     NodeId addNode(const QString& kind, QPointF scenePos);
     void deleteSelection();
@@ -72,6 +100,21 @@ public:
     void duplicateSelection();
     void autoLayout();
     void selectProblem(const QString& nodeKey, const QString& edgeKey);
+
+    // The simulator: replays the current job (restart: from the start with the live settings).
+    // False with a message when the job has errors.
+    bool startReplay(bool play);
+    void raiseView(const QString& name);
+    ReplayController* replayController() const { return m_replay; }
+    ReplayBar* replayBar() const { return m_replayBar; }
+    LiveSettings* liveSettings() const { return m_live; }
+    LoadView* loadView() const { return m_loadView; }
+    FiringsView* firingsView() const { return m_firingsView; }
+    StateView* stateView() const { return m_stateView; }
+    WatermarkView* watermarkView() const { return m_watermarkView; }
+    ExchangeView* exchangeView() const { return m_exchangeView; }
+    EventTimeView* eventTimeView() const { return m_eventTimeView; }
+    ResultsView* resultsView() const { return m_resultsView; }
 
     GraphModel* graphModel() const { return m_model; }
     GraphScene* graphScene() const { return m_scene; }
@@ -103,6 +146,11 @@ private:
     void log(const QString& line);
     void refreshIcons();
     void setPhysicalView(bool on);
+    void createSimulator();
+    void showReplaySnapshot();
+    void updateNodeStats();
+    QString autosavePath() const;
+    void removeAutosave();
 
     GraphModel* m_model;
     QUndoStack* m_undo;
@@ -130,6 +178,7 @@ private:
     QAction* m_openAct = nullptr;
     QAction* m_saveAct = nullptr;
     QAction* m_saveAsAct = nullptr;
+    QAction* m_exportAct = nullptr;
     QAction* m_quitAct = nullptr;
     QAction* m_undoAct = nullptr;
     QAction* m_redoAct = nullptr;
@@ -147,6 +196,27 @@ private:
     QAction* m_layoutAct = nullptr;
     QAction* m_physicalAct = nullptr;
     QList<QDockWidget*> m_docks;
+    ReplayController* m_replay = nullptr;
+    ReplayBar* m_replayBar = nullptr;
+    LiveSettings* m_live = nullptr;
+    LoadView* m_loadView = nullptr;
+    FiringsView* m_firingsView = nullptr;
+    StateView* m_stateView = nullptr;
+    WatermarkView* m_watermarkView = nullptr;
+    ExchangeView* m_exchangeView = nullptr;
+    EventTimeView* m_eventTimeView = nullptr;
+    ResultsView* m_resultsView = nullptr;
+    QList<SimView*> m_simViews;
+    QMap<QString, QDockWidget*> m_viewDocks;
+    QDockWidget* m_bottomDock = nullptr;
+    QDockWidget* m_propertiesDock = nullptr;
+    // Per node: (processing time, records in) at the last rate update, and the rate shown.
+    QMap<QString, std::pair<qint64, qint64>> m_rateBase;
+    QMap<QString, double> m_rates;
+    qint64 m_lastRedrawMs = 0;
+    QTimer* m_autosaveTimer = nullptr;
+    QString m_autosaveFile; // the autosave written for the current document, if any
+    int m_autosavedIndex = -1;
 };
 
 } // namespace streamlab::ui

@@ -144,10 +144,22 @@ void NodeItem::refresh()
     update();
 }
 
+static qreal liveHeight(const QStringList& lines) { return lines.isEmpty() ? 0 : 10 + 15 * lines.size(); }
+
 QRectF NodeItem::boundingRect() const
 {
     // Ports stick out on both sides, the badge above the top right corner, the shadow below.
-    return QRectF(-kPortRadius - 2, -12, kWidth + 2 * kPortRadius + 14, m_height + 20);
+    return QRectF(-kPortRadius - 2, -12, kWidth + 2 * kPortRadius + 14, m_height + 20 + liveHeight(m_live));
+}
+
+void NodeItem::setLiveStats(const QStringList& lines)
+{
+    if (lines == m_live)
+        return;
+    if (lines.size() != m_live.size())
+        prepareGeometryChange();
+    m_live = lines;
+    update();
 }
 
 QPainterPath NodeItem::shape() const
@@ -310,6 +322,33 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidge
         drawPort(QPointF(0, kHeaderHeight / 2), theme::edgeColor(), false);
     for (const auto& port : m_ports)
         drawPort(mapFromScene(outputPortPos(port)), port == "late" ? theme::lateColor() : kc, port == "late");
+
+    // Live numbers of the replay, in a pill under the card.
+    if (!m_live.isEmpty() && lod >= 0.35) {
+        QFont f = QApplication::font();
+        f.setPointSizeF(f.pointSizeF() * 0.82);
+        p->setFont(f);
+        QRectF box(10, m_height + 6, kWidth - 20, liveHeight(m_live) - 4);
+        QColor fill = theme::isDark() ? QColor(255, 255, 255, 16) : QColor(0, 0, 0, 10);
+        p->setPen(QPen(theme::nodeBorder(), 1));
+        p->setBrush(fill);
+        p->drawRoundedRect(box, 6, 6);
+        p->setPen(theme::text());
+        qreal y = box.top() + 3;
+        for (const auto& line : m_live) {
+            const int tab = line.indexOf('\t');
+            QRectF r(box.left() + 8, y, box.width() - 16, 15);
+            if (tab < 0) {
+                p->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, line);
+            } else {
+                p->setPen(theme::mutedText());
+                p->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, line.left(tab));
+                p->setPen(theme::text());
+                p->drawText(r, Qt::AlignRight | Qt::AlignVCenter, line.mid(tab + 1));
+            }
+            y += 15;
+        }
+    }
 
     // Validation badge.
     if (m_errors + m_warnings > 0) {

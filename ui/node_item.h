@@ -41,6 +41,10 @@ public:
     std::optional<std::pair<bool, QString>> portAt(QPointF scenePos) const;
     QString nearestOutputPort(QPointF scenePos) const;
 
+    // Live numbers of a replay shown under the card (records/s, watermark, state); empty: none.
+    void setLiveStats(const QStringList& lines);
+    QStringList liveStats() const { return m_live; }
+
     // One-line summaries of the node's key parameters.
     static QStringList summary(const GraphModel& model, NodeId id);
 
@@ -62,6 +66,7 @@ private:
     int m_errors = 0;
     int m_warnings = 0;
     bool m_hovered = false;
+    QStringList m_live;
 };
 
 } // namespace streamlab::ui

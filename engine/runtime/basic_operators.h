@@ -20,7 +20,7 @@ public:
     void processElement(const Record& r) override
     {
         if (m_where.test(r))
-            m_ctx.out->emit(r);
+            m_ctx.out->collect(r);
     }
 
 private:
@@ -43,7 +43,7 @@ public:
         // Every expression reads the input record, so the order of `set` does not matter.
         for (size_t i = 0; i < m_exprs.size(); ++i)
             m_scratch.fields[static_cast<size_t>(m_targets[i])] = m_exprs[i].evaluate(r);
-        m_ctx.out->emit(m_scratch);
+        m_ctx.out->collect(m_scratch);
     }
 
 private:

@@ -20,8 +20,8 @@ namespace streamlab::runtime {
 class Output {
 public:
     virtual ~Output() = default;
-    virtual void emit(const Record& r) = 0;     // main output
-    virtual void emitLate(const Record& r) = 0; // a window's late side output (port "late")
+    virtual void collect(const Record& r) = 0;     // main output (not `emit`: Qt defines that as a macro)
+    virtual void collectLate(const Record& r) = 0; // a window's late side output (port "late")
 };
 
 // What the GUI's live views watch, beyond sink records. Called on the simulation's thread;

@@ -23,8 +23,7 @@ namespace {
     // Append-only storage in immutable chunks: full chunks are shared with published snapshots,
     // only the chunk being filled is copied on publish. Keeps the newest `capacity` items
     // (dropping whole chunks) unless `truncate` is set, in which case it stops accepting.
-    template <class T>
-    class ChunkStore {
+    template <class T> class ChunkStore {
     public:
         ChunkStore(size_t chunk, size_t capacity, bool keepOldest)
             : m_chunk(chunk)
@@ -85,7 +84,7 @@ namespace {
     struct TraceRoute {
         std::string window; // empty: none
         const model::WindowSpec* spec = nullptr;
-        KeySelector key;     // indices in the source's schema; empty when not keyed (or not resolvable)
+        KeySelector key; // indices in the source's schema; empty when not keyed (or not resolvable)
         bool keyed = false;
         int parallelism = 1;
         int maxParallelism = 128;
@@ -95,35 +94,35 @@ namespace {
 } // namespace
 
 void assignWindows(const model::AssignerSpec& a, int64_t ts, std::vector<TraceWindow>& out)
-    {
-        out.clear();
-        if (ts == kMinTimestamp)
-            return;
-        auto startOf = [](int64_t t, int64_t offset, int64_t size) {
-            int64_t rem = (t - offset) % size;
-            if (rem < 0)
-                rem += size;
-            return t - rem;
-        };
-        switch (a.type) {
-        case model::AssignerType::Tumbling:
-            if (a.size > 0) {
-                int64_t s = startOf(ts, a.offset, a.size);
-                out.push_back({ s, s + a.size });
-            }
-            break;
-        case model::AssignerType::Sliding:
-            if (a.size > 0 && a.slide > 0)
-                for (int64_t s = startOf(ts, a.offset, a.slide); s > ts - a.size; s -= a.slide)
-                    out.push_back({ s, s + a.size });
-            break;
-        case model::AssignerType::Session:
-            out.push_back({ ts, ts + a.gap });
-            break;
-        case model::AssignerType::Global:
-            break;
+{
+    out.clear();
+    if (ts == kMinTimestamp)
+        return;
+    auto startOf = [](int64_t t, int64_t offset, int64_t size) {
+        int64_t rem = (t - offset) % size;
+        if (rem < 0)
+            rem += size;
+        return t - rem;
+    };
+    switch (a.type) {
+    case model::AssignerType::Tumbling:
+        if (a.size > 0) {
+            int64_t s = startOf(ts, a.offset, a.size);
+            out.push_back({ s, s + a.size });
         }
+        break;
+    case model::AssignerType::Sliding:
+        if (a.size > 0 && a.slide > 0)
+            for (int64_t s = startOf(ts, a.offset, a.slide); s > ts - a.size; s -= a.slide)
+                out.push_back({ s, s + a.size });
+        break;
+    case model::AssignerType::Session:
+        out.push_back({ ts, ts + a.gap });
+        break;
+    case model::AssignerType::Global:
+        break;
     }
+}
 
 struct Replay::Command {
     enum class Kind { Play, Pause, StepEvent, StepWatermark, StepFiring, Speed, Delay, Lateness, Stop, Sync };
@@ -215,8 +214,8 @@ struct Replay::Worker final : ResultListener, Observer {
     }
 
     // ----- Observer -----
-    void onSourceRecord(const std::string& source, int partition, int subtask, int64_t now, const Schema& schema,
-        const Record& r) override
+    void onSourceRecord(const std::string& source, int partition, int subtask, int64_t now,
+        const Schema& schema, const Record& r) override
     {
         (void)subtask;
         (void)schema;
@@ -295,7 +294,8 @@ struct Replay::Worker final : ResultListener, Observer {
             splitState[{ node, subtask, split }].second = idle;
     }
 
-    void onLate(const std::string& window, int subtask, int64_t now, const Record& r, bool sideOutput) override
+    void onLate(
+        const std::string& window, int subtask, int64_t now, const Record& r, bool sideOutput) override
     {
         (void)subtask, (void)now, (void)r;
         if (lastEventOpen && window == lastEventWindow)
@@ -445,7 +445,8 @@ struct Replay::Worker final : ResultListener, Observer {
         if (history.stateOperators.empty()) {
             for (const auto& o : m.operators) {
                 const model::NodeSpec* node = spec.node(o.id);
-                if (!node || (node->kind != model::NodeKind::Window && node->kind != model::NodeKind::Aggregate))
+                if (!node
+                    || (node->kind != model::NodeKind::Window && node->kind != model::NodeKind::Aggregate))
                     continue;
                 history.stateOperators.push_back(o.id);
                 auto backend = node->stateBackend.value_or(spec.config.stateBackend);
@@ -726,7 +727,8 @@ struct Replay::Worker final : ResultListener, Observer {
                         static_cast<double>(sim->processingTime() - anchorVirtual) * 1000.0 / speed));
                 if (due > Clock::now()) {
                     std::unique_lock lock(owner.m_mutex);
-                    auto until = std::min(due, lastPublish + std::chrono::milliseconds(options.publishIntervalMs));
+                    auto until
+                        = std::min(due, lastPublish + std::chrono::milliseconds(options.publishIntervalMs));
                     owner.m_cv.wait_until(lock, st, until, [&] { return !owner.m_queue.empty(); });
                     lock.unlock();
                     if (Clock::now() - lastPublish >= std::chrono::milliseconds(options.publishIntervalMs))
@@ -813,7 +815,8 @@ std::shared_ptr<const ReplaySnapshot> Replay::waitDone() const
     });
 }
 
-std::shared_ptr<const ReplaySnapshot> Replay::waitFor(const std::function<bool(const ReplaySnapshot&)>& pred) const
+std::shared_ptr<const ReplaySnapshot> Replay::waitFor(
+    const std::function<bool(const ReplaySnapshot&)>& pred) const
 {
     std::unique_lock lock(m_mutex);
     m_cv.wait(lock, [&] { return pred(*m_published); });
@@ -824,9 +827,7 @@ std::shared_ptr<const ReplaySnapshot> Replay::sync() const
 {
     std::unique_lock lock(m_mutex);
     const uint64_t target = m_queued;
-    m_cv.wait(lock, [&] {
-        return m_handled >= target && m_published->state != ReplayState::Starting;
-    });
+    m_cv.wait(lock, [&] { return m_handled >= target && m_published->state != ReplayState::Starting; });
     return m_published;
 }
 

@@ -33,9 +33,9 @@ enum class ReplayState { Starting, Paused, Playing, Finished, Failed };
 
 // What happened to an event at the first window behind its source.
 enum class EventFate {
-    OnTime,     // counted in its windows before they fired
-    LateFired,  // late, but within the allowed lateness: counted and (perElement) fired again
-    Dropped,    // late beyond the allowed lateness: dropped (numLateRecordsDropped)
+    OnTime, // counted in its windows before they fired
+    LateFired, // late, but within the allowed lateness: counted and (perElement) fired again
+    Dropped, // late beyond the allowed lateness: dropped (numLateRecordsDropped)
     SideOutput, // late beyond the allowed lateness: sent to the window's late output
     NotWindowed // the job has no window behind this source
 };
@@ -47,16 +47,16 @@ struct TraceWindow {
 
 // One source record as the event-time view shows it.
 struct TraceEvent {
-    int64_t seq = 0;          // 0-based index among all events of the replay
-    int64_t eventTime = 0;    // kMinTimestamp when the record has none
-    int64_t arrival = 0;      // processing time it was read at
-    int sourceIndex = 0;      // index into ReplaySnapshot::traceSources
-    int partition = 0;        // source partition (split)
-    int keyGroup = -1;        // at the window, -1 when not keyed
-    int subtask = -1;         // window subtask, -1 when not windowed
+    int64_t seq = 0; // 0-based index among all events of the replay
+    int64_t eventTime = 0; // kMinTimestamp when the record has none
+    int64_t arrival = 0; // processing time it was read at
+    int sourceIndex = 0; // index into ReplaySnapshot::traceSources
+    int partition = 0; // source partition (split)
+    int keyGroup = -1; // at the window, -1 when not keyed
+    int subtask = -1; // window subtask, -1 when not windowed
     EventFate fate = EventFate::OnTime;
-    Value key;                // the key value (null when not keyed)
-    Record record;            // the source record (fields in the source's schema)
+    Value key; // the key value (null when not keyed)
+    Record record; // the source record (fields in the source's schema)
 };
 
 // The windows an assigner puts an element with timestamp `ts` in (sessions: its own [ts, ts+gap)),
@@ -82,11 +82,9 @@ struct SinkRow {
 };
 
 // Chunks are immutable once published: a snapshot shares them with the worker.
-template <class T>
-using Chunks = std::vector<std::shared_ptr<const std::vector<T>>>;
+template <class T> using Chunks = std::vector<std::shared_ptr<const std::vector<T>>>;
 
-template <class T>
-size_t chunkedSize(const Chunks<T>& c)
+template <class T> size_t chunkedSize(const Chunks<T>& c)
 {
     size_t n = 0;
     for (const auto& p : c)
@@ -104,9 +102,9 @@ struct SampleSeriesKey {
 
 struct ReplayHistory {
     static constexpr size_t kMaxSamples = 1200;
-    int64_t interval = 0;           // ms of processing time between samples
-    std::vector<int64_t> time;      // processing time of each sample
-    std::vector<int64_t> events;    // events replayed at each sample
+    int64_t interval = 0; // ms of processing time between samples
+    std::vector<int64_t> time; // processing time of each sample
+    std::vector<int64_t> events; // events replayed at each sample
     std::vector<int64_t> maxEventTime; // the largest event time read so far (kMinTimestamp: none)
     // Per operator (ids in `stateOperators`): state entries and bytes, summed over subtasks.
     std::vector<std::string> stateOperators;
@@ -116,7 +114,7 @@ struct ReplayHistory {
     // Watermarks: per source split, per source subtask and per operator subtask input.
     std::vector<SampleSeriesKey> watermarkSeries;
     std::vector<std::vector<int64_t>> watermarks; // kMinTimestamp before the first one
-    std::vector<std::vector<char>> idle;          // 1 when marked idle at the sample
+    std::vector<std::vector<char>> idle; // 1 when marked idle at the sample
     // Per exchange (index in MetricsSnapshot::exchanges): cumulative records and bytes.
     std::vector<std::vector<int64_t>> exchangeRecords;
     std::vector<std::vector<int64_t>> exchangeBytes;
@@ -126,7 +124,7 @@ struct ReplaySnapshot {
     uint64_t generation = 0;
     ReplayState state = ReplayState::Starting;
     std::string error; // when Failed
-    double speed = 1;  // 0: as fast as possible
+    double speed = 1; // 0: as fast as possible
     int64_t processingTime = 0;
     int64_t eventsReplayed = 0;
     int64_t bytesRead = 0;
@@ -137,7 +135,7 @@ struct ReplaySnapshot {
     // Event trace: the most recent `traceCapacity` events (older chunks dropped).
     std::vector<std::string> traceSources;
     std::vector<SchemaPtr> traceSchemas; // per trace source
-    std::string traceWindow;             // the window operator the fates refer to
+    std::string traceWindow; // the window operator the fates refer to
     Chunks<TraceEvent> trace;
     int64_t traceDropped = 0; // events no longer in the trace
     // 1: every event is traced. N > 1: the replay runs faster than a person can follow, so one
@@ -156,7 +154,7 @@ struct ReplaySnapshot {
 
 struct ReplayOptions {
     std::map<std::string, std::filesystem::path> events; // event file per source
-    double speed = 0;                                     // x virtual processing time; 0: max. Default: max
+    double speed = 0; // x virtual processing time; 0: max. Default: max
     bool startPlaying = true;
     // Bounds of what a snapshot keeps. Defaults suit a GUI.
     size_t traceCapacity = 20000;
@@ -202,7 +200,8 @@ public:
     // Blocks until a snapshot with state Finished/Failed is published. For tests and benchmarks.
     std::shared_ptr<const ReplaySnapshot> waitDone() const;
     // Blocks until a published snapshot satisfies `pred` (called under the lock). For tests.
-    std::shared_ptr<const ReplaySnapshot> waitFor(const std::function<bool(const ReplaySnapshot&)>& pred) const;
+    std::shared_ptr<const ReplaySnapshot> waitFor(
+        const std::function<bool(const ReplaySnapshot&)>& pred) const;
     // Blocks until the worker has processed every command queued so far and published.
     std::shared_ptr<const ReplaySnapshot> sync() const;
 
@@ -215,8 +214,8 @@ private:
     mutable std::mutex m_mutex;
     mutable std::condition_variable_any m_cv;
     std::deque<std::shared_ptr<Command>> m_queue;
-    uint64_t m_queued = 0;                  // commands pushed
-    uint64_t m_handled = 0;                 // commands handled and published (guarded by m_mutex)
+    uint64_t m_queued = 0; // commands pushed
+    uint64_t m_handled = 0; // commands handled and published (guarded by m_mutex)
     std::shared_ptr<const ReplaySnapshot> m_published;
     std::unique_ptr<Worker> m_worker;
     std::jthread m_thread; // last: joined first

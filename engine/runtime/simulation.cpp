@@ -76,8 +76,8 @@ namespace {
         int64_t now() const override;
 
         ~Task() override { op.reset(); } // operator states before the backend that holds them
-        void emit(const Record& r) override;
-        void emitLate(const Record& r) override;
+        void collect(const Record& r) override;
+        void collectLate(const Record& r) override;
         int64_t currentProcessingTime() const override;
         void requestProcessingTime(int64_t t) override;
         void fail(Status s) override;
@@ -351,7 +351,7 @@ namespace {
                 scale = kSample;
                 if (observer)
                     observer->onSourceRecord(s.node->id, partition, t->subtask, now, *s.reader->schema(), ev.record);
-                t->emit(ev.record);
+                t->collect(ev.record);
                 timing = false;
             }
             STREAMLAB_RETURN_IF_ERROR(fetch(s));
@@ -517,13 +517,13 @@ namespace {
         }
     }
 
-    void Task::emit(const Record& r)
+    void Task::collect(const Record& r)
     {
         ++metrics.recordsOut;
         sendTo(main, r);
     }
 
-    void Task::emitLate(const Record& r)
+    void Task::collectLate(const Record& r)
     {
         ++metrics.lateSideOutput;
         sendTo(late, r);

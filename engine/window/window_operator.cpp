@@ -137,7 +137,7 @@ namespace {
             }
             if (skipped && isElementLate(r.timestamp)) {
                 if (m_spec.lateOutput)
-                    m_ctx.out->emitLate(r);
+                    m_ctx.out->collectLate(r);
                 else
                     ++m_ctx.metrics->lateDropped;
                 if (m_ctx.observer)
@@ -516,7 +516,7 @@ namespace {
                 ++f.early;
             if (m_ctx.observer)
                 m_ctx.observer->onFiring(m_ctx.nodeId, m_ctx.subtask, m_ctx.host->currentProcessingTime(), m_out);
-            m_ctx.out->emit(m_out);
+            m_ctx.out->collect(m_out);
         }
 
         // Fires the window `w` (state in `stateWindow`); with purging, clears the contents.
@@ -728,7 +728,7 @@ namespace {
             m_out.fields[0] = std::move(key);
             m_out.fields[1] = acc ? m_agg.result(*acc) : Value {};
             m_out.timestamp = r.timestamp;
-            m_ctx.out->emit(m_out);
+            m_ctx.out->collect(m_out);
             if (!b.status().ok())
                 m_ctx.host->fail(b.status());
         }

@@ -1,0 +1,283 @@
+// runtime::Replay: the live replay on its own thread. Its results equal Simulation::run's, step
+// commands move by exactly what they say, speed paces the virtual clock, live changes apply.
+#include "model/job.h"
+#include "model/spec.h"
+#include "runtime/replay.h"
+#include "runtime/simulation.h"
+
+#include <QtTest>
+#include <chrono>
+
+using namespace streamlab;
+using runtime::Replay;
+using runtime::ReplayOptions;
+using runtime::ReplayState;
+
+namespace {
+
+model::JobSpec loadSpec(const QString& relative)
+{
+    auto job = model::Job::load((QStringLiteral(STREAMLAB_SAMPLES "/") + relative).toStdString());
+    if (!job.ok())
+        qFatal("%s", job.status().message().c_str());
+    auto compiled = model::compile(*job);
+    if (compiled.hasErrors())
+        qFatal("%s", model::describeErrors(compiled.problems, "").c_str());
+    return compiled.spec;
+}
+
+struct Collect final : runtime::ResultListener {
+    std::vector<std::string> lines;
+    void onRecord(const std::string& sink, int subtask, const Schema& schema, const Record& r) override
+    {
+        std::string s = sink + "/" + std::to_string(subtask) + " ";
+        appendRecordJson(s, schema, r);
+        lines.push_back(std::move(s));
+    }
+};
+
+std::vector<std::string> resultLines(const runtime::ReplaySnapshot& snap)
+{
+    std::vector<std::string> lines;
+    for (const auto& chunk : snap.results)
+        for (const auto& row : *chunk) {
+            std::string s
+                = snap.sinks[static_cast<size_t>(row.sink)] + "/" + std::to_string(row.subtask) + " ";
+            appendRecordJson(s, *snap.sinkSchemas[static_cast<size_t>(row.sink)], row.record);
+            lines.push_back(std::move(s));
+        }
+    return lines;
+}
+
+metrics::Firings firingsOf(const metrics::MetricsSnapshot& m, const std::string& op)
+{
+    metrics::Firings f;
+    if (const auto* o = m.op(op))
+        for (const auto& s : o->subtasks) {
+            f.onTime += s.firings.onTime;
+            f.late += s.firings.late;
+            f.early += s.firings.early;
+        }
+    return f;
+}
+
+int64_t sumOf(
+    const metrics::MetricsSnapshot& m, const std::string& op, int64_t metrics::SubtaskMetrics::*field)
+{
+    int64_t n = 0;
+    if (const auto* o = m.op(op))
+        for (const auto& s : o->subtasks)
+            n += s.*field;
+    return n;
+}
+
+ReplayOptions paused()
+{
+    ReplayOptions o;
+    o.startPlaying = false;
+    return o;
+}
+
+} // namespace
+
+class TestReplay : public QObject {
+    Q_OBJECT
+private slots:
+    void sameResultsAsRun_data()
+    {
+        QTest::addColumn<QString>("job");
+        QTest::newRow("clickstream") << "clickstream/job.json";
+        QTest::newRow("stuck-producer") << "stuck-producer/job.json";
+        QTest::newRow("skew") << "skew/job.json";
+        QTest::newRow("state-growth") << "state-growth/job.json";
+    }
+    void sameResultsAsRun()
+    {
+        QFETCH(QString, job);
+        auto spec = loadSpec(job);
+        Collect headless;
+        auto sim = runtime::Simulation::create(spec, {}, &headless);
+        QVERIFY2(sim.ok(), sim.status().message().c_str());
+        QVERIFY((*sim)->run().ok());
+        auto expected = (*sim)->snapshot();
+
+        uint64_t doneGeneration = 0;
+        bool doneOk = false;
+        ReplayOptions o;
+        o.onDone = [&](uint64_t g, const Status& s) {
+            doneOk = s.ok();
+            doneGeneration = g;
+        };
+        Replay replay(spec, o, 42);
+        auto snap = replay.waitDone();
+        QCOMPARE(snap->state, ReplayState::Finished);
+        QCOMPARE(snap->generation, uint64_t(42));
+        replay.sync();
+        QCOMPARE(doneGeneration, uint64_t(42));
+        QVERIFY(doneOk);
+        QVERIFY(!headless.lines.empty());
+        QCOMPARE(resultLines(*snap), headless.lines);
+        QCOMPARE(snap->eventsReplayed, expected.eventsReplayed);
+        QCOMPARE(snap->metrics.operators.size(), expected.operators.size());
+        for (size_t i = 0; i < expected.operators.size(); ++i)
+            for (size_t s = 0; s < expected.operators[i].subtasks.size(); ++s) {
+                QCOMPARE(snap->metrics.operators[i].subtasks[s].recordsIn,
+                    expected.operators[i].subtasks[s].recordsIn);
+                QCOMPARE(snap->metrics.operators[i].subtasks[s].firings.late,
+                    expected.operators[i].subtasks[s].firings.late);
+            }
+        // Histories are bounded and cover the run.
+        QVERIFY(snap->history->time.size() >= 2);
+        QVERIFY(snap->history->time.size() <= runtime::ReplayHistory::kMaxSamples);
+        QCOMPARE(snap->history->time.back(), expected.processingTime);
+    }
+
+    void stepsMoveByWhatTheySay()
+    {
+        Replay replay(loadSpec("clickstream/job.json"), paused(), 1);
+        auto snap = replay.sync();
+        QCOMPARE(snap->state, ReplayState::Paused);
+        QCOMPARE(snap->eventsReplayed, int64_t(0));
+        // Paused: nothing moves however long we look.
+        replay.pause();
+        QCOMPARE(replay.sync()->eventsReplayed, int64_t(0));
+
+        replay.stepEvent();
+        snap = replay.sync();
+        QCOMPARE(snap->eventsReplayed, int64_t(1));
+        QCOMPARE(runtime::chunkedSize(snap->trace), size_t(1));
+        for (int i = 0; i < 4; ++i)
+            replay.stepEvent();
+        snap = replay.sync();
+        QCOMPARE(snap->eventsReplayed, int64_t(5));
+        QCOMPARE(snap->state, ReplayState::Paused);
+        const auto& first = snap->trace.front()->front();
+        QCOMPARE(first.seq, int64_t(0));
+        QVERIFY(first.keyGroup >= 0 && first.keyGroup < 128);
+        QVERIFY(first.subtask >= 0 && first.subtask < 2);
+        std::vector<runtime::TraceWindow> windows;
+        runtime::assignWindows(
+            loadSpec("clickstream/job.json").node("perMinute")->as<model::WindowSpec>().assigner,
+            first.eventTime, windows);
+        QCOMPARE(windows.size(), size_t(1));
+        QCOMPARE(windows[0].end - windows[0].start, int64_t(60000));
+        QVERIFY(windows[0].start <= first.eventTime && first.eventTime < windows[0].end);
+
+        const int64_t before = snap->processingTime;
+        replay.stepToWatermark();
+        snap = replay.sync();
+        QVERIFY(snap->processingTime >= before);
+        QVERIFY(snap->traceWatermark > kMinTimestamp);
+
+        QCOMPARE(runtime::chunkedSize(snap->firings), size_t(0));
+        replay.stepToFiring();
+        snap = replay.sync();
+        QCOMPARE(snap->state, ReplayState::Paused);
+        QVERIFY(runtime::chunkedSize(snap->firings) >= 1);
+        // One step: the watermark that completed the first minute fired it for every user in it.
+        const auto firings = firingsOf(snap->metrics, "perMinute");
+        QCOMPARE(size_t(firings.onTime + firings.late + firings.early), runtime::chunkedSize(snap->firings));
+        for (const auto& f : *snap->firings.front())
+            QCOMPARE(f.windowEnd, snap->firings.front()->front().windowEnd);
+        QCOMPARE(snap->firings.front()->front().firing, std::string("on_time"));
+
+        replay.play();
+        snap = replay.waitDone();
+        QCOMPARE(snap->state, ReplayState::Finished);
+        QCOMPARE(snap->eventsReplayed, int64_t(5000));
+        // Stepping past the end does nothing.
+        replay.stepEvent();
+        QCOMPARE(replay.sync()->eventsReplayed, int64_t(5000));
+    }
+
+    void speedPacesTheVirtualClock()
+    {
+        // clickstream: 10 events per second of processing time.
+        Replay replay(loadSpec("clickstream/job.json"), paused(), 1);
+        replay.setSpeed(1);
+        auto start = std::chrono::steady_clock::now();
+        replay.play();
+        auto snap = replay.waitFor([](const runtime::ReplaySnapshot& s) { return s.eventsReplayed >= 4; });
+        double wallMs
+            = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        // The 4th event arrives at 300 ms of processing time. The replay holds each step back
+        // until the wall clock reaches the virtual time of the step before it (the simulation
+        // cannot tell the time of its next step), so: not before the 3rd event's 200 ms.
+        QVERIFY2(wallMs >= 190, qPrintable(QString::number(wallMs)));
+        QCOMPARE(snap->state, ReplayState::Playing);
+        QVERIFY(snap->eventsReplayed < 5000);
+        replay.setSpeed(0);
+        snap = replay.waitDone();
+        QCOMPARE(snap->eventsReplayed, int64_t(5000));
+        QCOMPARE(snap->speed, 0.0);
+    }
+
+    void latenessChangeMidRunTakesEffect()
+    {
+        // stuck-producer: 3600 late readings arrive an hour late; with 2 h of allowed lateness
+        // each re-fires its window. Lateness 0 from event 100 on: all of them are dropped.
+        auto spec = loadSpec("stuck-producer/job.json");
+        Replay baseline(spec, {}, 1);
+        auto base = baseline.waitDone();
+        QCOMPARE(firingsOf(base->metrics, "avgPer5m").late, int64_t(3600));
+        QCOMPARE(sumOf(base->metrics, "avgPer5m", &metrics::SubtaskMetrics::lateDropped), int64_t(0));
+
+        Replay replay(spec, paused(), 2);
+        for (int i = 0; i < 100; ++i)
+            replay.stepEvent();
+        QCOMPARE(replay.sync()->eventsReplayed, int64_t(100));
+        replay.setAllowedLateness("avgPer5m", 0);
+        replay.play();
+        auto snap = replay.waitDone();
+        QCOMPARE(firingsOf(snap->metrics, "avgPer5m").late, int64_t(0));
+        QCOMPARE(sumOf(snap->metrics, "avgPer5m", &metrics::SubtaskMetrics::lateDropped), int64_t(3600));
+        // The trace marks them dropped.
+        int64_t dropped = 0;
+        for (const auto& c : snap->trace)
+            for (const auto& e : *c)
+                dropped += e.fate == runtime::EventFate::Dropped;
+        QVERIFY(dropped > 0);
+    }
+
+    void historiesHoldStateAndWatermarks()
+    {
+        Replay replay(loadSpec("stuck-producer/job.json"), {}, 1);
+        auto snap = replay.waitDone();
+        const auto& h = *snap->history;
+        QCOMPARE(h.stateOperators, std::vector<std::string> { "avgPer5m" });
+        QCOMPARE(h.stateBackends, std::vector<std::string> { "heap" });
+        QCOMPARE(h.stateEntries[0].size(), h.time.size());
+        QVERIFY(*std::max_element(h.stateEntries[0].begin(), h.stateEntries[0].end()) > 0);
+        // The two producer splits of the source, and producer B idle at some point.
+        bool splitIdle = false;
+        int splits = 0;
+        for (size_t i = 0; i < h.watermarkSeries.size(); ++i) {
+            if (h.watermarkSeries[i].node != "readings" || h.watermarkSeries[i].split < 0)
+                continue;
+            ++splits;
+            QCOMPARE(h.watermarks[i].size(), h.time.size());
+            for (char c : h.idle[i])
+                splitIdle = splitIdle || c;
+        }
+        QCOMPARE(splits, 2);
+        QVERIFY(splitIdle);
+    }
+
+    void failsWithTheMessage()
+    {
+        auto spec = loadSpec("clickstream/job.json");
+        ReplayOptions o;
+        o.events["clicks"] = "/nonexistent/clicks.csv";
+        std::string message;
+        o.onDone = [&](uint64_t, const Status& s) { message = s.message(); };
+        Replay replay(spec, o, 3);
+        auto snap = replay.waitDone();
+        QCOMPARE(snap->state, ReplayState::Failed);
+        QVERIFY2(snap->error.find("clicks") != std::string::npos, snap->error.c_str());
+        replay.sync();
+        QVERIFY(!message.empty());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestReplay)
+#include "tst_replay.moc"

@@ -1,0 +1,318 @@
+// The simulator in the main window, driven through its real widgets (replay toolbar, keyboard,
+// live settings): what the views' models hold equals what `streamlab run` reports for the same
+// job and settings; pause and step move by what they say; a lateness change mid-run applies.
+#include "event_time_view.h"
+#include "firings_view.h"
+#include "graph_scene.h"
+#include "graph_view.h"
+#include "live_settings.h"
+#include "load_view.h"
+#include "main_window.h"
+#include "node_item.h"
+#include "replay_bar.h"
+#include "replay_controller.h"
+#include "results_view.h"
+#include "state_view.h"
+#include "watermark_view.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMouseEvent>
+#include <QProcess>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace streamlab;
+using namespace streamlab::ui;
+
+namespace {
+
+struct CliRun {
+    QJsonObject metrics;
+    QStringList lines;
+};
+
+// `streamlab run JOB --metrics ... --out ...` with extra arguments.
+CliRun runCli(const QString& job, const QStringList& extra = {})
+{
+    QTemporaryDir dir;
+    QProcess p;
+    p.start(STREAMLAB_BINARY,
+        QStringList { "run", job, "--metrics", dir.filePath("m.json"), "--out", dir.filePath("out.jsonl") }
+            + extra);
+    if (!p.waitForFinished(120000) || p.exitCode() != 0)
+        qFatal("streamlab run failed: %s", p.readAllStandardError().constData());
+    QFile m(dir.filePath("m.json")), o(dir.filePath("out.jsonl"));
+    m.open(QIODevice::ReadOnly);
+    o.open(QIODevice::ReadOnly);
+    CliRun r;
+    r.metrics = QJsonDocument::fromJson(m.readAll()).object();
+    for (const QByteArray& line : o.readAll().split('\n'))
+        if (!line.isEmpty())
+            r.lines << QString::fromUtf8(line);
+    return r;
+}
+
+QList<qint64> cliRecordsIn(const CliRun& r, const QString& op)
+{
+    QList<qint64> v;
+    for (const auto& s : r.metrics["operators"].toObject()[op].toObject()["subtasks"].toArray())
+        v << s.toObject()["recordsIn"].toInteger();
+    return v;
+}
+
+qint64 cliTotal(const CliRun& r, const QString& op, const QString& field, const QString& sub = {})
+{
+    auto t = r.metrics["operators"].toObject()[op].toObject()["total"].toObject()[field];
+    return sub.isEmpty() ? t.toInteger() : t.toObject()[sub].toInteger();
+}
+
+QString sample(const QString& job) { return QStringLiteral(STREAMLAB_SAMPLES "/") + job; }
+
+} // namespace
+
+class TestSimulator : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<MainWindow> m_window;
+
+    ReplayController* controller() const { return m_window->replayController(); }
+    QToolButton* button(QAction* a) const
+    {
+        return qobject_cast<QToolButton*>(m_window->replayBar()->widgetForAction(a));
+    }
+    bool finished() const
+    {
+        const auto& s = controller()->snapshot();
+        return s && s->state == runtime::ReplayState::Finished;
+    }
+    qint64 events() const { return controller()->snapshot() ? controller()->snapshot()->eventsReplayed : -1; }
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_window = std::make_unique<MainWindow>();
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    }
+
+    void cleanup() { m_window.reset(); }
+
+    void playShowsTheCliLoadPerSubtask()
+    {
+        QVERIFY(m_window->openFile(sample("skew/job.json"), false));
+        QAbstractItemModelTester tester(m_window->loadView()->model());
+        QSignalSpy started(controller(), &ReplayController::started);
+        QTest::mouseClick(button(m_window->replayBar()->playAction()), Qt::LeftButton);
+        QCOMPARE(started.count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        const CliRun cli = runCli(sample("skew/job.json"));
+        const QList<qint64> in = m_window->loadView()->model()->recordsIn("sumPer10s");
+        QCOMPARE(in, cliRecordsIn(cli, "sumPer10s"));
+        // The story of the sample: subtasks 2, 3, 4, 6 idle, 7 with four keys.
+        QCOMPARE(in, (QList<qint64> { 1000, 1000, 0, 0, 0, 2000, 0, 4000 }));
+        QCOMPARE(m_window->loadView()->currentOperator(), QString("sumPer10s"));
+        // Key groups behind each subtask are in the model (tooltips show them).
+        for (const auto& r : m_window->loadView()->model()->rows())
+            if (r.op == "sumPer10s")
+                QVERIFY(!r.keyGroups.isEmpty());
+        // Numbers under the canvas nodes.
+        auto* item = m_window->graphScene()->nodeItem(m_window->graphModel()->nodeByKey("sumPer10s"));
+        QVERIFY(item->liveStats().join('\n').contains("8000"));
+    }
+
+    void resultsEqualTheCli()
+    {
+        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QAbstractItemModelTester tester(m_window->resultsView()->model());
+        QVERIFY(m_window->startReplay(true));
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        controller()->pull();
+        const CliRun cli = runCli(sample("clickstream/job.json"));
+        auto* results = m_window->resultsView()->model();
+        QCOMPARE(results->rowCount(), int(cli.lines.size()));
+        for (int i = 0; i < results->rowCount(); ++i)
+            QCOMPARE(results->jsonLine(i), cli.lines[i]);
+        // Filter: the late side output only.
+        m_window->resultsView()->setFilter("late", {}, {}, {});
+        QCOMPARE(qint64(m_window->resultsView()->filter()->rowCount()),
+            cliTotal(cli, "perMinute", "lateSideOutput"));
+        m_window->resultsView()->setFilter("out", {}, {}, "late");
+        QCOMPARE(qint64(m_window->resultsView()->filter()->rowCount()),
+            cliTotal(cli, "perMinute", "firings", "late"));
+        QTemporaryDir dir;
+        QVERIFY(m_window->resultsView()->exportCsv(dir.filePath("late.csv")));
+        QFile csv(dir.filePath("late.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(qint64(csv.readAll().count('\n')), cliTotal(cli, "perMinute", "firings", "late") + 1);
+
+        // Event-time view: the side-output events are the ones the CLI counted.
+        auto* et = m_window->eventTimeView();
+        QCOMPARE(
+            qint64(et->count(runtime::EventFate::SideOutput)), cliTotal(cli, "perMinute", "lateSideOutput"));
+        QVERIFY(et->count(runtime::EventFate::LateFired) > 0);
+        QVERIFY(et->plottedFirings() > 0);
+        QVERIFY(et->watermarkPoints() > 0);
+    }
+
+    void firingsAndStateOfTheStuckProducer()
+    {
+        QVERIFY(m_window->openFile(sample("stuck-producer/job.json"), false));
+        QAbstractItemModelTester t1(m_window->firingsView()->model());
+        QAbstractItemModelTester t2(m_window->stateView()->model());
+        QAbstractItemModelTester t3(m_window->watermarkView()->model());
+        QVERIFY(m_window->startReplay(true));
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        const CliRun cli = runCli(sample("stuck-producer/job.json"));
+        auto* firings = m_window->firingsView()->model();
+        QCOMPARE(
+            firings->value("avgPer5m", FiringsModel::Late), cliTotal(cli, "avgPer5m", "firings", "late"));
+        QCOMPARE(firings->value("avgPer5m", FiringsModel::Late), qint64(3600));
+        QCOMPARE(
+            firings->value("avgPer5m", FiringsModel::OnTime), cliTotal(cli, "avgPer5m", "firings", "onTime"));
+        // State points over processing time, with entries while the windows were open.
+        auto* state = m_window->stateView()->model();
+        QVERIFY(state->rowCount() > 10);
+        QCOMPARE(state->operators(), QStringList { "avgPer5m" });
+        QCOMPARE(state->backend("avgPer5m"), QString("heap"));
+        qint64 peak = 0;
+        for (int r = 0; r < state->rowCount(); ++r)
+            peak = std::max(peak, state->index(r, 1).data().toLongLong());
+        QVERIFY(peak > 0);
+        // Producer B's partition went idle: marked idle, not missing.
+        bool idle = false;
+        for (const auto& r : m_window->watermarkView()->model()->rows())
+            idle = idle || (r.key.node == "readings" && r.key.split >= 0 && r.everIdle);
+        QVERIFY(idle);
+    }
+
+    void keyboardPausesAndSteps()
+    {
+        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        m_window->graphView()->setFocus();
+        QTest::keyClick(m_window.get(), Qt::Key_Right);
+        QTRY_COMPARE(events(), qint64(1));
+        QCOMPARE(controller()->snapshot()->state, runtime::ReplayState::Paused);
+        QTest::keyClick(m_window.get(), Qt::Key_Right);
+        QTest::keyClick(m_window.get(), Qt::Key_Right);
+        QTRY_COMPARE(events(), qint64(3));
+        QCOMPARE(m_window->eventTimeView()->plottedEvents(), 3);
+        // To the next firing: the first minute's windows fire, nothing after that step.
+        QTest::keyClick(m_window.get(), Qt::Key_Right, Qt::ControlModifier);
+        QTRY_VERIFY(m_window->firingsView()->model()->value("perMinute", FiringsModel::OnTime) > 0);
+        const qint64 atFiring = events();
+        QCOMPARE(controller()->snapshot()->state, runtime::ReplayState::Paused);
+        // Paused means paused: a further pull changes nothing.
+        controller()->pull();
+        QCOMPARE(events(), atFiring);
+        // Space plays to the end.
+        QTest::keyClick(m_window.get(), Qt::Key_Space);
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        QCOMPARE(events(), qint64(5000));
+    }
+
+    void spaceOnTheCanvasPlaysWithoutStealingSpacePan()
+    {
+        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        auto* view = m_window->graphView();
+        view->setFocus();
+        // Tapped (no drag while held): play.
+        QTest::keyClick(view, Qt::Key_Space);
+        QTRY_VERIFY(controller()->hasReplay());
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        QCOMPARE(events(), qint64(5000));
+        const quint64 generation = controller()->generation();
+        // Held while dragging: it pans and does not touch the replay.
+        QTest::keyPress(view, Qt::Key_Space);
+        const int before = view->horizontalScrollBar()->value();
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, QPoint(300, 200));
+        QMouseEvent move(QEvent::MouseMove, QPointF(200, 200),
+            view->viewport()->mapToGlobal(QPointF(200, 200)), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(view->viewport(), &move);
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, QPoint(200, 200));
+        QTest::keyRelease(view, Qt::Key_Space);
+        QCOMPARE(controller()->generation(), generation);
+        QCOMPARE(controller()->snapshot()->state, runtime::ReplayState::Finished);
+        Q_UNUSED(before);
+    }
+
+    void latenessChangeMidRunTakesEffect()
+    {
+        QVERIFY(m_window->openFile(sample("stuck-producer/job.json"), false));
+        auto* step = button(m_window->replayBar()->stepAction());
+        for (int i = 0; i < 50; ++i)
+            QTest::mouseClick(step, Qt::LeftButton);
+        QTRY_COMPARE(events(), qint64(50));
+        // Type 0 into the window's allowed lateness field: it applies to the running replay.
+        QDoubleSpinBox* lateness = m_window->liveSettings()->latenessField("avgPer5m");
+        QVERIFY(lateness);
+        QCOMPARE(lateness->value(), 7200.0);
+        lateness->setValue(0);
+        QTest::mouseClick(button(m_window->replayBar()->playAction()), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        auto* firings = m_window->firingsView()->model();
+        QCOMPARE(firings->value("avgPer5m", FiringsModel::Late), qint64(0));
+        QCOMPARE(firings->value("avgPer5m", FiringsModel::LateDropped), qint64(3600));
+        QVERIFY(m_window->eventTimeView()->count(runtime::EventFate::Dropped) > 0);
+    }
+
+    void restartWithWatermarkDelayEqualsCliSet()
+    {
+        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QDoubleSpinBox* delay = m_window->liveSettings()->delayField("clicks");
+        QVERIFY(delay);
+        QCOMPARE(delay->value(), 5.0);
+        delay->setValue(30);
+        auto* restart = m_window->liveSettings()->findChild<QPushButton*>("restartWithSettings");
+        QVERIFY(restart);
+        QSignalSpy started(controller(), &ReplayController::started);
+        QTest::mouseClick(restart, Qt::LeftButton);
+        QCOMPARE(started.count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        const CliRun cli
+            = runCli(sample("clickstream/job.json"), { "--set", "clicks.watermark.maxOutOfOrderness=30s" });
+        const CliRun plain = runCli(sample("clickstream/job.json"));
+        auto* firings = m_window->firingsView()->model();
+        QCOMPARE(
+            firings->value("perMinute", FiringsModel::Late), cliTotal(cli, "perMinute", "firings", "late"));
+        QVERIFY(
+            cliTotal(cli, "perMinute", "firings", "late") < cliTotal(plain, "perMinute", "firings", "late"));
+        QCOMPARE(m_window->resultsView()->model()->rowCount(), int(cli.lines.size()));
+    }
+
+    void eventTimeHoverShowsTheEvent()
+    {
+        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        for (int i = 0; i < 5; ++i)
+            QTest::keyClick(m_window.get(), Qt::Key_Right);
+        QTRY_COMPARE(events(), qint64(5));
+        m_window->raiseView("eventtime");
+        auto* et = m_window->eventTimeView();
+        QTRY_VERIFY(et->isVisible());
+        const auto& first = controller()->snapshot()->trace.front()->front();
+        const QString tip = et->toolTipAt(et->positionOf(first.eventTime, first.arrival));
+        QVERIFY2(tip.contains("key group"), qPrintable(tip));
+        QVERIFY(tip.contains("user ="));
+        QVERIFY(tip.contains("subtask"));
+        QVERIFY(tip.contains("windows"));
+    }
+};
+
+QTEST_MAIN(TestSimulator)
+#include "tst_simulator.moc"

@@ -1,0 +1,56 @@
+// Throughput and serialization per exchange: a table (partitioner, serializer, records, bytes,
+// bytes per record) and a chart of records/s and bytes/s over processing time.
+// ExchangeModel holds one row per physical exchange. GUI thread only.
+#pragma once
+
+#include "sim_view.h"
+
+#include <QAbstractTableModel>
+
+class QChart;
+class QDateTimeAxis;
+class QLineSeries;
+class QTableView;
+class QValueAxis;
+
+namespace streamlab::ui {
+
+class ExchangeModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Exchange, Partitioner, Serializer, Records, Bytes, BytesPerRecord, ColumnCount };
+    using QAbstractTableModel::QAbstractTableModel;
+    void update(const runtime::ReplaySnapshot& snap);
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role) const override;
+    const std::vector<metrics::ExchangeMetrics>& exchanges() const { return m_rows; }
+
+private:
+    std::vector<metrics::ExchangeMetrics> m_rows;
+};
+
+class ExchangeView : public SimView {
+    Q_OBJECT
+public:
+    explicit ExchangeView(QWidget* parent = nullptr);
+    ExchangeModel* model() const { return m_model; }
+    QChart* chart() const { return m_chart; }
+
+protected:
+    void updateModel() override;
+    void updateChart() override;
+
+private:
+    ExchangeModel* m_model;
+    QTableView* m_table;
+    QChart* m_chart;
+    QDateTimeAxis* m_axisX;
+    QValueAxis* m_recordsAxis;
+    QValueAxis* m_bytesAxis;
+    QList<QLineSeries*> m_records;
+    QList<QLineSeries*> m_bytes;
+};
+
+} // namespace streamlab::ui

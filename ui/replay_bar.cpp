@@ -1,0 +1,181 @@
+#include "replay_bar.h"
+
+#include "replay_controller.h"
+#include "sim_format.h"
+#include "theme.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QSlider>
+
+namespace streamlab::ui {
+
+QList<double> ReplayBar::speeds() { return { 1, 2, 5, 10, 30, 60, 300, 900, 3600, 14400, 0 }; }
+
+static QString speedText(double s) { return s <= 0 ? QObject::tr("max") : QStringLiteral("%1×").arg(s); }
+
+ReplayBar::ReplayBar(ReplayController* controller, QWidget* parent)
+    : QToolBar(tr("Replay"), parent)
+    , m_controller(controller)
+    , m_speed(new QSlider(Qt::Horizontal))
+    , m_speedLabel(new QLabel)
+    , m_progress(new QProgressBar)
+    , m_events(new QLabel)
+    , m_rate(new QLabel)
+    , m_clock(new QLabel)
+{
+    setObjectName("replayToolBar");
+    setMovable(false);
+    setIconSize(QSize(18, 18));
+    setToolButtonStyle(Qt::ToolButtonIconOnly);
+    auto make = [this](const QString& text, const QString& icon, const QKeySequence& key) {
+        auto* a = addAction(theme::icon(icon), text);
+        a->setProperty("iconName", icon);
+        a->setShortcut(key);
+        a->setShortcutContext(Qt::WindowShortcut);
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(text, key.toString(QKeySequence::NativeText)));
+        return a;
+    };
+    auto* title = new QLabel(tr("  Replay "));
+    QFont f = title->font();
+    f.setWeight(QFont::DemiBold);
+    title->setFont(f);
+    addWidget(title);
+    m_restart = make(tr("Restart the replay"), "restart", QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_play = make(tr("Play / pause"), "play", QKeySequence(Qt::Key_Space));
+    m_step = make(tr("Step one event"), "step", QKeySequence(Qt::Key_Right));
+    m_stepWatermark
+        = make(tr("Step to the next watermark"), "step-watermark", QKeySequence(Qt::SHIFT | Qt::Key_Right));
+    m_stepFiring
+        = make(tr("Step to the next window firing"), "step-firing", QKeySequence(Qt::CTRL | Qt::Key_Right));
+    m_restart->setObjectName("replayRestart");
+    m_play->setObjectName("replayPlay");
+    m_step->setObjectName("replayStep");
+    m_stepWatermark->setObjectName("replayStepWatermark");
+    m_stepFiring->setObjectName("replayStepFiring");
+    addSeparator();
+    auto* speedBox = new QWidget;
+    auto* sl = new QHBoxLayout(speedBox);
+    sl->setContentsMargins(6, 0, 6, 0);
+    sl->addWidget(new QLabel(tr("Speed")));
+    m_speed->setObjectName("replaySpeed");
+    m_speed->setRange(0, int(speeds().size()) - 1);
+    m_speed->setPageStep(1);
+    m_speed->setFixedWidth(130);
+    m_speed->setToolTip(
+        tr("Speed of the virtual processing-time clock: 1× is real time, max as fast as possible"));
+    m_speedLabel->setMinimumWidth(48);
+    sl->addWidget(m_speed);
+    sl->addWidget(m_speedLabel);
+    addWidget(speedBox);
+    addSeparator();
+    auto* progressBox = new QWidget;
+    auto* pl = new QHBoxLayout(progressBox);
+    pl->setContentsMargins(6, 0, 6, 0);
+    pl->setSpacing(12);
+    m_progress->setObjectName("replayProgress");
+    m_progress->setRange(0, 1000);
+    m_progress->setTextVisible(false);
+    m_progress->setFixedWidth(160);
+    m_progress->setMaximumHeight(8);
+    m_events->setObjectName("replayEvents");
+    m_rate->setObjectName("replayRate");
+    m_clock->setObjectName("replayClock");
+    m_clock->setToolTip(tr("Virtual processing time"));
+    for (QLabel* l : { m_events, m_rate, m_clock })
+        l->setTextFormat(Qt::RichText);
+    pl->addWidget(m_progress);
+    pl->addWidget(m_events);
+    pl->addWidget(m_rate);
+    pl->addWidget(m_clock);
+    addWidget(progressBox);
+
+    connect(m_restart, &QAction::triggered, this, [this] { emit restartRequested(true); });
+    connect(m_play, &QAction::triggered, this, [this] {
+        if (!m_controller->hasReplay())
+            emit restartRequested(true);
+        else
+            m_controller->togglePlay();
+    });
+    auto stepper = [this](void (ReplayController::*f)()) {
+        return [this, f] {
+            if (!m_controller->hasReplay())
+                emit restartRequested(false); // nothing running yet: start paused, then step
+            (m_controller->*f)();
+        };
+    };
+    connect(m_step, &QAction::triggered, this, stepper(&ReplayController::stepEvent));
+    connect(m_stepWatermark, &QAction::triggered, this, stepper(&ReplayController::stepToWatermark));
+    connect(m_stepFiring, &QAction::triggered, this, stepper(&ReplayController::stepToFiring));
+    connect(m_speed, &QSlider::valueChanged, this, [this](int i) {
+        const double s = speeds().value(i, 0);
+        m_speedLabel->setText(speedText(s));
+        m_controller->setSpeed(s);
+    });
+    connect(m_controller, &ReplayController::snapshotUpdated, this, &ReplayBar::showSnapshot);
+    setSpeedIndex(int(speeds().size()) - 1);
+    m_speedLabel->setText(speedText(0));
+    showSnapshot();
+}
+
+void ReplayBar::setSpeedIndex(int index) { m_speed->setValue(index); }
+
+void ReplayBar::refreshIcons()
+{
+    for (QAction* a : actions()) {
+        const QString name = a->property("iconName").toString();
+        if (!name.isEmpty())
+            a->setIcon(theme::icon(name));
+    }
+    showSnapshot();
+}
+
+void ReplayBar::showSnapshot()
+{
+    const auto& s = m_controller->snapshot();
+    const bool playing = s && s->state == runtime::ReplayState::Playing;
+    // Rich-text labels cost a layout each: ten times a second is plenty while playing.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (playing && m_play->property("iconName") == "pause" && now - m_lastShown < 100)
+        return;
+    m_lastShown = now;
+    m_play->setIcon(theme::icon(playing ? "pause" : "play"));
+    m_play->setProperty("iconName", playing ? "pause" : "play");
+    m_play->setText(playing ? tr("Pause") : tr("Play"));
+    if (!s) {
+        m_progress->setValue(0);
+        m_events->setText(tr("<span style='color:%1'>Press play to replay the job's events</span>")
+                              .arg(theme::mutedText().name()));
+        m_rate->clear();
+        m_clock->clear();
+        return;
+    }
+    m_progress->setValue(s->bytesTotal > 0 ? int(1000 * s->bytesRead / s->bytesTotal) : 0);
+    QString state;
+    switch (s->state) {
+    case runtime::ReplayState::Starting:
+        state = tr("starting");
+        break;
+    case runtime::ReplayState::Paused:
+        state = tr("paused");
+        break;
+    case runtime::ReplayState::Playing:
+        state = tr("playing");
+        break;
+    case runtime::ReplayState::Finished:
+        state = tr("finished");
+        break;
+    case runtime::ReplayState::Failed:
+        state = tr("<span style='color:%1'>failed</span>").arg(theme::errorColor().name());
+        break;
+    }
+    m_events->setText(tr("<b>%1</b> events · %2").arg(QString::number(s->eventsReplayed), state));
+    m_rate->setText(
+        playing ? tr("<b>%1</b> events/s").arg(simfmt::count(qint64(s->eventsPerSecond))) : QString());
+    m_clock->setText(tr("clock <b>%1</b>").arg(simfmt::time(s->processingTime)));
+}
+
+} // namespace streamlab::ui

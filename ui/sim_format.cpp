@@ -1,0 +1,178 @@
+#include "sim_format.h"
+
+#include "theme.h"
+
+#include <QAbstractAxis>
+#include <QApplication>
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QLegend>
+
+namespace streamlab::ui::simfmt {
+
+QString count(int64_t n)
+{
+    const double v = static_cast<double>(n);
+    if (std::abs(v) >= 1e9)
+        return QString::number(v / 1e9, 'f', 2) + "G";
+    if (std::abs(v) >= 1e6)
+        return QString::number(v / 1e6, 'f', 2) + "M";
+    if (std::abs(v) >= 1e4)
+        return QString::number(v / 1e3, 'f', 1) + "k";
+    return QString::number(n);
+}
+
+QString bytes(int64_t n)
+{
+    const double v = static_cast<double>(n);
+    if (v >= 1024.0 * 1024 * 1024)
+        return QString::number(v / (1024.0 * 1024 * 1024), 'f', 2) + " GB";
+    if (v >= 1024.0 * 1024)
+        return QString::number(v / (1024.0 * 1024), 'f', 1) + " MB";
+    if (v >= 1024.0)
+        return QString::number(v / 1024.0, 'f', 1) + " KB";
+    return QString::number(n) + " B";
+}
+
+QString rate(double perSecond)
+{
+    if (perSecond >= 1e6)
+        return QString::number(perSecond / 1e6, 'f', 2) + "M/s";
+    if (perSecond >= 1e4)
+        return QString::number(perSecond / 1e3, 'f', 1) + "k/s";
+    return QString::number(perSecond, 'f', perSecond < 10 ? 1 : 0) + "/s";
+}
+
+QString time(int64_t ms)
+{
+    if (ms == kMinTimestamp)
+        return QStringLiteral("–");
+    if (ms == kMaxTimestamp)
+        return QObject::tr("end");
+    QDateTime t = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+    if (ms >= 0 && ms < 86400000LL * 2)
+        return t.toString(ms % 1000 ? "HH:mm:ss.zzz" : "HH:mm:ss");
+    return t.toString(ms % 1000 ? "yyyy-MM-dd HH:mm:ss.zzz" : "yyyy-MM-dd HH:mm:ss");
+}
+
+QString timeOfDay(int64_t ms, int64_t spanMs)
+{
+    if (ms == kMinTimestamp || ms == kMaxTimestamp)
+        return time(ms);
+    if (ms < 0 && ms > -86400000LL) // a margin before a clock that starts at 0
+        return QStringLiteral("-") + timeOfDay(-ms, spanMs);
+    QDateTime t = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+    if (spanMs > 86400000LL)
+        return t.toString("dd HH:mm");
+    return t.toString(spanMs < 10000 ? "HH:mm:ss.zzz" : "HH:mm:ss");
+}
+
+QString duration(int64_t ms)
+{
+    if (ms < 0)
+        return "-" + duration(-ms);
+    if (ms < 1000)
+        return QStringLiteral("%1 ms").arg(ms);
+    if (ms < 60000)
+        return QStringLiteral("%1 s").arg(static_cast<double>(ms) / 1000.0, 0, 'f', 1);
+    if (ms < 3600000)
+        return QStringLiteral("%1 min %2 s").arg(ms / 60000).arg((ms / 1000) % 60, 2, 10, QChar('0'));
+    return QStringLiteral("%1 h %2 min").arg(ms / 3600000).arg((ms / 60000) % 60, 2, 10, QChar('0'));
+}
+
+QString watermark(int64_t w) { return time(w); }
+
+QString fate(runtime::EventFate f)
+{
+    switch (f) {
+    case runtime::EventFate::OnTime:
+        return QObject::tr("on time");
+    case runtime::EventFate::LateFired:
+        return QObject::tr("late, within allowed lateness");
+    case runtime::EventFate::Dropped:
+        return QObject::tr("late, dropped");
+    case runtime::EventFate::SideOutput:
+        return QObject::tr("late, to the side output");
+    case runtime::EventFate::NotWindowed:
+        return QObject::tr("not windowed");
+    }
+    return {};
+}
+
+QColor onTimeColor() { return theme::isDark() ? QColor(0x4c, 0xc3, 0x8a) : QColor(0x1f, 0x9d, 0x62); }
+QColor lateColor() { return QColor(0xf0, 0x8c, 0x1a); }
+QColor earlyColor() { return theme::isDark() ? QColor(0x6a, 0xa8, 0xff) : QColor(0x2f, 0x6f, 0xdb); }
+QColor droppedColor() { return QColor(0xe0, 0x3e, 0x4a); }
+QColor sideOutputColor() { return QColor(0xa2, 0x5c, 0xe6); }
+
+QColor seriesColor(int i)
+{
+    static const QColor kColors[] = { QColor(0x3b, 0x82, 0xf6), QColor(0xf5, 0x9e, 0x0b),
+        QColor(0x10, 0xb9, 0x81), QColor(0xef, 0x44, 0x44), QColor(0x8b, 0x5c, 0xf6),
+        QColor(0x06, 0xb6, 0xd4), QColor(0xec, 0x48, 0x99), QColor(0x84, 0xcc, 0x16),
+        QColor(0x64, 0x74, 0x8b), QColor(0xf9, 0x73, 0x16) };
+    return kColors[static_cast<size_t>(i) % std::size(kColors)];
+}
+
+QColor fateColor(runtime::EventFate f)
+{
+    switch (f) {
+    case runtime::EventFate::OnTime:
+        return onTimeColor();
+    case runtime::EventFate::LateFired:
+        return lateColor();
+    case runtime::EventFate::Dropped:
+        return droppedColor();
+    case runtime::EventFate::SideOutput:
+        return sideOutputColor();
+    case runtime::EventFate::NotWindowed:
+        return theme::mutedText();
+    }
+    return theme::text();
+}
+
+void styleChart(QChart* chart)
+{
+    chart->setTheme(theme::isDark() ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->setBackgroundBrush(QApplication::palette().color(QPalette::Base));
+    chart->setBackgroundRoundness(0);
+    chart->setPlotAreaBackgroundVisible(false);
+    chart->setMargins(QMargins(6, 4, 6, 4));
+    chart->setAnimationOptions(QChart::NoAnimation);
+    QFont f = QApplication::font();
+    f.setPointSizeF(f.pointSizeF() * 0.9);
+    chart->legend()->setFont(f);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->legend()->setLabelColor(theme::text());
+    QFont tf = QApplication::font();
+    tf.setWeight(QFont::DemiBold);
+    chart->setTitleFont(tf);
+    chart->setTitleBrush(theme::text());
+}
+
+void styleAxis(QAbstractAxis* axis)
+{
+    QFont f = QApplication::font();
+    f.setPointSizeF(f.pointSizeF() * 0.85);
+    axis->setLabelsFont(f);
+    axis->setLabelsColor(theme::mutedText());
+    QFont tf = f;
+    axis->setTitleFont(tf);
+    axis->setTitleBrush(theme::mutedText());
+    QColor grid = theme::isDark() ? QColor(255, 255, 255, 24) : QColor(0, 0, 0, 20);
+    axis->setGridLineColor(grid);
+    axis->setLinePenColor(grid);
+    axis->setShadesVisible(false);
+}
+
+QChartView* makeChartView(QChart* chart)
+{
+    auto* v = new QChartView(chart);
+    v->setRenderHint(QPainter::Antialiasing);
+    v->setFrameShape(QFrame::NoFrame);
+    v->setMinimumHeight(160);
+    return v;
+}
+
+} // namespace streamlab::ui::simfmt

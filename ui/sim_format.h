@@ -1,0 +1,39 @@
+// Formatting and chart styling shared by the simulator's views: counts, bytes, event and
+// processing times, and the colours of firings and event fates. GUI thread only.
+#pragma once
+
+#include "runtime/replay.h"
+
+#include <QColor>
+#include <QString>
+
+class QChart;
+class QChartView;
+class QAbstractAxis;
+
+namespace streamlab::ui::simfmt {
+
+QString count(int64_t n); // 1234567 -> "1.23M"
+QString bytes(int64_t n); // "12.4 MB"
+QString rate(double perSecond); // "12.3k/s"
+QString time(int64_t epochMs); // "10:00:05.120" (UTC), "–" for no time, "end" for MAX
+QString duration(int64_t ms);
+QString timeOfDay(
+    int64_t epochMs, int64_t spanMs); // "10:00:05" or "23 10:00" for long spans      // "1 h 02 min", "5.2 s"
+QString watermark(int64_t w); // like time(), "–" before the first
+QString fate(runtime::EventFate f);
+
+QColor onTimeColor();
+QColor lateColor();
+QColor earlyColor();
+QColor droppedColor();
+QColor sideOutputColor();
+QColor seriesColor(int i); // a qualitative palette
+QColor fateColor(runtime::EventFate f);
+
+// Follows the application palette (light/dark), compact margins, legend at the bottom.
+void styleChart(QChart* chart);
+void styleAxis(QAbstractAxis* axis);
+QChartView* makeChartView(QChart* chart);
+
+} // namespace streamlab::ui::simfmt

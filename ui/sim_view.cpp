@@ -1,0 +1,46 @@
+#include "sim_view.h"
+
+namespace streamlab::ui {
+
+SimView::SimView(QWidget* parent)
+    : QWidget(parent)
+{
+}
+
+void SimView::setJob(const model::JobSpec& spec, const runtime::Plan& plan)
+{
+    m_spec = spec;
+    m_plan = plan;
+    m_snapshot.reset();
+    jobChanged();
+}
+
+void SimView::setSnapshot(std::shared_ptr<const runtime::ReplaySnapshot> snapshot, bool redraw)
+{
+    m_snapshot = std::move(snapshot);
+    if (!m_snapshot)
+        return;
+    updateModel();
+    m_chartStale = true;
+    if (redraw)
+        refreshChart();
+}
+
+void SimView::refreshChart()
+{
+    if (m_snapshot && m_chartStale && isVisible()) {
+        updateChart();
+        m_chartStale = false;
+    }
+}
+
+void SimView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_snapshot && m_chartStale) {
+        updateChart();
+        m_chartStale = false;
+    }
+}
+
+} // namespace streamlab::ui

@@ -1,0 +1,244 @@
+#include "watermark_view.h"
+
+#include "sim_format.h"
+#include "theme.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QLabel>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QVBoxLayout>
+
+namespace streamlab::ui {
+
+void WatermarkModel::update(const runtime::ReplaySnapshot& snap)
+{
+    m_history = snap.history;
+    QList<Row> rows;
+    const auto& h = *snap.history;
+    for (size_t i = 0; i < h.watermarkSeries.size(); ++i) {
+        const auto& k = h.watermarkSeries[i];
+        Row r;
+        r.key = k;
+        r.series = i;
+        const QString node = QString::fromStdString(k.node);
+        r.name = k.split >= 0 ? tr("%1[%2] partition %3").arg(node).arg(k.subtask).arg(k.split)
+                              : QStringLiteral("%1[%2]").arg(node).arg(k.subtask);
+        if (!h.time.empty()) {
+            r.watermark = h.watermarks[i].back();
+            r.idle = h.idle[i].back();
+            for (char c : h.idle[i])
+                r.everIdle = r.everIdle || c;
+        }
+        // The live value is fresher than the last sample for operator subtasks.
+        if (k.split < 0)
+            if (const auto* o = snap.metrics.op(k.node);
+                o && static_cast<size_t>(k.subtask) < o->subtasks.size()) {
+                r.watermark = o->subtasks[static_cast<size_t>(k.subtask)].watermark;
+                r.idle = o->subtasks[static_cast<size_t>(k.subtask)].idle;
+            }
+        rows.push_back(r);
+    }
+    m_maxEventTime = h.maxEventTime.empty() ? kMinTimestamp : h.maxEventTime.back();
+    bool same = rows.size() == m_rows.size();
+    for (qsizetype i = 0; same && i < rows.size(); ++i)
+        same = rows[i].name == m_rows[i].name;
+    if (!same) {
+        beginResetModel();
+        m_rows = rows;
+        endResetModel();
+    } else {
+        m_rows = rows;
+        if (!m_rows.isEmpty())
+            emit dataChanged(index(0, Watermark), index(int(m_rows.size()) - 1, ColumnCount - 1));
+    }
+}
+
+int WatermarkModel::rowCount(const QModelIndex& p) const { return p.isValid() ? 0 : int(m_rows.size()); }
+int WatermarkModel::columnCount(const QModelIndex& p) const { return p.isValid() ? 0 : ColumnCount; }
+
+QVariant WatermarkModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || role != Qt::DisplayRole || index.row() >= m_rows.size())
+        return {};
+    const Row& r = m_rows[index.row()];
+    switch (index.column()) {
+    case Series:
+        return r.name;
+    case Watermark:
+        return r.watermark;
+    case Idle:
+        return r.idle;
+    case Lag:
+        return r.watermark == kMinTimestamp || r.watermark == kMaxTimestamp || m_maxEventTime == kMinTimestamp
+            ? QVariant()
+            : QVariant(m_maxEventTime - r.watermark);
+    }
+    return {};
+}
+
+QVariant WatermarkModel::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (o != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char* kNames[] = { "Series", "Watermark", "Idle", "Lag (ms)" };
+    return tr(kNames[section]);
+}
+
+WatermarkView::WatermarkView(QWidget* parent)
+    : SimView(parent)
+    , m_model(new WatermarkModel(this))
+    , m_summary(new QLabel)
+    , m_chart(new QChart)
+    , m_axisX(new QDateTimeAxis)
+    , m_axisY(new QDateTimeAxis)
+    , m_maxEvent(new QLineSeries)
+    , m_idle(new QScatterSeries)
+{
+    setObjectName("watermarkView");
+    m_summary->setContentsMargins(8, 6, 8, 0);
+    m_summary->setTextFormat(Qt::RichText);
+    auto* lay = new QVBoxLayout(this);
+    lay->setContentsMargins(0, 0, 0, 0);
+    lay->setSpacing(0);
+    lay->addWidget(m_summary);
+    simfmt::styleChart(m_chart);
+    m_chart->legend()->setAlignment(Qt::AlignRight);
+    m_chart->addAxis(m_axisX, Qt::AlignBottom);
+    m_chart->addAxis(m_axisY, Qt::AlignLeft);
+    m_axisX->setTitleText(tr("processing time"));
+    m_axisY->setTitleText(tr("watermark (event time)"));
+    m_axisX->setFormat("HH:mm:ss");
+    m_axisY->setFormat("HH:mm:ss");
+    simfmt::styleAxis(m_axisX);
+    simfmt::styleAxis(m_axisY);
+    m_maxEvent->setName(tr("max event time"));
+    m_maxEvent->setPen(QPen(theme::mutedText(), 1.2, Qt::DotLine));
+    m_chart->addSeries(m_maxEvent);
+    m_maxEvent->attachAxis(m_axisX);
+    m_maxEvent->attachAxis(m_axisY);
+    m_idle->setName(tr("idle (marked idle, excluded from the minimum)"));
+    m_idle->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    m_idle->setMarkerSize(7);
+    QColor grey = theme::mutedText();
+    grey.setAlpha(200);
+    m_idle->setColor(grey);
+    m_idle->setBorderColor(Qt::transparent);
+    m_chart->addSeries(m_idle);
+    m_idle->attachAxis(m_axisX);
+    m_idle->attachAxis(m_axisY);
+    lay->addWidget(simfmt::makeChartView(m_chart), 1);
+}
+
+int WatermarkView::idleMarkers() const { return int(m_idle->count()); }
+
+void WatermarkView::updateModel() { m_model->update(*snapshot()); }
+
+void WatermarkView::updateChart()
+{
+    qint64 slowest = kMaxTimestamp;
+    QString slowestName;
+    QStringList idle;
+    for (const auto& r : m_model->rows()) {
+        if (r.idle)
+            idle << r.name;
+        if (r.key.split < 0 && r.watermark < slowest && !r.idle) {
+            slowest = r.watermark;
+            slowestName = r.name;
+        }
+    }
+    QString text = tr("max event time <b>%1</b>").arg(simfmt::time(m_model->maxEventTime()));
+    if (slowest != kMaxTimestamp && slowest != kMinTimestamp && m_model->maxEventTime() != kMinTimestamp)
+        text += tr(" · slowest watermark <b>%1</b> (%2), lag <b>%3</b>")
+                    .arg(simfmt::time(slowest), slowestName,
+                        simfmt::duration(m_model->maxEventTime() - slowest));
+    if (!idle.isEmpty())
+        text += tr(" · <span style='color:%1'>idle: %2</span>")
+                    .arg(theme::mutedText().name(), idle.join(", "));
+    m_summary->setText(text);
+
+    const auto* h = m_model->history();
+    if (!h || h->time.empty())
+        return;
+    // Which series to draw: source partitions first, then subtasks, at most kMaxSeries.
+    QList<const WatermarkModel::Row*> rows;
+    for (const auto& r : m_model->rows())
+        if (r.key.split >= 0 && rows.size() < kMaxSeries)
+            rows << &r;
+    for (const auto& r : m_model->rows())
+        if (r.key.split < 0 && rows.size() < kMaxSeries)
+            rows << &r;
+    if (m_lines.size() < rows.size()) {
+        while (m_lines.size() < rows.size()) {
+            auto* s = new QLineSeries;
+            m_chart->addSeries(s);
+            s->attachAxis(m_axisX);
+            s->attachAxis(m_axisY);
+            m_lines << s;
+        }
+        // Idle markers on top of the lines.
+        m_chart->removeSeries(m_idle);
+        m_chart->addSeries(m_idle);
+        m_idle->attachAxis(m_axisX);
+        m_idle->attachAxis(m_axisY);
+    }
+    int64_t minY = INT64_MAX, maxY = INT64_MIN;
+    QList<QPointF> idlePts;
+    for (int i = 0; i < m_lines.size(); ++i) {
+        auto* s = m_lines[i];
+        if (i >= rows.size()) {
+            s->setVisible(false);
+            continue;
+        }
+        const auto& r = *rows[i];
+        s->setVisible(true);
+        s->setName(r.name);
+        QPen pen(simfmt::seriesColor(i), r.key.split >= 0 ? 2.0 : 1.4,
+            r.key.split >= 0 ? Qt::SolidLine : Qt::DashLine);
+        s->setPen(pen);
+        QList<QPointF> pts;
+        const auto& w = h->watermarks[r.series];
+        const auto& idle = h->idle[r.series];
+        for (size_t k = 0; k < h->time.size() && k < w.size(); ++k) {
+            if (w[k] == kMinTimestamp || w[k] == kMaxTimestamp)
+                continue;
+            QPointF p(static_cast<qreal>(h->time[k]), static_cast<qreal>(w[k]));
+            pts.push_back(p);
+            if (idle[k])
+                idlePts.push_back(p);
+            minY = std::min(minY, w[k]);
+            maxY = std::max(maxY, w[k]);
+        }
+        s->replace(pts);
+    }
+    QList<QPointF> maxPts;
+    for (size_t k = 0; k < h->time.size(); ++k)
+        if (h->maxEventTime[k] != kMinTimestamp) {
+            maxPts.push_back({ static_cast<qreal>(h->time[k]), static_cast<qreal>(h->maxEventTime[k]) });
+            minY = std::min(minY, h->maxEventTime[k]);
+            maxY = std::max(maxY, h->maxEventTime[k]);
+        }
+    m_maxEvent->replace(maxPts);
+    if (idlePts.size() > 400) {
+        QList<QPointF> thin;
+        const double step = double(idlePts.size()) / 400;
+        for (double i = 0; i < double(idlePts.size()); i += step)
+            thin.push_back(idlePts[qsizetype(i)]);
+        idlePts = thin;
+    }
+    m_idle->replace(idlePts);
+    m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(h->time.front()),
+        QDateTime::fromMSecsSinceEpoch(std::max(h->time.back(), h->time.front() + 1000)));
+    m_axisX->setFormat(h->time.back() - h->time.front() > 3600000 * 6 ? "dd HH:mm" : "HH:mm:ss");
+    if (minY <= maxY) {
+        const int64_t pad = std::max<int64_t>(1000, (maxY - minY) / 20);
+        m_axisY->setRange(
+            QDateTime::fromMSecsSinceEpoch(minY - pad), QDateTime::fromMSecsSinceEpoch(maxY + pad));
+    }
+    m_chart->setTitle(tr("Watermarks per partition and subtask"));
+}
+
+} // namespace streamlab::ui
