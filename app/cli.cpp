@@ -245,14 +245,14 @@ namespace {
                 auto lastReport = started;
                 Status st;
                 for (uint64_t i = 0;; ++i) {
-                    auto r = s.step();
+                    auto r = s.advance(256);
                     if (!r.ok()) {
                         st = r.status();
                         break;
                     }
                     if (!*r)
                         break;
-                    if (progress && (i & 0xffff) == 0) {
+                    if (progress && (i & 0xff) == 0) {
                         auto now = std::chrono::steady_clock::now();
                         if (now - lastReport > std::chrono::milliseconds(500)) {
                             lastReport = now;

@@ -37,6 +37,14 @@ std::optional<int64_t> parseTimestamp(std::string_view s)
     return absl::ToUnixMillis(t);
 }
 
+Status EventReader::restorePosition(int64_t offset, int64_t line, const BadLines& bad)
+{
+    m_bad = bad;
+    m_line = line;
+    m_bytesRead = offset;
+    return m_lines.seek(offset, line);
+}
+
 Status EventReader::badLine(int64_t line, int64_t column, const std::string& reason)
 {
     std::string where = m_spec.path.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
@@ -338,14 +346,6 @@ namespace {
             return {};
         }
 
-        Status restorePosition(int64_t offset, int64_t line, const BadLines& bad) override
-        {
-            m_bad = bad;
-            m_line = line;
-            m_bytesRead = offset;
-            return m_lines.seek(offset, line);
-        }
-
         Result<bool> next(Event& out) override
         {
             out.isWatermark = false;
@@ -440,7 +440,6 @@ namespace {
             return s;
         }
 
-        LineSource m_lines;
         CsvSplitter m_split;
         std::vector<std::string> m_header;
         std::vector<int> m_columnOf;
@@ -538,14 +537,6 @@ namespace {
             }
             m_schema = std::move(schema);
             return {};
-        }
-
-        Status restorePosition(int64_t offset, int64_t line, const BadLines& bad) override
-        {
-            m_bad = bad;
-            m_line = line;
-            m_bytesRead = offset;
-            return m_lines.seek(offset, line);
         }
 
         Result<bool> next(Event& out) override
@@ -792,7 +783,6 @@ namespace {
             return "unsupported type";
         }
 
-        LineSource m_lines;
         simdjson::ondemand::parser m_parser;
         std::vector<bool> m_sawNull;
         bool m_lineBad = false;

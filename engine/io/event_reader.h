@@ -8,6 +8,7 @@
 
 #include "core/status.h"
 #include "core/value.h"
+#include "io/line_source.h"
 #include "model/spec.h"
 
 #include <memory>
@@ -50,7 +51,7 @@ public:
     const BadLines& badLines() const { return m_bad; }
     // Continues at byte `offset` (a line start, as bytesRead() reported it) with line numbers and
     // bad-line counts as they were there: a checkpoint's source position.
-    virtual Status restorePosition(int64_t offset, int64_t line, const BadLines& bad) = 0;
+    Status restorePosition(int64_t offset, int64_t line, const BadLines& bad);
     int64_t lineNumber() const { return m_line; }
     int64_t bytesRead() const { return m_bytesRead; }
     // Where the event last returned by next() starts (byte offset, and the line before it):
@@ -64,6 +65,7 @@ protected:
     // Records a bad line; returns the status to give back under onError fail, or ok to skip.
     Status badLine(int64_t line, int64_t column, const std::string& reason);
 
+    LineSource m_lines; // the file, read in chunks
     model::SourceSpec m_spec;
     std::string m_nodeId;
     SchemaPtr m_schema;

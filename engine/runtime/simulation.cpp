@@ -386,7 +386,8 @@ namespace {
             timing = false;
         }
 
-        Result<bool> step()
+        // One record or timer; with batch > 1, up to that many records of a single source.
+        Result<bool> step(int64_t batch = 1)
         {
             if (complete)
                 return false;
@@ -402,6 +403,14 @@ namespace {
             // Records arriving at time t are read before timers due at t fire.
             if (next && (timers.empty() || next->nextArrival <= timers.top().time)) {
                 STREAMLAB_RETURN_IF_ERROR(processRecord(*next));
+                // A batch: with one source, the records that come before the next timer are
+                // exactly what further calls would process, in the same order.
+                for (int64_t more = batch - 1; more > 0 && sources.size() == 1 && failure.ok(); --more) {
+                    if (next->done || !next->hasNext || (!timers.empty() && next->nextArrival > timers.top().time)
+                        || (seriesInterval > 0 && now >= nextSeriesAt))
+                        break;
+                    STREAMLAB_RETURN_IF_ERROR(processRecord(*next));
+                }
             } else if (sourcesLeft && !timers.empty()) {
                 Timer tm = timers.top();
                 timers.pop();
@@ -1239,7 +1248,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
 Status Simulation::run()
 {
     for (;;) {
-        auto r = m->engine.step();
+        auto r = m->engine.step(4096);
         if (!r.ok())
             return r.status();
         if (!*r)
@@ -1248,6 +1257,7 @@ Status Simulation::run()
 }
 
 Result<bool> Simulation::step() { return m->engine.step(); }
+Result<bool> Simulation::advance(int64_t maxRecords) { return m->engine.step(std::max<int64_t>(1, maxRecords)); }
 bool Simulation::finished() const { return m->engine.complete; }
 int64_t Simulation::processingTime() const { return m->engine.now; }
 int64_t Simulation::eventsReplayed() const { return m->engine.events; }

@@ -64,6 +64,9 @@ public:
     Status run();
     // One step: the next record or the next due timer. False once the replay is complete.
     Result<bool> step();
+    // Like up to `maxRecords` calls of step() (the same results in the same order), cheaper:
+    // for a loop that needs no control after every event.
+    Result<bool> advance(int64_t maxRecords);
     bool finished() const;
 
     int64_t processingTime() const;
