@@ -232,6 +232,12 @@ namespace {
                 out = std::monostate {};
                 return true;
             }
+            int64_t ms; // the common case, epoch milliseconds, without the ISO-8601 machinery
+            auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+            if (ec == std::errc() && p == text.data() + text.size()) {
+                out = ms;
+                return true;
+            }
             auto ts = parseTimestamp(text);
             if (!ts) {
                 why = "'" + std::string(text) + "' is not a timestamp (epoch milliseconds or ISO-8601 such as 2022-09-23T10:00:00Z)";

@@ -16,6 +16,7 @@
 #include "window/window_operator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -105,6 +106,7 @@ namespace {
         int64_t lastArrival = INT64_MIN;
         int64_t nextArrival = 0;
         int partitionField = -1;
+        int64_t integralRate = 0; // the rate when it is a whole number of events per second
         std::vector<Task*> tasks; // one per source subtask
 
     };
@@ -150,7 +152,7 @@ namespace {
         std::string wire;     // bytes of the record crossing an exchange
         Record received;      // what the receiving side deserializes into
         // Sampled timing: one source record in kSample is timed through the whole pipeline.
-        static constexpr int kSample = 16;
+        static constexpr int kSample = 64;
         bool timing = false;
         int64_t scale = kSample;
         int64_t childNs = 0;
@@ -228,6 +230,8 @@ namespace {
                 arrival = *s.next.arrival;
             else if (s.next.isWatermark)
                 arrival = s.records == 0 ? clockStart : s.lastArrival;
+            else if (s.integralRate > 0)
+                arrival = clockStart + s.records * 1000 / s.integralRate; // exact, and no floating point
             else
                 arrival = clockStart + static_cast<int64_t>(static_cast<double>(s.records) * 1000.0 / s.spec.rate);
             // A file is read in order: nothing arrives before the line above it.
@@ -466,6 +470,10 @@ namespace {
     void Task::receive(const Record& r)
     {
         ++metrics.recordsIn;
+        if (!engine->timing) {
+            op->processElement(r);
+            return;
+        }
         timed(*this, [&] { op->processElement(r); });
     }
 
@@ -981,6 +989,8 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
         if (!reader.ok())
             return reader.status();
         s.reader = std::move(reader).value();
+        if (s.spec.rate >= 1 && s.spec.rate <= 1e12 && std::floor(s.spec.rate) == s.spec.rate)
+            s.integralRate = static_cast<int64_t>(s.spec.rate);
         if (s.spec.partitionBy != "roundRobin") {
             s.partitionField = s.reader->schema()->indexOf(s.spec.partitionBy);
             if (s.partitionField < 0)
