@@ -102,6 +102,16 @@ namespace {
         std::vector<int64_t> columns;
         std::vector<std::string> unquoted;
         bool unterminated = false;
+        bool quoted = false;
+        const char* lineStart = nullptr;
+
+        // The 1-based column where field `i` starts (for messages).
+        int64_t column(size_t i) const
+        {
+            if (!quoted)
+                return static_cast<int64_t>(fields[i].data() - lineStart) + 1;
+            return columns[i];
+        }
 
         void split(std::string_view line)
         {
@@ -109,11 +119,13 @@ namespace {
             columns.clear();
             size_t nUnquoted = 0;
             unterminated = false;
-            if (line.find('"') == std::string_view::npos) {
+            lineStart = line.data();
+            quoted = line.find('"') != std::string_view::npos;
+            if (!quoted) {
+                // The common case: no quotes, fields are views into the line.
                 size_t start = 0;
                 for (;;) {
                     size_t comma = line.find(',', start);
-                    columns.push_back(static_cast<int64_t>(start) + 1);
                     if (comma == std::string_view::npos) {
                         fields.push_back(line.substr(start));
                         break;
@@ -402,7 +414,7 @@ namespace {
                     size_t c = static_cast<size_t>(m_columnOf[i]);
                     if (!convert(m_split.fields[c], schemaFields[i].type, fields[i], m_why)) {
                         STREAMLAB_RETURN_IF_ERROR(
-                            badLine(startLine, m_split.columns[c], "field '" + schemaFields[i].name + "': " + m_why));
+                            badLine(startLine, m_split.column(c), "field '" + schemaFields[i].name + "': " + m_why));
                         good = false;
                         break;
                     }
@@ -415,7 +427,7 @@ namespace {
                         out.record.timestamp = *v;
                     } else {
                         size_t c = static_cast<size_t>(m_columnOf[static_cast<size_t>(m_tsIndex)]);
-                        STREAMLAB_RETURN_IF_ERROR(badLine(startLine, m_split.columns[c],
+                        STREAMLAB_RETURN_IF_ERROR(badLine(startLine, m_split.column(c),
                             "timestamp field '" + m_spec.timestampField + "' is empty; every event needs its event time"));
                         continue;
                     }
@@ -425,7 +437,7 @@ namespace {
                 if (m_arrivalColumn >= 0) {
                     auto a = parseTimestamp(m_split.fields[static_cast<size_t>(m_arrivalColumn)]);
                     if (!a) {
-                        STREAMLAB_RETURN_IF_ERROR(badLine(startLine, m_split.columns[static_cast<size_t>(m_arrivalColumn)],
+                        STREAMLAB_RETURN_IF_ERROR(badLine(startLine, m_split.column(static_cast<size_t>(m_arrivalColumn)),
                             "arrival field '" + m_spec.arrivalField + "': '"
                                 + std::string(m_split.fields[static_cast<size_t>(m_arrivalColumn)])
                                 + "' is not a time (epoch milliseconds or ISO-8601)"));

@@ -107,6 +107,8 @@ namespace {
         int64_t nextArrival = 0;
         int partitionField = -1;
         int64_t integralRate = 0; // the rate when it is a whole number of events per second
+        int nextRoundRobin = 0;   // the partition of the next record (roundRobin)
+        std::vector<std::pair<Task*, int>> routes; // partition -> (source subtask, its split index)
         std::vector<Task*> tasks; // one per source subtask
 
     };
@@ -343,12 +345,15 @@ namespace {
                     int32_t h = javaValueHash(ev.record.fields[static_cast<size_t>(s.partitionField)], f.type);
                     partition = static_cast<int>(((h % splits) + splits) % splits);
                 } else {
-                    partition = static_cast<int>(s.records % splits);
+                    partition = s.nextRoundRobin; // records % splits, kept without a division
+                    if (++s.nextRoundRobin == splits)
+                        s.nextRoundRobin = 0;
                 }
                 ++s.records;
                 ++events;
-                Task* t = s.tasks[static_cast<size_t>(partition % static_cast<int>(s.tasks.size()))];
-                int local = partition / static_cast<int>(s.tasks.size());
+                const auto& route = s.routes[static_cast<size_t>(partition)];
+                Task* t = route.first;
+                int local = route.second;
                 t->watermarks->onRecord(local, ev.record.timestamp);
                 ++t->metrics.recordsIn;
                 timing = events % kSample == 0;
@@ -849,6 +854,7 @@ namespace {
         }
         for (auto& src : sources) {
             src.records = in.i();
+            src.nextRoundRobin = static_cast<int>(src.records % src.spec.partitionCount);
             src.watermarkLines = in.i();
             src.lastArrival = in.i();
             src.done = in.i() != 0;
@@ -1110,6 +1116,8 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
                     ++splits;
             t->watermarks = std::make_unique<time::SourceWatermarks>(s.spec.watermark, splits);
         }
+        for (int part = 0; part < s.spec.partitionCount; ++part)
+            s.routes.emplace_back(s.tasks[static_cast<size_t>(part % p)], part / p);
     }
     // Exchanges: gates on the upstream subtasks, channels on the downstream valves.
     std::map<std::string, std::vector<int>> channels;
