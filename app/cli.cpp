@@ -186,6 +186,20 @@ namespace {
         return compiled.spec;
     }
 
+    // --events NODE=FILE, repeated, into a map (absolute paths).
+    bool parseEvents(const std::vector<std::string>& events, std::map<std::string, std::filesystem::path>& out)
+    {
+        for (const auto& e : events) {
+            auto eq = e.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == e.size()) {
+                fail("--events '" + e + "': expected NODE=FILE");
+                return false;
+            }
+            out[e.substr(0, eq)] = std::filesystem::absolute(e.substr(eq + 1));
+        }
+        return true;
+    }
+
     struct SeriesOut {
         std::string path;
         std::string interval = "1s";
@@ -201,12 +215,8 @@ namespace {
         if (!spec)
             return 1;
         runtime::RunOptions options;
-        for (const auto& e : events) {
-            auto eq = e.find('=');
-            if (eq == std::string::npos || eq == 0 || eq + 1 == e.size())
-                return fail("--events '" + e + "': expected NODE=FILE");
-            options.events[e.substr(0, eq)] = std::filesystem::absolute(e.substr(eq + 1));
-        }
+        if (!parseEvents(events, options.events))
+            return 1;
         if (!series.checkpointDir.empty())
             options.checkpointDir = std::filesystem::absolute(series.checkpointDir);
         options.retainedCheckpoints = series.retained;
@@ -386,20 +396,6 @@ namespace {
         }
         auto st = model::writeFileAtomically(outPath, text);
         return st.ok() ? 0 : fail(st.message());
-    }
-
-    // --events NODE=FILE, repeated, into a map (absolute paths).
-    bool parseEvents(const std::vector<std::string>& events, std::map<std::string, std::filesystem::path>& out)
-    {
-        for (const auto& e : events) {
-            auto eq = e.find('=');
-            if (eq == std::string::npos || eq == 0 || eq + 1 == e.size()) {
-                fail("--events '" + e + "': expected NODE=FILE");
-                return false;
-            }
-            out[e.substr(0, eq)] = std::filesystem::absolute(e.substr(eq + 1));
-        }
-        return true;
     }
 
     // `streamlab lint`: static rules, or static + dynamic with --replay. Exit 0 clean (or notes

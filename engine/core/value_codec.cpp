@@ -80,6 +80,15 @@ std::string_view ByteReader::bytes(size_t n)
     return s;
 }
 
+int64_t ByteReader::int64()
+{
+    Value v = value();
+    if (auto* x = std::get_if<int64_t>(&v))
+        return *x;
+    ok = false;
+    return 0;
+}
+
 Value ByteReader::value()
 {
     auto tag = fixed<uint8_t>();

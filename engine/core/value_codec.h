@@ -31,6 +31,8 @@ struct ByteReader {
         return v;
     }
     Value value();
+    // A value that must be an integer (as encodeValue wrote an int64_t); ok turns false otherwise.
+    int64_t int64();
     bool atEnd() const { return pos == in.size(); }
 };
 

@@ -633,14 +633,7 @@ namespace {
     };
     struct CkIn {
         ByteReader r;
-        int64_t i()
-        {
-            Value v = r.value();
-            if (auto* x = std::get_if<int64_t>(&v))
-                return *x;
-            r.ok = false;
-            return 0;
-        }
+        int64_t i() { return r.int64(); }
         std::string str()
         {
             Value v = r.value();

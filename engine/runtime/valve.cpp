@@ -80,12 +80,7 @@ void Valve::save(std::string& out) const
 
 bool Valve::load(ByteReader& in)
 {
-    auto i64 = [&] {
-        Value v = in.value();
-        auto* x = std::get_if<int64_t>(&v);
-        in.ok = in.ok && x;
-        return x ? *x : 0;
-    };
+    auto i64 = [&] { return in.int64(); };
     auto b = [&] {
         Value v = in.value();
         auto* x = std::get_if<bool>(&v);

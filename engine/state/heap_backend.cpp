@@ -105,13 +105,7 @@ namespace {
         encodeValue(out, Value { ns.start });
         encodeValue(out, Value { ns.end });
     }
-    int64_t getI64(ByteReader& in)
-    {
-        Value v = in.value();
-        auto* x = std::get_if<int64_t>(&v);
-        in.ok = in.ok && x;
-        return x ? *x : 0;
-    }
+    int64_t getI64(ByteReader& in) { return in.int64(); }
     Namespace getNs(ByteReader& in)
     {
         int64_t a = getI64(in);

@@ -159,14 +159,7 @@ SourceWatermarks::Emission SourceWatermarks::markIdleWithoutSplits()
 namespace streamlab::time {
 
 static void putI64(std::string& out, int64_t v) { encodeValue(out, Value { v }); }
-static int64_t getI64(ByteReader& in)
-{
-    Value v = in.value();
-    auto* i = std::get_if<int64_t>(&v);
-    if (!i)
-        in.ok = false;
-    return i ? *i : 0;
-}
+static int64_t getI64(ByteReader& in) { return in.int64(); }
 
 void SourceWatermarks::save(std::string& out) const
 {
