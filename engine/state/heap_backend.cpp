@@ -3,7 +3,7 @@
 #include "state/ttl.h"
 
 #include <absl/container/flat_hash_map.h>
-#include <absl/container/flat_hash_set.h>
+#include <absl/container/inlined_vector.h>
 #include <map>
 #include <absl/hash/hash.h>
 #include <algorithm>
@@ -57,15 +57,80 @@ namespace {
         }
     };
 
-    struct Slot {
-        uint32_t key;
-        Namespace ns;
-        bool operator==(const Slot& o) const { return key == o.key && ns == o.ns; }
-        template <typename H>
-        friend H AbslHashValue(H h, const Slot& s)
+    // The entries of one state, row by key id: each key's (sub-key, entry) pairs sorted by sub-key
+    // (the namespace, or the time and namespace of a timer). A key has only a few windows at a
+    // time, so an access costs one cache miss for the key's row and a short search, where a hash
+    // map over every (key, namespace) pair costs two probes. Rows iterate in key-id order, so
+    // snapshots and incremental TTL sweeps are deterministic.
+    template <typename Sub, typename E>
+    class SlotTable {
+    public:
+        using Row = absl::InlinedVector<std::pair<Sub, E>, 2>;
+
+        E* find(uint32_t key, const Sub& sub)
         {
-            return H::combine(std::move(h), s.key, s.ns.start, s.ns.end);
+            if (key >= m_rows.size())
+                return nullptr;
+            Row& r = m_rows[key];
+            auto it = lower(r, sub);
+            return it != r.end() && it->first == sub ? &it->second : nullptr;
         }
+        // The entry, default-constructed when absent; `inserted` tells which.
+        E& at(uint32_t key, const Sub& sub, bool* inserted = nullptr)
+        {
+            if (key >= m_rows.size())
+                m_rows.resize(std::max<size_t>(key + 1, m_rows.size() * 3 / 2));
+            Row& r = m_rows[key];
+            auto it = lower(r, sub);
+            bool fresh = it == r.end() || !(it->first == sub);
+            if (fresh) {
+                it = r.emplace(it, sub, E {});
+                ++m_size;
+            }
+            if (inserted)
+                *inserted = fresh;
+            return it->second;
+        }
+        // Removes the entry, returning it (nullopt when absent).
+        std::optional<E> take(uint32_t key, const Sub& sub)
+        {
+            if (key >= m_rows.size())
+                return std::nullopt;
+            Row& r = m_rows[key];
+            auto it = lower(r, sub);
+            if (it == r.end() || !(it->first == sub))
+                return std::nullopt;
+            std::optional<E> e(std::move(it->second));
+            r.erase(it);
+            --m_size;
+            return e;
+        }
+        bool erase(uint32_t key, const Sub& sub) { return take(key, sub).has_value(); }
+        void clear()
+        {
+            m_rows.clear();
+            m_size = 0;
+        }
+        int64_t size() const { return m_size; }
+        uint32_t keyCount() const { return static_cast<uint32_t>(m_rows.size()); }
+        Row& row(uint32_t key) { return m_rows[key]; }
+        // f(keyId, sub, entry) in key-id order, then sub-key order.
+        template <typename F>
+        void forEach(F&& f) const
+        {
+            for (uint32_t k = 0; k < m_rows.size(); ++k)
+                for (const auto& [sub, e] : m_rows[k])
+                    f(k, sub, e);
+        }
+
+    private:
+        static typename Row::iterator lower(Row& r, const Sub& sub)
+        {
+            return std::lower_bound(
+                r.begin(), r.end(), sub, [](const std::pair<Sub, E>& p, const Sub& x) { return p.first < x; });
+        }
+        std::vector<Row> m_rows;
+        int64_t m_size = 0;
     };
 
     int64_t valueBytes(const Value& v) { return window::Aggregator::valueBytes(v); }
@@ -148,78 +213,77 @@ namespace {
             , m_clock(clock)
         {
         }
-        void add(const Namespace& ns, const Value& element) override
+        bool add(const Namespace& ns, const Value& element) override
         {
             cleanupIncrementally();
-            Entry& e = m_map[Slot { m_keys.current, ns }];
+            Entry& e = m_map.at(m_keys.current, ns);
             if (m_ttl && e.present && expired(e.lastAccess, *m_ttl, m_clock->now()))
                 e = Entry {}; // an expired accumulator restarts from scratch
+            bool created = !e.present;
             e.present = true;
             m_agg.addValue(e.acc, element);
             if (m_ttl)
                 e.lastAccess = m_clock->now();
+            return created;
         }
         std::optional<window::Accumulator> get(const Namespace& ns) override
         {
             cleanupIncrementally();
-            auto it = m_map.find(Slot { m_keys.current, ns });
-            if (it == m_map.end() || !it->second.present)
+            Entry* e = m_map.find(m_keys.current, ns);
+            if (!e || !e->present)
                 return std::nullopt;
             if (m_ttl) {
-                if (expired(it->second.lastAccess, *m_ttl, m_clock->now())) {
-                    window::Accumulator acc = std::move(it->second.acc);
-                    m_map.erase(it); // an expired value is removed when read
+                if (expired(e->lastAccess, *m_ttl, m_clock->now())) {
+                    window::Accumulator acc = std::move(e->acc);
+                    m_map.erase(m_keys.current, ns); // an expired value is removed when read
                     if (m_ttl->visibility == model::TtlVisibility::ReturnExpiredIfNotCleanedUp)
                         return acc;
                     return std::nullopt;
                 }
                 if (m_ttl->update == model::TtlUpdate::OnReadAndWrite)
-                    it->second.lastAccess = m_clock->now();
+                    e->lastAccess = m_clock->now();
             }
-            return it->second.acc;
+            return e->acc;
         }
-        void clear(const Namespace& ns) override { m_map.erase(Slot { m_keys.current, ns }); }
+        void clear(const Namespace& ns) override { m_map.erase(m_keys.current, ns); }
         void mergeNamespaces(const Namespace& target, const std::vector<Namespace>& sources) override
         {
             for (const auto& s : sources) {
-                auto it = m_map.find(Slot { m_keys.current, s });
-                if (it == m_map.end())
+                auto from = m_map.take(m_keys.current, s);
+                if (!from || !from->present)
                     continue;
-                Entry from = std::move(it->second);
-                m_map.erase(it);
-                if (!from.present)
-                    continue;
-                Entry& into = m_map[Slot { m_keys.current, target }];
+                Entry& into = m_map.at(m_keys.current, target);
                 into.present = true;
-                m_agg.merge(into.acc, from.acc);
-                into.lastAccess = std::max(into.lastAccess, from.lastAccess);
+                m_agg.merge(into.acc, from->acc);
+                into.lastAccess = std::max(into.lastAccess, from->lastAccess);
             }
         }
         void account(StateSize& s, const Keys& keys) const override
         {
-            for (const auto& [slot, e] : m_map) {
+            m_map.forEach([&](uint32_t key, const Namespace&, const Entry& e) {
                 if (!e.present)
-                    continue;
+                    return;
                 ++s.entries;
-                s.bytes += keys.bytes[slot.key] + 16 + m_agg.accountedBytes(e.acc) + (m_ttl ? 8 : 0);
-            }
+                s.bytes += keys.bytes[key] + 16 + m_agg.accountedBytes(e.acc) + (m_ttl ? 8 : 0);
+            });
         }
         void save(std::string& out, const Keys& keys) const override
         {
             // cleanupFullSnapshot: expired entries stay out of the snapshot (local state keeps them).
             bool dropExpired = m_ttl && hasCleanup(*m_ttl, "fullSnapshot");
             int64_t now = m_clock->now();
-            std::vector<const std::pair<const Slot, Entry>*> live;
-            for (const auto& kv : m_map)
-                if (kv.second.present && !(dropExpired && expired(kv.second.lastAccess, *m_ttl, now)))
-                    live.push_back(&kv);
-            putVarint(out, live.size());
-            for (const auto* kv : live) {
-                encodeValue(out, keys.values[kv->first.key]);
-                putNs(out, kv->first.ns);
-                putAcc(out, kv->second.acc);
-                encodeValue(out, Value { kv->second.lastAccess });
-            }
+            auto live = [&](const Entry& e) { return e.present && !(dropExpired && expired(e.lastAccess, *m_ttl, now)); };
+            uint64_t n = 0;
+            m_map.forEach([&](uint32_t, const Namespace&, const Entry& e) { n += live(e); });
+            putVarint(out, n);
+            m_map.forEach([&](uint32_t key, const Namespace& ns, const Entry& e) {
+                if (!live(e))
+                    return;
+                encodeValue(out, keys.values[key]);
+                putNs(out, ns);
+                putAcc(out, e.acc);
+                encodeValue(out, Value { e.lastAccess });
+            });
         }
         void load(ByteReader& in, Keys& keys) override
         {
@@ -232,7 +296,7 @@ namespace {
                 e.acc = getAcc(in);
                 e.lastAccess = getI64(in);
                 e.present = true;
-                m_map[Slot { key, ns }] = std::move(e);
+                m_map.at(key, ns) = std::move(e);
             }
         }
 
@@ -243,24 +307,32 @@ namespace {
             bool present = false;
         };
 
-        // cleanupIncrementally(n, perRecord=false): each access checks up to n more entries.
+        // cleanupIncrementally(n, perRecord=false): each access checks up to n more entries, in
+        // key order, starting over after the last key.
         void cleanupIncrementally()
         {
             if (!m_ttl || !incrementalCleanup(*m_ttl))
                 return;
             int64_t now = m_clock->now();
-            for (int i = 0; i < m_ttl->incrementalSize; ++i) {
-                if (m_sweepPos >= m_sweep.size()) {
-                    m_sweep.clear();
-                    m_sweepPos = 0;
-                    for (const auto& [slot, e] : m_map)
-                        m_sweep.push_back(slot);
-                    if (m_sweep.empty())
+            for (int i = 0; i < m_ttl->incrementalSize;) {
+                if (m_sweepKey >= m_map.keyCount()) {
+                    m_sweepKey = 0;
+                    m_sweepIndex = 0;
+                    if (m_map.size() == 0)
                         return;
                 }
-                auto it = m_map.find(m_sweep[m_sweepPos++]);
-                if (it != m_map.end() && it->second.present && expired(it->second.lastAccess, *m_ttl, now))
-                    m_map.erase(it);
+                auto& row = m_map.row(m_sweepKey);
+                if (m_sweepIndex >= row.size()) {
+                    ++m_sweepKey;
+                    m_sweepIndex = 0;
+                    continue;
+                }
+                ++i;
+                const Entry& e = row[m_sweepIndex].second;
+                if (e.present && expired(e.lastAccess, *m_ttl, now))
+                    m_map.erase(m_sweepKey, Namespace(row[m_sweepIndex].first));
+                else
+                    ++m_sweepIndex;
             }
         }
 
@@ -268,9 +340,9 @@ namespace {
         window::Aggregator m_agg;
         std::optional<model::TtlSpec> m_ttl;
         const Clock* m_clock;
-        absl::flat_hash_map<Slot, Entry> m_map;
-        std::vector<Slot> m_sweep;
-        size_t m_sweepPos = 0;
+        SlotTable<Namespace, Entry> m_map;
+        uint32_t m_sweepKey = 0;
+        size_t m_sweepIndex = 0;
     };
 
     class HeapList final : public ListState, public Accounted {
@@ -279,44 +351,47 @@ namespace {
             : m_keys(keys)
         {
         }
-        void add(const Namespace& ns, const Value& element) override { m_map[Slot { m_keys.current, ns }].push_back(element); }
+        bool add(const Namespace& ns, const Value& element) override
+        {
+            auto& list = m_map.at(m_keys.current, ns);
+            list.push_back(element);
+            return list.size() == 1;
+        }
         std::optional<std::vector<Value>> get(const Namespace& ns) override
         {
-            auto it = m_map.find(Slot { m_keys.current, ns });
-            if (it == m_map.end() || it->second.empty())
+            auto* l = m_map.find(m_keys.current, ns);
+            if (!l || l->empty())
                 return std::nullopt;
-            return it->second;
+            return *l;
         }
-        void clear(const Namespace& ns) override { m_map.erase(Slot { m_keys.current, ns }); }
+        void clear(const Namespace& ns) override { m_map.erase(m_keys.current, ns); }
         void mergeNamespaces(const Namespace& target, const std::vector<Namespace>& sources) override
         {
             for (const auto& s : sources) {
-                auto it = m_map.find(Slot { m_keys.current, s });
-                if (it == m_map.end())
+                auto from = m_map.take(m_keys.current, s);
+                if (!from)
                     continue;
-                std::vector<Value> from = std::move(it->second);
-                m_map.erase(it);
-                auto& into = m_map[Slot { m_keys.current, target }];
-                into.insert(into.end(), from.begin(), from.end());
+                auto& into = m_map.at(m_keys.current, target);
+                into.insert(into.end(), from->begin(), from->end());
             }
         }
         void account(StateSize& s, const Keys& keys) const override
         {
-            for (const auto& [slot, list] : m_map) {
+            m_map.forEach([&](uint32_t key, const Namespace&, const std::vector<Value>& list) {
                 ++s.entries;
-                s.bytes += keys.bytes[slot.key] + 16;
+                s.bytes += keys.bytes[key] + 16;
                 for (const auto& v : list)
                     s.bytes += valueBytes(v);
-            }
+            });
         }
         void save(std::string& out, const Keys& keys) const override
         {
-            putVarint(out, m_map.size());
-            for (const auto& [slot, list] : m_map) {
-                encodeValue(out, keys.values[slot.key]);
-                putNs(out, slot.ns);
+            putVarint(out, static_cast<uint64_t>(m_map.size()));
+            m_map.forEach([&](uint32_t key, const Namespace& ns, const std::vector<Value>& list) {
+                encodeValue(out, keys.values[key]);
+                putNs(out, ns);
                 encodeValue(out, makeList(list));
-            }
+            });
         }
         void load(ByteReader& in, Keys& keys) override
         {
@@ -327,13 +402,13 @@ namespace {
                 Namespace ns = getNs(in);
                 Value l = in.value();
                 if (auto* lp = std::get_if<ListPtr>(&l))
-                    m_map[Slot { key, ns }] = (*lp)->items;
+                    m_map.at(key, ns) = (*lp)->items;
             }
         }
 
     private:
         Keys& m_keys;
-        absl::flat_hash_map<Slot, std::vector<Value>> m_map;
+        SlotTable<Namespace, std::vector<Value>> m_map;
     };
 
     class HeapValue final : public ValueState, public Accounted {
@@ -344,28 +419,28 @@ namespace {
         }
         std::optional<Value> get(const Namespace& ns) override
         {
-            auto it = m_map.find(Slot { m_keys.current, ns });
-            if (it == m_map.end())
+            const Value* v = m_map.find(m_keys.current, ns);
+            if (!v)
                 return std::nullopt;
-            return it->second;
+            return *v;
         }
-        void put(const Namespace& ns, const Value& v) override { m_map[Slot { m_keys.current, ns }] = v; }
-        void clear(const Namespace& ns) override { m_map.erase(Slot { m_keys.current, ns }); }
+        void put(const Namespace& ns, const Value& v) override { m_map.at(m_keys.current, ns) = v; }
+        void clear(const Namespace& ns) override { m_map.erase(m_keys.current, ns); }
         void account(StateSize& s, const Keys& keys) const override
         {
-            for (const auto& [slot, v] : m_map) {
+            m_map.forEach([&](uint32_t key, const Namespace&, const Value& v) {
                 ++s.entries;
-                s.bytes += keys.bytes[slot.key] + 16 + valueBytes(v);
-            }
+                s.bytes += keys.bytes[key] + 16 + valueBytes(v);
+            });
         }
         void save(std::string& out, const Keys& keys) const override
         {
-            putVarint(out, m_map.size());
-            for (const auto& [slot, v] : m_map) {
-                encodeValue(out, keys.values[slot.key]);
-                putNs(out, slot.ns);
+            putVarint(out, static_cast<uint64_t>(m_map.size()));
+            m_map.forEach([&](uint32_t key, const Namespace& ns, const Value& v) {
+                encodeValue(out, keys.values[key]);
+                putNs(out, ns);
                 encodeValue(out, v);
-            }
+            });
         }
         void load(ByteReader& in, Keys& keys) override
         {
@@ -374,13 +449,13 @@ namespace {
             for (uint64_t i = 0; i < n && in.ok; ++i) {
                 uint32_t key = keys.idOf(in.value());
                 Namespace ns = getNs(in);
-                m_map[Slot { key, ns }] = in.value();
+                m_map.at(key, ns) = in.value();
             }
         }
 
     private:
         Keys& m_keys;
-        absl::flat_hash_map<Slot, Value> m_map;
+        SlotTable<Namespace, Value> m_map;
     };
 
     class HeapMap final : public MapState, public Accounted {
@@ -391,58 +466,57 @@ namespace {
         }
         std::optional<Value> get(const Namespace& ns, const Value& userKey) override
         {
-            auto it = m_map.find(Slot { m_keys.current, ns });
-            if (it == m_map.end())
+            auto* m = m_map.find(m_keys.current, ns);
+            if (!m)
                 return std::nullopt;
-            auto e = it->second.find(bytesOf(userKey));
-            if (e == it->second.end())
+            auto e = m->find(bytesOf(userKey));
+            if (e == m->end())
                 return std::nullopt;
             return e->second.second;
         }
         void put(const Namespace& ns, const Value& userKey, const Value& v) override
         {
-            m_map[Slot { m_keys.current, ns }][bytesOf(userKey)] = { userKey, v };
+            m_map.at(m_keys.current, ns)[bytesOf(userKey)] = { userKey, v };
         }
         void remove(const Namespace& ns, const Value& userKey) override
         {
-            auto it = m_map.find(Slot { m_keys.current, ns });
-            if (it == m_map.end())
+            auto* m = m_map.find(m_keys.current, ns);
+            if (!m)
                 return;
-            it->second.erase(bytesOf(userKey));
-            if (it->second.empty())
-                m_map.erase(it);
+            m->erase(bytesOf(userKey));
+            if (m->empty())
+                m_map.erase(m_keys.current, ns);
         }
         std::vector<std::pair<Value, Value>> entries(const Namespace& ns) override
         {
             std::vector<std::pair<Value, Value>> r;
-            auto it = m_map.find(Slot { m_keys.current, ns });
-            if (it != m_map.end())
-                for (const auto& [k, e] : it->second)
+            if (auto* m = m_map.find(m_keys.current, ns))
+                for (const auto& [k, e] : *m)
                     r.push_back(e);
             return r;
         }
-        void clear(const Namespace& ns) override { m_map.erase(Slot { m_keys.current, ns }); }
+        void clear(const Namespace& ns) override { m_map.erase(m_keys.current, ns); }
         void account(StateSize& s, const Keys& keys) const override
         {
-            for (const auto& [slot, m] : m_map) {
+            m_map.forEach([&](uint32_t key, const Namespace&, const UserMap& m) {
                 for (const auto& [k, e] : m) {
                     ++s.entries;
-                    s.bytes += keys.bytes[slot.key] + 16 + static_cast<int64_t>(k.size()) + valueBytes(e.second);
+                    s.bytes += keys.bytes[key] + 16 + static_cast<int64_t>(k.size()) + valueBytes(e.second);
                 }
-            }
+            });
         }
         void save(std::string& out, const Keys& keys) const override
         {
-            putVarint(out, m_map.size());
-            for (const auto& [slot, m] : m_map) {
-                encodeValue(out, keys.values[slot.key]);
-                putNs(out, slot.ns);
+            putVarint(out, static_cast<uint64_t>(m_map.size()));
+            m_map.forEach([&](uint32_t key, const Namespace& ns, const UserMap& m) {
+                encodeValue(out, keys.values[key]);
+                putNs(out, ns);
                 putVarint(out, m.size());
                 for (const auto& [k, e] : m) {
                     encodeValue(out, e.first);
                     encodeValue(out, e.second);
                 }
-            }
+            });
         }
         void load(ByteReader& in, Keys& keys) override
         {
@@ -452,7 +526,7 @@ namespace {
                 uint32_t key = keys.idOf(in.value());
                 Namespace ns = getNs(in);
                 uint64_t m = in.varint();
-                auto& entries = m_map[Slot { key, ns }];
+                auto& entries = m_map.at(key, ns);
                 for (uint64_t j = 0; j < m && in.ok; ++j) {
                     Value k = in.value();
                     Value v = in.value();
@@ -462,6 +536,8 @@ namespace {
         }
 
     private:
+        // Ordered by the user key's bytes, as RocksDB iterates them.
+        using UserMap = std::map<std::string, std::pair<Value, Value>>;
         static std::string bytesOf(const Value& v)
         {
             std::string b;
@@ -469,52 +545,82 @@ namespace {
             return b;
         }
         Keys& m_keys;
-        // Ordered by the user key's bytes, as RocksDB iterates them.
-        absl::flat_hash_map<Slot, std::map<std::string, std::pair<Value, Value>>> m_map;
+        SlotTable<Namespace, UserMap> m_map;
     };
 
-    // Flink's HeapPriorityQueueSet: a binary heap for the order, a hash set for uniqueness.
-    // Deletion is lazy: a removed timer is skipped when it surfaces.
+    // Flink's HeapPriorityQueueSet in another shape: uniqueness from each key's row of
+    // registered (time, namespace) pairs, order from buckets of equal times, each sorted by
+    // (key id, namespace) when it is first polled. Window timers share a few distinct times
+    // (window ends), so registering costs a look at the key's row and an append, and firing a
+    // bucket costs one sort instead of a heap operation per timer. Deletion is lazy: a bucket
+    // counts its live timers, and a removed timer is skipped when it surfaces.
     class HeapTimers final : public TimerQueue {
     public:
         explicit HeapTimers(Keys& keys)
             : m_keys(keys)
         {
         }
-        void add(const Namespace& ns, int64_t time) override
+        void add(const Namespace& ns, int64_t time) override { insert(m_keys.current, ns, time); }
+        void remove(const Namespace& ns, int64_t time) override
         {
-            Timer t { time, m_keys.current, ns };
-            if (m_set.insert(t).second) {
-                m_heap.push_back(t);
-                std::push_heap(m_heap.begin(), m_heap.end(), Later {});
-            }
+            if (!m_registered.erase(m_keys.current, Sub { time, ns }))
+                return;
+            auto it = m_buckets.find(time);
+            if (it != m_buckets.end() && --it->second.live == 0)
+                m_buckets.erase(it);
         }
-        void remove(const Namespace& ns, int64_t time) override { m_set.erase(Timer { time, m_keys.current, ns }); }
         std::optional<std::pair<Namespace, int64_t>> pollDue(int64_t limit) override
         {
-            settle();
-            if (m_heap.empty() || m_heap.front().time > limit)
-                return std::nullopt;
-            Timer t = m_heap.front();
-            std::pop_heap(m_heap.begin(), m_heap.end(), Later {});
-            m_heap.pop_back();
-            m_set.erase(t);
-            m_keys.current = t.key;
-            return std::make_pair(t.ns, t.time);
+            while (!m_buckets.empty()) {
+                auto it = m_buckets.begin();
+                if (it->first > limit)
+                    return std::nullopt;
+                Bucket& b = it->second;
+                if (!b.sorted) {
+                    std::sort(b.items.begin() + static_cast<std::ptrdiff_t>(b.next), b.items.end());
+                    b.sorted = true;
+                }
+                while (b.next < b.items.size()) {
+                    auto [key, ns] = b.items[b.next++];
+                    if (!m_registered.erase(key, Sub { it->first, ns }))
+                        continue; // removed, or a second copy of a timer removed and registered again
+                    int64_t time = it->first;
+                    if (--b.live == 0)
+                        m_buckets.erase(it);
+                    m_keys.current = key;
+                    return std::make_pair(ns, time);
+                }
+                m_buckets.erase(it); // only dead timers were left
+            }
+            return std::nullopt;
         }
         std::optional<int64_t> peekTime() override
         {
-            settle();
-            if (m_heap.empty())
+            if (m_buckets.empty())
                 return std::nullopt;
-            return m_heap.front().time;
+            return m_buckets.begin()->first;
         }
-        int64_t size() const override { return static_cast<int64_t>(m_set.size()); }
+        int64_t size() const override { return m_registered.size(); }
         void save(std::string& out, const Keys& keys) const
         {
-            putVarint(out, m_set.size());
-            std::vector<Timer> all(m_set.begin(), m_set.end());
+            struct Timer {
+                int64_t time;
+                uint32_t key;
+                Namespace ns;
+                bool operator<(const Timer& o) const
+                {
+                    if (time != o.time)
+                        return time < o.time;
+                    if (key != o.key)
+                        return key < o.key;
+                    return ns < o.ns;
+                }
+            };
+            std::vector<Timer> all;
+            all.reserve(static_cast<size_t>(m_registered.size()));
+            m_registered.forEach([&](uint32_t key, const Sub& s, const char&) { all.push_back({ s.time, key, s.ns }); });
             std::sort(all.begin(), all.end());
+            putVarint(out, all.size());
             for (const auto& t : all) {
                 encodeValue(out, keys.values[t.key]);
                 putNs(out, t.ns);
@@ -523,54 +629,50 @@ namespace {
         }
         void load(ByteReader& in, Keys& keys)
         {
-            m_set.clear();
-            m_heap.clear();
+            m_registered.clear();
+            m_buckets.clear();
             uint64_t n = in.varint();
             for (uint64_t i = 0; i < n && in.ok; ++i) {
                 uint32_t key = keys.idOf(in.value());
                 Namespace ns = getNs(in);
-                int64_t time = getI64(in);
-                Timer t { time, key, ns };
-                if (m_set.insert(t).second) {
-                    m_heap.push_back(t);
-                    std::push_heap(m_heap.begin(), m_heap.end(), Later {});
-                }
+                insert(key, ns, getI64(in));
             }
         }
 
     private:
-        struct Timer {
+        struct Sub {
             int64_t time;
-            uint32_t key;
             Namespace ns;
-            bool operator==(const Timer& o) const { return time == o.time && key == o.key && ns == o.ns; }
-            bool operator<(const Timer& o) const
-            {
-                if (time != o.time)
-                    return time < o.time;
-                if (key != o.key)
-                    return key < o.key;
-                return ns < o.ns;
-            }
-            template <typename H>
-            friend H AbslHashValue(H h, const Timer& t)
-            {
-                return H::combine(std::move(h), t.time, t.key, t.ns.start, t.ns.end);
-            }
+            bool operator==(const Sub& o) const { return time == o.time && ns == o.ns; }
+            bool operator<(const Sub& o) const { return time != o.time ? time < o.time : ns < o.ns; }
         };
-        struct Later {
-            bool operator()(const Timer& a, const Timer& b) const { return b < a; }
+        using Item = std::pair<uint32_t, Namespace>; // key id, namespace
+        struct Bucket {
+            std::vector<Item> items;
+            size_t next = 0; // items before it were polled
+            int64_t live = 0; // registered timers among items[next..]
+            bool sorted = true; // items[next..] are in order
         };
-        void settle()
+        void insert(uint32_t key, const Namespace& ns, int64_t time)
         {
-            while (!m_heap.empty() && !m_set.contains(m_heap.front())) {
-                std::pop_heap(m_heap.begin(), m_heap.end(), Later {});
-                m_heap.pop_back();
+            bool fresh = false;
+            m_registered.at(key, Sub { time, ns }, &fresh);
+            if (!fresh)
+                return;
+            Bucket& b = m_buckets[time];
+            if (b.next == b.items.size()) {
+                b.items.clear();
+                b.next = 0;
+                b.sorted = true;
+            } else if (b.sorted && Item { key, ns } < b.items.back()) {
+                b.sorted = false;
             }
+            b.items.emplace_back(key, ns);
+            ++b.live;
         }
         Keys& m_keys;
-        std::vector<Timer> m_heap;
-        absl::flat_hash_set<Timer> m_set;
+        SlotTable<Sub, char> m_registered;
+        std::map<int64_t, Bucket> m_buckets;
     };
 
     class HeapBackend final : public KeyedStateBackend {

@@ -41,7 +41,8 @@ public:
 class AggregatingState {
 public:
     virtual ~AggregatingState() = default;
-    virtual void add(const Namespace& ns, const Value& element) = 0;
+    // True when the state was null before this element (never added, cleared or expired).
+    virtual bool add(const Namespace& ns, const Value& element) = 0;
     // The accumulator, or nullopt when the state is null (never added, cleared or expired).
     virtual std::optional<window::Accumulator> get(const Namespace& ns) = 0;
     virtual void clear(const Namespace& ns) = 0;
@@ -53,7 +54,9 @@ public:
 class ListState {
 public:
     virtual ~ListState() = default;
-    virtual void add(const Namespace& ns, const Value& element) = 0;
+    // True when the list may have been empty before: exact on the heap, always true on RocksDB,
+    // whose merge operator appends without reading.
+    virtual bool add(const Namespace& ns, const Value& element) = 0;
     // nullopt when the list is null (empty).
     virtual std::optional<std::vector<Value>> get(const Namespace& ns) = 0;
     virtual void clear(const Namespace& ns) = 0;

@@ -3,13 +3,17 @@
 #include "state/ttl.h"
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/btree_map.h>
 #include <absl/container/flat_hash_set.h>
+#include <deque>
 #include <functional>
 #include <map>
 #include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
@@ -152,6 +156,8 @@ namespace {
         int64_t cacheEntries() const { return m_cacheEntries; }
         // Write-back caches register here; everything that reads RocksDB as a whole flushes them.
         void addFlusher(std::function<void()> f) { m_flushers.push_back(std::move(f)); }
+        // Called after restore() rewrote the column families, for states that cache what is stored.
+        void addRestoreListener(std::function<void()> f) { m_restoreListeners.push_back(std::move(f)); }
         void flushCaches()
         {
             for (auto& f : m_flushers)
@@ -206,8 +212,16 @@ namespace {
             m_current = r.value();
         }
 
-        rocksdb::ColumnFamilyHandle* family(const std::string& name, const rocksdb::ColumnFamilyOptions& opts)
+        rocksdb::ColumnFamilyHandle* family(const std::string& name, rocksdb::ColumnFamilyOptions opts)
         {
+            // Bloom filters, in the memtable too: most reads of window state are for a window not
+            // stored yet (its first element), and a miss is then answered without a skip-list
+            // or block search.
+            rocksdb::BlockBasedTableOptions table;
+            table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+            opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+            opts.memtable_whole_key_filtering = true;
+            opts.memtable_prefix_bloom_size_ratio = 0.1;
             rocksdb::ColumnFamilyHandle* h = nullptr;
             auto s = m_db->CreateColumnFamily(opts, name + "-" + std::to_string(m_handles.size()), &h);
             if (!s.ok()) {
@@ -329,6 +343,8 @@ namespace {
             }
             for (auto* h : handles)
                 from->DestroyColumnFamilyHandle(h);
+            for (auto& f : m_restoreListeners)
+                f();
             return result;
         }
 
@@ -356,6 +372,7 @@ namespace {
         std::vector<std::unique_ptr<rocksdb::CompactionFilter>> m_filters;
         int64_t m_cacheEntries = 0;
         std::vector<std::function<void()>> m_flushers;
+        std::vector<std::function<void()>> m_restoreListeners;
 
     public:
         rocksdb::CompactionFilter* keepFilter(std::unique_ptr<rocksdb::CompactionFilter> f)
@@ -400,14 +417,18 @@ namespace {
             if (b.cacheEntries() > 0)
                 b.addFlusher([this] { flush(); });
         }
-        void add(const Namespace& ns, const Value& element) override
+        bool add(const Namespace& ns, const Value& element) override
         {
             window::Accumulator acc;
             int64_t last = 0;
-            if (read(ns, acc, last) && m_ttl && expired(last, *m_ttl, m_b.clock()->now()))
+            bool created = !read(ns, acc, last);
+            if (!created && m_ttl && expired(last, *m_ttl, m_b.clock()->now())) {
                 acc = window::Accumulator {}; // an expired accumulator restarts from scratch
+                created = true;
+            }
             m_agg.addValue(acc, element);
             write(ns, acc, m_b.clock()->now());
+            return created;
         }
         using AggregatingState::get;
         std::optional<window::Accumulator> get(const Namespace& ns) override
@@ -433,8 +454,10 @@ namespace {
         {
             if (m_b.cacheEntries() > 0) {
                 Cached& c = m_cache[keyOf(ns)];
+                bool inDb = c.inDb;
                 c = Cached {};
-                c.dirty = true; // a cached tombstone
+                c.inDb = inDb;
+                c.dirty = inDb; // a cached tombstone, unless RocksDB never had the entry
                 maybeFlush();
                 return;
             }
@@ -473,6 +496,7 @@ namespace {
             int64_t last = 0;
             bool present = false;
             bool dirty = false;
+            bool inDb = true; // RocksDB may hold the entry (false: read and found absent, not written since)
         };
 
         bool readDb(const Namespace& ns, window::Accumulator& acc, int64_t& last)
@@ -500,6 +524,7 @@ namespace {
             if (it == m_cache.end()) {
                 Cached c;
                 c.present = readDb(ns, c.acc, c.last);
+                c.inDb = c.present;
                 it = m_cache.emplace(keyOf(ns), std::move(c)).first;
             }
             if (!it->second.present)
@@ -553,7 +578,7 @@ namespace {
     class RocksList final : public ListState, RocksState {
     public:
         using RocksState::RocksState;
-        void add(const Namespace& ns, const Value& element) override
+        bool add(const Namespace& ns, const Value& element) override
         {
             m_value.clear();
             std::string e;
@@ -561,6 +586,7 @@ namespace {
             putVarint(m_value, e.size());
             m_value += e;
             check(m_b.db()->Merge(m_b.writeOptions(), m_cf, keyOf(ns), m_value));
+            return true;
         }
         std::optional<std::vector<Value>> get(const Namespace& ns) override
         {
@@ -664,9 +690,28 @@ namespace {
     // Timers in RocksDB, as Flink's RocksDB timer service keeps them: keys ordered by time
     // (then key group, key, namespace), so that the earliest timer is the first key. Adding an
     // existing timer rewrites the same key: timers are unique by construction.
+    // Timers on RocksDB, keyed by time + key + namespace, so that key order is firing order.
+    // Like Flink's RocksDBCachingPriorityQueueSet, the smallest stored timers are also kept in
+    // memory (up to kHeadCache of them): firing a timer reads no iterator, and a new timer goes
+    // into that cache only when it sorts before its last entry. With the write-back cache on,
+    // new timers wait in memory (`m_pending`) and go to RocksDB in one batch when that many are
+    // waiting or before a checkpoint; a timer fired or removed before then never touches RocksDB.
     class RocksTimers final : public TimerQueue, RocksState {
     public:
-        using RocksState::RocksState;
+        RocksTimers(RocksBackend& b, rocksdb::ColumnFamilyHandle* cf)
+            : RocksState(b, cf)
+        {
+            b.addRestoreListener([this] {
+                m_head.clear();
+                m_headAll = false;
+                m_floor.clear();
+                m_known.clear();
+                m_knownAll = false; // RocksDB now holds timers m_known does not list
+                m_pending.clear();
+            });
+            if (b.cacheEntries() > 0)
+                b.addFlusher([this] { flush(); });
+        }
         void add(const Namespace& ns, int64_t time) override
         {
             timerKey(ns, time);
@@ -674,36 +719,56 @@ namespace {
                 // Like Flink's caching timer queue: a timer known to be there is not written again.
                 if (m_known.contains(m_key))
                     return;
-                if (static_cast<int64_t>(m_known.size()) >= m_b.cacheEntries())
+                if (static_cast<int64_t>(m_known.size()) >= m_b.cacheEntries()) {
                     m_known.clear();
+                    m_knownAll = false;
+                }
                 m_known.insert(m_key);
+                // Unless m_known lists every stored timer, RocksDB may hold this one already.
+                m_pending.emplace(m_key, !m_knownAll);
+            } else {
+                check(m_b.db()->Put(m_b.writeOptions(), m_cf, m_key, rocksdb::Slice()));
             }
-            check(m_b.db()->Put(m_b.writeOptions(), m_cf, m_key, rocksdb::Slice()));
-            if (m_key < m_floor)
+            if (m_headAll || (!m_head.empty() && m_key < m_head.back())) {
+                auto it = std::lower_bound(m_head.begin(), m_head.end(), m_key);
+                if (it == m_head.end() || *it != m_key)
+                    m_head.insert(it, m_key);
+            }
+            if (m_key < m_floor) // an empty floor (unknown) stays unknown
                 m_floor = m_key;
+            if (static_cast<int64_t>(m_pending.size()) >= m_b.cacheEntries() && m_b.cacheEntries() > 0)
+                flush();
         }
         void remove(const Namespace& ns, int64_t time) override
         {
             timerKey(ns, time);
             m_known.erase(m_key);
-            check(m_b.db()->Delete(m_b.writeOptions(), m_cf, m_key));
+            auto it = std::lower_bound(m_head.begin(), m_head.end(), m_key);
+            if (it != m_head.end() && *it == m_key)
+                m_head.erase(it);
+            erase(m_key);
         }
         std::optional<std::pair<Namespace, int64_t>> pollDue(int64_t limit) override
         {
-            auto first = head();
-            if (!first || first->second > limit)
+            if (!fillHead())
                 return std::nullopt;
-            check(m_b.db()->Delete(m_b.writeOptions(), m_cf, m_headKey));
+            auto first = decode(m_head.front());
+            if (first.second > limit)
+                return std::nullopt;
+            m_headKey = std::move(m_head.front());
+            m_head.pop_front();
+            erase(m_headKey);
             m_known.erase(m_headKey);
-            m_b.setCurrentPrefix(m_headPrefix);
+            m_floor = m_headKey; // no live timer sorts before the one just polled
+            std::string_view kv(m_headKey);
+            m_b.setCurrentPrefix(kv.substr(8, kv.size() - 8 - 16));
             return first;
         }
         std::optional<int64_t> peekTime() override
         {
-            auto h = head();
-            if (!h)
+            if (!fillHead())
                 return std::nullopt;
-            return h->second;
+            return decode(m_head.front()).second;
         }
         int64_t size() const override
         {
@@ -713,6 +778,8 @@ namespace {
         }
 
     private:
+        static constexpr size_t kHeadCache = 128;
+
         const std::string& timerKey(const Namespace& ns, int64_t time)
         {
             m_key.clear();
@@ -721,11 +788,22 @@ namespace {
             putNamespace(m_key, ns);
             return m_key;
         }
-        // The earliest timer. Polled timers leave tombstones at the head of the key space, so the
-        // scan starts at the smallest key that can still be live: the last head, or a smaller key
-        // added since (without this a burst of equal times costs a quadratic tombstone walk).
-        std::optional<std::pair<Namespace, int64_t>> head()
+        static std::pair<Namespace, int64_t> decode(std::string_view kv)
         {
+            int64_t time = readOrdered(kv.substr(0, 8));
+            Namespace ns { readOrdered(kv.substr(kv.size() - 16, 8)), readOrdered(kv.substr(kv.size() - 8, 8)) };
+            return { ns, time };
+        }
+        // Reads the next stored timers into the head cache when it is empty; false when there are
+        // none. Polled timers leave tombstones at the head of the key space, so the scan starts at
+        // the floor, the smallest key that can still be live (without it a burst of equal times
+        // costs a quadratic tombstone walk).
+        bool fillHead()
+        {
+            if (!m_head.empty())
+                return true;
+            if (m_headAll)
+                return false;
             rocksdb::Slice lowerSlice(m_floor);
             rocksdb::ReadOptions ro;
             if (!m_floor.empty())
@@ -735,24 +813,57 @@ namespace {
                 it->SeekToFirst();
             else
                 it->Seek(lowerSlice);
-            if (!it->Valid()) {
-                check(it->status());
-                return std::nullopt;
+            std::vector<std::string> stored;
+            for (; it->Valid() && stored.size() < kHeadCache; it->Next())
+                stored.emplace_back(it->key().data(), it->key().size());
+            check(it->status());
+            bool storedAll = !it->Valid() && it->status().ok();
+            // The smallest kHeadCache of RocksDB's and the waiting timers: every stored timer up
+            // to the last one taken is then in the cache.
+            auto p = m_pending.lower_bound(m_floor);
+            bool pendingAll = true;
+            for (size_t i = 0; p != m_pending.end(); ++p, ++i) {
+                if (i == kHeadCache) {
+                    pendingAll = false;
+                    break;
+                }
+                stored.push_back(p->first);
             }
-            auto k = it->key();
-            m_headKey.assign(k.data(), k.size());
-            m_floor = m_headKey;
-            std::string_view kv(m_headKey);
-            int64_t time = readOrdered(kv.substr(0, 8));
-            std::string_view rest = kv.substr(8, kv.size() - 8 - 16);
-            m_headPrefix.assign(rest.data(), rest.size());
-            Namespace ns { readOrdered(kv.substr(kv.size() - 16, 8)), readOrdered(kv.substr(kv.size() - 8, 8)) };
-            return std::make_pair(ns, time);
+            std::sort(stored.begin(), stored.end());
+            m_headAll = storedAll && pendingAll && stored.size() <= kHeadCache;
+            if (stored.size() > kHeadCache)
+                stored.resize(kHeadCache);
+            m_head.assign(std::make_move_iterator(stored.begin()), std::make_move_iterator(stored.end()));
+            return !m_head.empty();
+        }
+        // A timer leaves: from memory when it never reached RocksDB, else as a tombstone.
+        void erase(const std::string& key)
+        {
+            auto p = m_pending.find(key);
+            bool inDb = p == m_pending.end() || p->second;
+            if (p != m_pending.end())
+                m_pending.erase(p);
+            if (inDb)
+                check(m_b.db()->Delete(m_b.writeOptions(), m_cf, key));
+        }
+        void flush()
+        {
+            if (m_pending.empty())
+                return;
+            rocksdb::WriteBatch batch;
+            for (const auto& [k, inDb] : m_pending)
+                batch.Put(m_cf, k, rocksdb::Slice());
+            m_pending.clear();
+            check(m_b.db()->Write(m_b.writeOptions(), &batch));
         }
         std::string m_floor; // no live timer sorts before it; empty: unknown
+        std::deque<std::string> m_head; // the smallest stored timers, in order
+        bool m_headAll = false; // m_head holds every stored timer
         absl::flat_hash_set<std::string> m_known; // timers known to be stored (write-back cache on)
+        bool m_knownAll = true; // m_known lists every stored timer
+        // Timers stored in memory only, not yet written; true: RocksDB may hold an older copy.
+        absl::btree_map<std::string, bool> m_pending;
         std::string m_headKey;
-        std::string m_headPrefix;
     };
 
     std::unique_ptr<AggregatingState> RocksBackend::aggregatingState(

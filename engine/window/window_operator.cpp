@@ -71,6 +71,18 @@ namespace {
             m_eventTime = spec.assigner.type != AssignerType::Global;
             m_merging = spec.assigner.type == AssignerType::Session;
             m_lateness = spec.allowedLateness;
+            // An element that finds its window's contents already there registers no timers under
+            // the event-time trigger: the element that created them registered the same ones
+            // (the trigger's at maxTimestamp, the cleanup at maxTimestamp + lateness), and they
+            // stay until the window's state is cleared with its contents. Flink registers them
+            // again and its timer service drops the duplicates; the firings are the same, this
+            // only saves a look-up per element. Off for merging windows, other triggers and after
+            // a live change of the lateness.
+            m_timersFollowContents = m_eventTime && !m_merging && spec.trigger.type == TriggerType::EventTime;
+            // With no lateness that trigger fires each window once, when its state goes: the pane
+            // counter is never kept, so it is neither read nor cleared (on RocksDB a clear is a
+            // tombstone write).
+            m_panesUnused = m_timersFollowContents && m_lateness == 0;
         }
 
         void open(const runtime::OperatorContext& ctx) override
@@ -81,18 +93,31 @@ namespace {
                 m_list = b.listState("window-contents");
             else
                 m_contents = b.aggregatingState("window-contents", m_agg, m_spec.ttl);
-            m_count = b.valueState("trigger-count");
-            m_fireTime = b.valueState("trigger-fire-time");
+            // Only the states this window's trigger and policies use: on RocksDB each is a column
+            // family, and creating one costs a manifest write.
+            const auto trigger = m_spec.trigger.type;
+            if (trigger == TriggerType::Count)
+                m_count = b.valueState("trigger-count");
+            if (trigger == TriggerType::ContinuousEventTime)
+                m_fireTime = b.valueState("trigger-fire-time");
             m_panes = b.valueState("window-panes");
-            m_lateFlush = b.valueState("late-flush");
+            if (m_spec.lateFiringEvery)
+                m_lateFlush = b.valueState("late-flush");
             if (m_merging)
                 m_mergingSet = b.mapState("merging-window-set");
             m_eventTimers = b.timerQueue("event");
-            m_procTimers = b.timerQueue("processing");
-            m_flushTimers = b.timerQueue("late-flush");
+            if (trigger == TriggerType::ProcessingTime || !m_eventTime)
+                m_procTimers = b.timerQueue("processing");
+            if (m_spec.lateFiringEvery)
+                m_flushTimers = b.timerQueue("late-flush");
         }
 
-        void setAllowedLateness(int64_t ms) override { m_lateness = std::max<int64_t>(0, ms); }
+        void setAllowedLateness(int64_t ms) override
+        {
+            m_lateness = std::max<int64_t>(0, ms);
+            m_timersFollowContents = false; // cleanup timers of existing windows are at the old time
+            m_panesUnused = false;
+        }
 
         void snapshotState(std::string& out) const override
         {
@@ -106,6 +131,9 @@ namespace {
                 return false;
             m_watermark = std::get<int64_t>(w);
             m_lateness = std::get<int64_t>(l);
+            if (m_lateness != m_spec.allowedLateness)
+                m_timersFollowContents = false;
+            m_panesUnused = false; // the checkpointed run may have changed its lateness live
             return true;
         }
 
@@ -162,13 +190,13 @@ namespace {
         void onProcessingTime(int64_t now) override
         {
             while (!m_failed) {
-                auto t = m_procTimers->pollDue(now);
+                auto t = m_procTimers ? m_procTimers->pollDue(now) : std::nullopt;
                 if (!t)
                     break;
                 onProcessingTimer(t->first, t->second);
             }
             while (!m_failed) {
-                auto t = m_flushTimers->pollDue(now);
+                auto t = m_flushTimers ? m_flushTimers->pollDue(now) : std::nullopt;
                 if (!t)
                     break;
                 if (asLong(m_lateFlush->get(t->first)) == t->second)
@@ -253,12 +281,12 @@ namespace {
 
         // --- contents (window state) ---
 
-        void addToContents(const Win& stateWindow, const Record& r)
+        // True when the window's contents may have been empty before.
+        bool addToContents(const Win& stateWindow, const Record& r)
         {
             if (m_list)
-                m_list->add(stateWindow, m_agg.elementValue(r));
-            else
-                m_contents->add(stateWindow, m_agg.elementValue(r));
+                return m_list->add(stateWindow, m_agg.elementValue(r));
+            return m_contents->add(stateWindow, m_agg.elementValue(r));
         }
 
         std::optional<Value> contentsResult(const Win& stateWindow)
@@ -398,9 +426,10 @@ namespace {
             int64_t count = 0, panes = 0;
             std::optional<int64_t> fire;
             for (const Win& a : absorbed) {
-                count += asLong(m_count->get(a)).value_or(0);
+                if (m_count)
+                    count += asLong(m_count->get(a)).value_or(0);
                 panes = std::max(panes, asLong(m_panes->get(a)).value_or(0));
-                if (auto f = asLong(m_fireTime->get(a)))
+                if (auto f = m_fireTime ? asLong(m_fireTime->get(a)) : std::nullopt)
                     fire = fire ? std::min(*fire, *f) : *f;
             }
             switch (t.type) {
@@ -435,12 +464,14 @@ namespace {
                 m_panes->put(merged, panes);
         }
 
-        void triggerClear(const Win& w)
+        // `firedAt`: the time of the timer being fired, already out of its queue.
+        void triggerClear(const Win& w, std::optional<int64_t> firedAt = std::nullopt)
         {
             int64_t maxTs = maxTimestamp(w);
             switch (m_spec.trigger.type) {
             case TriggerType::EventTime:
-                m_eventTimers->remove(w, maxTs);
+                if (firedAt != maxTs)
+                    m_eventTimers->remove(w, maxTs);
                 break;
             case TriggerType::ProcessingTime:
                 m_procTimers->remove(w, maxTs);
@@ -460,7 +491,8 @@ namespace {
                 m_count->clear(w);
             if (m_spec.trigger.type == TriggerType::ContinuousEventTime)
                 m_fireTime->clear(w);
-            m_panes->clear(w);
+            if (!m_panesUnused)
+                m_panes->clear(w);
             if (m_spec.lateFiringEvery) {
                 if (auto at = asLong(m_lateFlush->get(w))) {
                     m_flushTimers->remove(w, *at);
@@ -492,8 +524,9 @@ namespace {
 
         void emitWindow(const Win& w, const Value& value, const char* kind)
         {
-            int64_t pane = asLong(m_panes->get(w)).value_or(0);
-            m_panes->put(w, pane + 1);
+            int64_t pane = m_panesUnused ? 0 : asLong(m_panes->get(w)).value_or(0);
+            if (!m_panesUnused && !m_finalFiring)
+                m_panes->put(w, pane + 1);
             m_out.fields.resize(6);
             m_out.fields[0] = m_ctx.state->currentKey();
             if (m_eventTime) {
@@ -531,8 +564,9 @@ namespace {
 
         void onElementInWindow(const Win& actual, const Win& stateWindow, const Record& r)
         {
-            addToContents(stateWindow, r);
-            Fire f = triggerOnElement(actual, r.timestamp);
+            bool timersKnown = !addToContents(stateWindow, r) && m_timersFollowContents;
+            Fire f = timersKnown ? (maxTimestamp(actual) <= m_watermark ? Fire::Fire : Fire::Continue)
+                                 : triggerOnElement(actual, r.timestamp);
             if (f == Fire::Fire) {
                 bool lateFire = m_eventTime && maxTimestamp(actual) <= m_watermark;
                 if (lateFire && m_spec.lateFiringEvery) {
@@ -547,7 +581,8 @@ namespace {
                     fire(actual, stateWindow, Cause::Element, r.timestamp);
                 }
             }
-            registerCleanupTimer(actual);
+            if (!timersKnown)
+                registerCleanupTimer(actual);
         }
 
         void flushLate(const Win& w)
@@ -579,10 +614,12 @@ namespace {
             bool cleanup = m_eventTime && t == cleanupTime(w);
             if (cleanup && m_spec.lateFiringEvery)
                 flushLate(w); // pending late elements fire before the state goes
+            m_finalFiring = cleanup; // the state goes right after: no pane counter to keep
             if (triggerOnEventTime(w, t) == Fire::Fire)
                 fire(w, *stateWindow, Cause::EventTimer, t);
+            m_finalFiring = false;
             if (cleanup)
-                clearAllState(w, *stateWindow);
+                clearAllState(w, *stateWindow, t);
         }
 
         void onProcessingTimer(const Win& w, int64_t t)
@@ -596,10 +633,10 @@ namespace {
                 clearAllState(w, *stateWindow);
         }
 
-        void clearAllState(const Win& w, const Win& stateWindow)
+        void clearAllState(const Win& w, const Win& stateWindow, std::optional<int64_t> firedAt = std::nullopt)
         {
             clearContents(stateWindow);
-            triggerClear(w);
+            triggerClear(w, firedAt);
             if (m_merging)
                 m_mergingSet->remove(kVoidNamespace, winValue(w));
         }
@@ -683,6 +720,9 @@ namespace {
         Aggregator m_agg;
         bool m_eventTime = true;
         bool m_merging = false;
+        bool m_timersFollowContents = false;
+        bool m_panesUnused = false;
+        bool m_finalFiring = false;
         bool m_failed = false;
         int64_t m_lateness = 0;
         int64_t m_watermark = INT64_MIN;

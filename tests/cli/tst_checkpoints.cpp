@@ -75,15 +75,19 @@ private slots:
         QTest::addColumn<QString>("backend");
         QTest::newRow("heap") << "heap";
         QTest::newRow("rocksdb") << "rocksdb";
+        // The write-back cache, small enough to flush between checkpoints too.
+        QTest::newRow("rocksdb-cache") << "rocksdb-cache";
     }
     void resumeFromEveryCheckpoint()
     {
         QFETCH(QString, backend);
+        QStringList settings = { "--set", "config.stateBackend=" + backend.section('-', 0, 0), "--set",
+            QString("config.stateCache=%1").arg(backend.endsWith("cache") ? 300 : 0) };
         QString out = m_dir.filePath("every-" + backend + ".jsonl");
         QString jobFile = job("every.json", events(20000), out, 100);
         QString ckDir = m_dir.filePath("ck-" + backend);
-        QCOMPARE(streamlab({ "run", jobFile, "--set", "config.stateBackend=" + backend, "--out", "/dev/null",
-                     "--checkpoint-dir", ckDir, "--retain-checkpoints", "1000" }),
+        QCOMPARE(streamlab(QStringList { "run", jobFile } + settings
+                     + QStringList { "--out", "/dev/null", "--checkpoint-dir", ckDir, "--retain-checkpoints", "1000" }),
             0);
         QByteArray full = read(out);
         QVERIFY(full.count('\n') > 100);
@@ -95,9 +99,7 @@ private slots:
             QVERIFY(QProcess::execute("cp", { "-r", ckDir + "/" + c, one }) == 0);
             write(out, full); // what the failed run had committed (and maybe more)
             QByteArray err;
-            QCOMPARE(streamlab({ "run", jobFile, "--set", "config.stateBackend=" + backend, "--out", "/dev/null",
-                         "--resume", one },
-                         &err),
+            QCOMPARE(streamlab(QStringList { "run", jobFile } + settings + QStringList { "--out", "/dev/null", "--resume", one }, &err),
                 0);
             QVERIFY2(read(out) == full, qPrintable("resumed from " + c + ": " + err));
         }
