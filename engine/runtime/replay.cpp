@@ -179,6 +179,18 @@ struct Replay::Worker final : ResultListener, Observer {
 
     // Rates.
     Clock::time_point lastPublish;
+    // Published snapshots measure state sizes at most every kStateRefreshMs of wall time while
+    // playing (the history samples always do).
+    static constexpr int kStateRefreshMs = 250;
+    Clock::time_point lastStateRefresh;
+    bool stateRefreshDue()
+    {
+        auto now = Clock::now();
+        if (now - lastStateRefresh < std::chrono::milliseconds(kStateRefreshMs))
+            return false;
+        lastStateRefresh = now;
+        return true;
+    }
     Clock::time_point rateWall;
     int64_t rateEvents = 0;
     double eventsPerSecond = 0;
@@ -500,7 +512,7 @@ struct Replay::Worker final : ResultListener, Observer {
         }
         if (!force && now < nextSampleAt)
             return;
-        auto m = sim->snapshot();
+        auto m = sim->snapshot(); // the histories keep exact state sizes
         sample(m, now);
         nextSampleAt = now - (now % history.interval) + history.interval;
     }
@@ -519,7 +531,7 @@ struct Replay::Worker final : ResultListener, Observer {
             auto [done, total] = sim->progress();
             snap->bytesRead = done;
             snap->bytesTotal = total;
-            snap->metrics = sim->snapshot();
+            snap->metrics = sim->snapshot(state != ReplayState::Playing || stateRefreshDue());
             if (state == ReplayState::Finished)
                 snap->metrics.finished = true;
         }
@@ -721,10 +733,12 @@ struct Replay::Worker final : ResultListener, Observer {
         const auto sliceEnd = Clock::now() + std::chrono::milliseconds(8);
         for (int i = 0;; ++i) {
             if (speed > 0 && anchorValid) {
-                // Hold back until wall time catches up with the virtual clock.
+                // Hold back until wall time catches up with the virtual time of the next step, so
+                // that an event is shown when it arrives, not when the one before it did.
+                int64_t next = sim->nextTime().value_or(sim->processingTime());
                 auto due = anchorWall
                     + std::chrono::microseconds(static_cast<int64_t>(
-                        static_cast<double>(sim->processingTime() - anchorVirtual) * 1000.0 / speed));
+                        static_cast<double>(next - anchorVirtual) * 1000.0 / speed));
                 if (due > Clock::now()) {
                     std::unique_lock lock(owner.m_mutex);
                     auto until

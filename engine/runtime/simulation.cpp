@@ -162,7 +162,7 @@ namespace {
         bool complete = false;
         Status failure;
 
-        metrics::MetricsSnapshot snapshot() const
+        metrics::MetricsSnapshot snapshot(bool refreshState = true) const
         {
         const Engine& E = *this;
         metrics::MetricsSnapshot snap;
@@ -178,7 +178,7 @@ namespace {
             om.kind = std::string(model::nodeKindName(n.kind));
             om.maxParallelism = E.maxParallelism.at(n.id);
             for (const Task* t : it->second) {
-                if (t->op && !E.complete)
+                if (t->op && !E.complete && refreshState)
                     t->op->updateStateMetrics();
                 om.subtasks.push_back(t->metrics);
             }
@@ -1271,6 +1271,19 @@ Result<bool> Simulation::step() { return m->engine.step(); }
 Result<bool> Simulation::advance(int64_t maxRecords) { return m->engine.step(std::max<int64_t>(1, maxRecords)); }
 bool Simulation::finished() const { return m->engine.complete; }
 int64_t Simulation::processingTime() const { return m->engine.now; }
+std::optional<int64_t> Simulation::nextTime() const
+{
+    const Engine& e = m->engine;
+    if (!e.started || e.complete)
+        return std::nullopt;
+    std::optional<int64_t> t;
+    for (const auto& s : e.sources)
+        if (!s.done && s.hasNext && (!t || s.nextArrival < *t))
+            t = s.nextArrival;
+    if (t && !e.timers.empty())
+        t = std::min(*t, e.timers.top().time);
+    return t; // with no source left the next step completes the replay at once
+}
 int64_t Simulation::eventsReplayed() const { return m->engine.events; }
 
 std::pair<int64_t, int64_t> Simulation::progress() const
@@ -1289,7 +1302,7 @@ SchemaPtr Simulation::outputSchema(const std::string& nodeId) const
     return it == m->engine.schemas.end() ? nullptr : it->second;
 }
 
-metrics::MetricsSnapshot Simulation::snapshot() const { return m->engine.snapshot(); }
+metrics::MetricsSnapshot Simulation::snapshot(bool refreshState) const { return m->engine.snapshot(refreshState); }
 
 bool Simulation::setMaxOutOfOrderness(const std::string& source, int64_t ms)
 {

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace streamlab::runtime {
@@ -70,10 +71,16 @@ public:
     bool finished() const;
 
     int64_t processingTime() const;
+    // The processing time of the next step (the next record's arrival or the next timer), for
+    // pacing a replay to wall time; nullopt before the first step and once complete.
+    std::optional<int64_t> nextTime() const;
     int64_t eventsReplayed() const;
     // Bytes of the event files read so far and in all.
     std::pair<int64_t, int64_t> progress() const;
-    metrics::MetricsSnapshot snapshot() const;
+    // `refreshState` false keeps each subtask's state entries and bytes at their last measure:
+    // measuring walks the heap state (or asks RocksDB and writes back its cache), too much for a
+    // GUI that publishes 30 times a second.
+    metrics::MetricsSnapshot snapshot(bool refreshState = true) const;
     // The schema flowing out of a node (after its map, window, ...).
     SchemaPtr outputSchema(const std::string& nodeId) const;
 
