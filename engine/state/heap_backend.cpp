@@ -61,11 +61,12 @@ namespace {
     // (the namespace, or the time and namespace of a timer). A key has only a few windows at a
     // time, so an access costs one cache miss for the key's row and a short search, where a hash
     // map over every (key, namespace) pair costs two probes. Rows iterate in key-id order, so
-    // snapshots and incremental TTL sweeps are deterministic.
-    template <typename Sub, typename E>
+    // snapshots and incremental TTL sweeps are deterministic. Rows are cache-line aligned, with
+    // room for `N` pairs inline: the row's size and its first pair share one line.
+    template <typename Sub, typename E, size_t N = 1>
     class SlotTable {
     public:
-        using Row = absl::InlinedVector<std::pair<Sub, E>, 2>;
+        struct alignas(64) Row : absl::InlinedVector<std::pair<Sub, E>, N> { };
 
         E* find(uint32_t key, const Sub& sub)
         {
@@ -124,10 +125,13 @@ namespace {
         }
 
     private:
+        // Linear from the front: rows are short, and the first pair is on the row's first line.
         static typename Row::iterator lower(Row& r, const Sub& sub)
         {
-            return std::lower_bound(
-                r.begin(), r.end(), sub, [](const std::pair<Sub, E>& p, const Sub& x) { return p.first < x; });
+            auto it = r.begin();
+            while (it != r.end() && it->first < sub)
+                ++it;
+            return it;
         }
         std::vector<Row> m_rows;
         int64_t m_size = 0;
@@ -216,11 +220,12 @@ namespace {
         bool add(const Namespace& ns, const Value& element) override
         {
             cleanupIncrementally();
-            Entry& e = m_map.at(m_keys.current, ns);
-            if (m_ttl && e.present && expired(e.lastAccess, *m_ttl, m_clock->now()))
+            bool created = false;
+            Entry& e = m_map.at(m_keys.current, ns, &created);
+            if (!created && m_ttl && expired(e.lastAccess, *m_ttl, m_clock->now())) {
                 e = Entry {}; // an expired accumulator restarts from scratch
-            bool created = !e.present;
-            e.present = true;
+                created = true;
+            }
             m_agg.addValue(e.acc, element);
             if (m_ttl)
                 e.lastAccess = m_clock->now();
@@ -230,7 +235,7 @@ namespace {
         {
             cleanupIncrementally();
             Entry* e = m_map.find(m_keys.current, ns);
-            if (!e || !e->present)
+            if (!e)
                 return std::nullopt;
             if (m_ttl) {
                 if (expired(e->lastAccess, *m_ttl, m_clock->now())) {
@@ -250,10 +255,9 @@ namespace {
         {
             for (const auto& s : sources) {
                 auto from = m_map.take(m_keys.current, s);
-                if (!from || !from->present)
+                if (!from)
                     continue;
                 Entry& into = m_map.at(m_keys.current, target);
-                into.present = true;
                 m_agg.merge(into.acc, from->acc);
                 into.lastAccess = std::max(into.lastAccess, from->lastAccess);
             }
@@ -261,8 +265,6 @@ namespace {
         void account(StateSize& s, const Keys& keys) const override
         {
             m_map.forEach([&](uint32_t key, const Namespace&, const Entry& e) {
-                if (!e.present)
-                    return;
                 ++s.entries;
                 s.bytes += keys.bytes[key] + 16 + m_agg.accountedBytes(e.acc) + (m_ttl ? 8 : 0);
             });
@@ -272,7 +274,7 @@ namespace {
             // cleanupFullSnapshot: expired entries stay out of the snapshot (local state keeps them).
             bool dropExpired = m_ttl && hasCleanup(*m_ttl, "fullSnapshot");
             int64_t now = m_clock->now();
-            auto live = [&](const Entry& e) { return e.present && !(dropExpired && expired(e.lastAccess, *m_ttl, now)); };
+            auto live = [&](const Entry& e) { return !(dropExpired && expired(e.lastAccess, *m_ttl, now)); };
             uint64_t n = 0;
             m_map.forEach([&](uint32_t, const Namespace&, const Entry& e) { n += live(e); });
             putVarint(out, n);
@@ -295,7 +297,6 @@ namespace {
                 Entry e;
                 e.acc = getAcc(in);
                 e.lastAccess = getI64(in);
-                e.present = true;
                 m_map.at(key, ns) = std::move(e);
             }
         }
@@ -304,7 +305,6 @@ namespace {
         struct Entry {
             window::Accumulator acc;
             int64_t lastAccess = 0;
-            bool present = false;
         };
 
         // cleanupIncrementally(n, perRecord=false): each access checks up to n more entries, in
@@ -329,7 +329,7 @@ namespace {
                 }
                 ++i;
                 const Entry& e = row[m_sweepIndex].second;
-                if (e.present && expired(e.lastAccess, *m_ttl, now))
+                if (expired(e.lastAccess, *m_ttl, now))
                     m_map.erase(m_sweepKey, Namespace(row[m_sweepIndex].first));
                 else
                     ++m_sweepIndex;
@@ -340,7 +340,7 @@ namespace {
         window::Aggregator m_agg;
         std::optional<model::TtlSpec> m_ttl;
         const Clock* m_clock;
-        SlotTable<Namespace, Entry> m_map;
+        SlotTable<Namespace, Entry, 2> m_map; // two windows of a key at once are common
         uint32_t m_sweepKey = 0;
         size_t m_sweepIndex = 0;
     };
