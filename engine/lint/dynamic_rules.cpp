@@ -53,6 +53,7 @@ namespace {
         ProbeOptions probe;
         probe.events = ctx.options.events;
         probe.sampleInterval = ctx.options.sampleInterval;
+        probe.stopRequested = ctx.options.stopRequested;
         return probeReplay(compiled.spec, probe);
     }
 

@@ -64,10 +64,13 @@ Result<std::vector<Finding>> lintWithReplay(const model::Job& job, const LintOpt
     ProbeOptions probe;
     probe.events = options.events;
     probe.sampleInterval = options.sampleInterval;
+    probe.stopRequested = options.stopRequested;
     auto facts = probeReplay(compiled.spec, probe);
     if (!facts.ok())
         return facts.status();
     STREAMLAB_RETURN_IF_ERROR(detail::dynamicRules(ctx, *facts, out));
+    if (options.stopRequested && options.stopRequested()) // a replay of a fix was cut short
+        return Status::aborted("the replay was stopped");
     return out;
 }
 

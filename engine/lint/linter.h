@@ -25,6 +25,7 @@
 #include "model/job.h"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ struct LintOptions {
     // Re-run the job with a fix applied to measure the alternative (typed serializer, reducing
     // state, coalesced late firings). Default: true.
     bool measureAlternatives = true;
+    // Asked during each replay (from the replay's thread); true stops it, and lintWithReplay fails
+    // with an Aborted status. Default: none.
+    std::function<bool()> stopRequested;
 };
 
 // Static rules only. A job that does not compile gives one `invalid-job` error per problem.

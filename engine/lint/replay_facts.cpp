@@ -215,6 +215,7 @@ Result<ReplayFacts> probeReplay(const model::JobSpec& spec, const ProbeOptions& 
     runtime::RunOptions run;
     run.events = options.events;
     run.observer = &observer;
+    run.stopRequested = options.stopRequested;
     run.seriesInterval = std::max<int64_t>(1, options.sampleInterval);
     run.onSeries = [&facts](const metrics::MetricsSnapshot& m) {
         int64_t allBytes = 0, allEntries = 0;

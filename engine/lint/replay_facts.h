@@ -10,6 +10,7 @@
 #include "model/spec.h"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -55,6 +56,7 @@ struct ProbeOptions {
     int64_t sampleInterval = 1000;
     // Distinct key values kept per keyBy. Default: 4096.
     size_t maxKeys = 4096;
+    std::function<bool()> stopRequested; // as RunOptions::stopRequested
 };
 
 // Replays the job once (heap or RocksDB as configured) and gathers the facts.

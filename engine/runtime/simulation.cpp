@@ -934,6 +934,7 @@ namespace {
 
 struct Simulation::Impl {
     Engine engine;
+    std::function<bool()> stopRequested;
 };
 
 Simulation::Simulation()
@@ -969,6 +970,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
     if (!options.checkpointDir.empty() && !E.spec.config.checkpointInterval)
         return Status::invalid("checkpoints need config.checkpoints.interval in the job (for example \"10s\")");
     E.onSeries = options.onSeries;
+    sim->m->stopRequested = options.stopRequested;
     const model::JobSpec& S = E.spec;
     auto planned = buildPlan(S);
     if (!planned.ok())
@@ -1259,6 +1261,8 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
 Status Simulation::run()
 {
     for (;;) {
+        if (m->stopRequested && m->stopRequested())
+            return Status::aborted("the replay was stopped");
         auto r = m->engine.step(4096);
         if (!r.ok())
             return r.status();

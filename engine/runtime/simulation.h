@@ -51,6 +51,9 @@ struct RunOptions {
     // Fine-grained events for live views (may be null; must outlive the simulation).
     Observer* observer = nullptr;
     std::function<void(const metrics::MetricsSnapshot&)> onSeries;
+    // Asked by run() every few thousand records (from the simulation's thread); once it says
+    // true, run() stops and fails with an Aborted status. For replays a person can cancel.
+    std::function<bool()> stopRequested;
 };
 
 class Simulation {

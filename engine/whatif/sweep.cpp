@@ -74,6 +74,7 @@ namespace {
         run.events = options.events;
         run.observer = &observer;
         run.stateDir = stateDir;
+        run.stopRequested = options.stopRequested;
         run.seriesInterval = std::max<int64_t>(1, options.sampleInterval);
         run.onSeries = [&out](const metrics::MetricsSnapshot& m) {
             int64_t e = 0, b = 0;

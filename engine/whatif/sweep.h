@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -53,6 +54,9 @@ struct SweepOptions {
     int threads = 0;
     // Processing time between two state samples, ms. Default: 1000.
     int64_t sampleInterval = 1000;
+    // Asked during each replay (from its thread); true stops the replay, which then fails with an
+    // Aborted status. Default: none.
+    std::function<bool()> stopRequested;
 };
 
 // One replay of `job` as it is (after any --set), measured.

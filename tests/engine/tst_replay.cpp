@@ -213,6 +213,21 @@ private slots:
         QVERIFY(!(*sim)->nextTime()); // complete
     }
 
+    void runStopsWhenAsked()
+    {
+        // The sample has 5000 events; run() asks between batches of 4096 records.
+        int asked = 0;
+        runtime::RunOptions options;
+        options.stopRequested = [&asked] { return ++asked > 1; };
+        auto sim = runtime::Simulation::create(loadSpec("clickstream/job.json"), options, nullptr);
+        QVERIFY(sim.ok());
+        Status st = (*sim)->run();
+        QCOMPARE(st.code(), Status::Code::Aborted);
+        QVERIFY(!(*sim)->finished());
+        QVERIFY((*sim)->eventsReplayed() > 0);
+        QVERIFY((*sim)->eventsReplayed() < 5000);
+    }
+
     void speedPacesTheVirtualClock()
     {
         // clickstream: 10 events per second of processing time.
