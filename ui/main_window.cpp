@@ -3,6 +3,11 @@
 #include "export_dialog.h"
 
 #include "commands.h"
+#include "compare_run.h"
+#include "compare_view.h"
+#include "model/params.h"
+#include "doctor_controller.h"
+#include "doctor_view.h"
 #include "event_time_view.h"
 #include "exchange_view.h"
 #include "firings_view.h"
@@ -14,6 +19,7 @@
 #include "sim_format.h"
 #include "state_view.h"
 #include "watermark_view.h"
+#include "whatif_dialog.h"
 #include "edge_item.h"
 #include "graph_layout.h"
 #include "graph_scene.h"
@@ -56,7 +62,12 @@ namespace streamlab::ui {
 using model::Json;
 
 static constexpr int kMaxRecentFiles = 8;
+// Charts and the canvas redraw at most every kRedrawIntervalMs while a replay plays at a set
+// speed, and every kFastRedrawIntervalMs as fast as possible: then nobody follows single events,
+// and each redraw takes memory bandwidth from the replay on the other core (measured: 10
+// redraws a second made the 10-million-event benchmark 1.6x the headless run, 4 a second 1.2x).
 static constexpr qint64 kRedrawIntervalMs = 100;
+static constexpr qint64 kFastRedrawIntervalMs = 250;
 static constexpr const char* kClipboardMime = "application/x-streamlab-fragment+json";
 
 QMessageBox::StandardButton Prompter::askToSave(QWidget* parent, const QString& document)
@@ -136,6 +147,8 @@ MainWindow::MainWindow(QWidget* parent)
     createMenus();
     createDocks();
     createSimulator();
+    createDoctor();
+    createWhatIf();
 
     statusBar()->addWidget(m_statusProblems, 1);
     statusBar()->addPermanentWidget(m_statusNodes);
@@ -931,6 +944,176 @@ void MainWindow::createSimulator()
     });
 }
 
+void MainWindow::createDoctor()
+{
+    m_doctorView = new DoctorView;
+    m_doctor = new DoctorController(m_model, m_undo, m_scene, m_replay, m_doctorView, this);
+    m_doctorDock = new QDockWidget(m_doctor->title(), this);
+    m_doctorDock->setObjectName("doctorDock");
+    m_doctorDock->setWidget(m_doctorView);
+    m_doctorDock->setFeatures(
+        QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::BottomDockWidgetArea, m_doctorDock);
+    if (QDockWidget* last = m_viewDocks.value("results"))
+        tabifyDockWidget(last, m_doctorDock);
+    if (auto* panels = menuBar()->findChild<QMenu*>("panelsMenu"))
+        panels->addAction(m_doctorDock->toggleViewAction());
+    m_docks << m_doctorDock;
+    m_viewDocks["doctor"] = m_doctorDock;
+    if (m_bottomDock)
+        m_bottomDock->raise();
+    connect(m_doctor, &DoctorController::titleChanged, m_doctorDock, &QDockWidget::setWindowTitle);
+    connect(m_doctor, &DoctorController::findingActivated, this, &MainWindow::selectProblem);
+}
+
+void MainWindow::createWhatIf()
+{
+    m_compareView = new CompareView;
+    auto* d = new QDockWidget(tr("Compare A/B"), this);
+    d->setObjectName("compareDock");
+    d->setWidget(m_compareView);
+    d->setFeatures(
+        QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::BottomDockWidgetArea, d);
+    if (QDockWidget* last = m_viewDocks.value("results")) {
+        tabifyDockWidget(last, d);
+        last->raise(); // Compare waits behind its tab until a run is pinned or it is picked
+    }
+    if (auto* panels = menuBar()->findChild<QMenu*>("panelsMenu"))
+        panels->addAction(d->toggleViewAction());
+    m_docks << d;
+    m_viewDocks["compare"] = d;
+    if (m_bottomDock)
+        m_bottomDock->raise();
+
+    m_pinAct = new QAction(tr("Pin as Run &A"), this);
+    m_pinAct->setObjectName("pinRunA");
+    m_pinAct->setIconText(tr("Pin A"));
+    m_pinAct->setToolTip(
+        tr("Keep this run (paused or finished) as run A of Compare A/B, then change settings "
+           "and replay to compare"));
+    m_pinAct->setEnabled(false);
+    connect(m_pinAct, &QAction::triggered, this, [this] { pinRunA(); });
+    m_sweepAct = new QAction(tr("S&weep…"), this);
+    m_sweepAct->setObjectName("whatIfSweep");
+    m_sweepAct->setToolTip(
+        tr("Replay the job once per value of a parameter and plot completeness against latency"));
+    connect(m_sweepAct, &QAction::triggered, this, [this] {
+        WhatIfDialog* dialog = whatIfDialog();
+        dialog->refreshTargets();
+        dialog->show();
+        dialog->raise();
+        dialog->activateWindow();
+    });
+    for (QAction* a : menuBar()->actions())
+        if (a->menu() && a->text() == tr("&Replay")) {
+            a->menu()->addSeparator();
+            a->menu()->addAction(m_pinAct);
+            a->menu()->addAction(m_sweepAct);
+        }
+    const QList<QAction*> bar = m_replayBar->actions();
+    const qsizetype after = bar.indexOf(m_replayBar->stepFiringAction());
+    if (after >= 0 && after + 1 < bar.size())
+        m_replayBar->insertAction(bar[after + 1], m_pinAct);
+    else
+        m_replayBar->addAction(m_pinAct);
+
+    // The settings a run starts with label it in the comparison; B follows the live snapshots.
+    connect(m_replay, &ReplayController::started, this, [this] {
+        std::map<std::string, int64_t> delays, lateness;
+        std::map<std::string, std::string> files;
+        const auto d = m_replay->watermarkDelays();
+        for (auto it = d.begin(); it != d.end(); ++it)
+            delays[it.key().toStdString()] = it.value();
+        const auto l = m_replay->allowedLateness();
+        for (auto it = l.begin(); it != l.end(); ++it)
+            lateness[it.key().toStdString()] = it.value();
+        const auto f = m_replay->eventFiles();
+        for (auto it = f.begin(); it != f.end(); ++it)
+            files[it.key().toStdString()] = it.value().toStdString();
+        m_runSettings = runSettingsOf(m_model->job(), delays, lateness, files);
+    });
+    connect(m_replay, &ReplayController::snapshotUpdated, this, [this] {
+        const auto& snap = m_replay->snapshot();
+        m_pinAct->setEnabled(snap
+            && (snap->state == runtime::ReplayState::Paused
+                || snap->state == runtime::ReplayState::Finished));
+        m_compareView->setLiveRun(snap, m_runSettings);
+    });
+    // Another job: its runs compare with nothing of the previous one.
+    connect(m_model, &GraphModel::graphReset, this, [this] {
+        m_compareView->clearRunA();
+        m_compareView->clearLiveRun();
+        m_pinAct->setEnabled(false);
+    });
+}
+
+bool MainWindow::pinRunA()
+{
+    const auto& snap = m_replay->snapshot();
+    if (!snap
+        || (snap->state != runtime::ReplayState::Paused && snap->state != runtime::ReplayState::Finished)) {
+        statusBar()->showMessage(tr("Pause or finish a replay to pin it as run A"), 5000);
+        return false;
+    }
+    m_compareView->setRunA(std::make_shared<const PinnedRun>(pinRun(*snap, m_runSettings)));
+    raiseView("compare");
+    log(tr("Pinned run A (generation %1, %2 events, %3 results)")
+            .arg(snap->generation)
+            .arg(snap->eventsReplayed)
+            .arg(m_compareView->runA()->results.rows.size()));
+    statusBar()->showMessage(tr("Pinned as run A: change settings and replay to compare"), 6000);
+    return true;
+}
+
+bool MainWindow::applySetting(const QString& assignment)
+{
+    const std::string text = assignment.toStdString();
+    // Checked as `--set` checks it, on a copy of the job.
+    model::Job probe = m_model->job();
+    Status st = model::applySet(probe, text);
+    if (!st.ok()) {
+        log(tr("Not set: %1").arg(QString::fromStdString(st.message())));
+        return false;
+    }
+    const QString target = assignment.section('=', 0, 0);
+    const QString value = assignment.section('=', 1);
+    const QString owner = target.section('.', 0, 0);
+    std::string path = target.section('.', 1).toStdString();
+    NodeId node = kJobNodeId;
+    if (owner == "config")
+        path = "config." + path;
+    else
+        node = m_model->nodeByKey(owner);
+    model::Json v;
+    try {
+        v = model::Json::parse(value.toStdString());
+    } catch (const nlohmann::json::exception&) {
+        v = value.toStdString();
+    }
+    m_undo->push(new SetParamCommand(m_model, node, path, v));
+    log(tr("Set %1").arg(assignment));
+    return true;
+}
+
+WhatIfDialog* MainWindow::whatIfDialog()
+{
+    if (!m_whatIf) {
+        m_whatIf = new WhatIfDialog(m_model, m_undo, this);
+        connect(m_whatIf, &WhatIfDialog::valueApplied, this,
+            [this](const QString& target, const QString& value, const QString& previous) {
+                log(tr("What-if: set %1 = %2 (was %3)").arg(target, value, previous));
+            });
+    }
+    std::map<std::string, std::filesystem::path> events;
+    const auto files = m_replay->eventFiles();
+    for (auto it = files.begin(); it != files.end(); ++it)
+        if (!it.value().isEmpty())
+            events[it.key().toStdString()] = it.value().toStdString();
+    m_whatIf->setEventFiles(std::move(events));
+    return m_whatIf;
+}
+
 bool MainWindow::startReplay(bool play)
 {
     const auto& compiled = m_model->compiled();
@@ -967,6 +1150,9 @@ void MainWindow::raiseView(const QString& name)
     if (auto* d = m_viewDocks.value(name)) {
         d->show();
         d->raise();
+        // The doctor's explanations need a few lines of room.
+        if (d == m_doctorDock && d->height() < height() / 3)
+            resizeDocks({ d }, { height() * 2 / 5 }, Qt::Vertical);
     }
 }
 
@@ -978,7 +1164,8 @@ void MainWindow::showReplaySnapshot()
     // Models follow every snapshot (~30/s); charts and the canvas redraw at most ~10 times a
     // second while playing, at once when the replay stops (a step shows its result immediately).
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const bool redraw = snap->state != runtime::ReplayState::Playing || now - m_lastRedrawMs >= kRedrawIntervalMs;
+    const qint64 interval = snap->speed > 0 ? kRedrawIntervalMs : kFastRedrawIntervalMs;
+    const bool redraw = snap->state != runtime::ReplayState::Playing || now - m_lastRedrawMs >= interval;
     if (redraw)
         m_lastRedrawMs = now;
     for (SimView* v : m_simViews)
@@ -1044,6 +1231,8 @@ int runGui(int argc, char** argv)
     int forcedPalette = -1; // -1: follow the system
     int screenshotAfter = 900;
     bool replay = false;
+    bool applyFixes = false;
+    QString sweep, compare, latency;
     double speed = 0;
     const QStringList args = QApplication::arguments();
     for (int i = 1; i < args.size(); ++i) {
@@ -1057,6 +1246,14 @@ int runGui(int argc, char** argv)
             speed = args[++i].toDouble();
         else if (args[i] == "--replay")
             replay = true;
+        else if (args[i] == "--apply-fixes")
+            applyFixes = true;
+        else if (args[i] == "--sweep" && i + 1 < args.size())
+            sweep = args[++i];
+        else if (args[i] == "--latency" && i + 1 < args.size())
+            latency = args[++i];
+        else if (args[i] == "--compare" && i + 1 < args.size())
+            compare = args[++i];
         else if (args[i] == "--dark")
             forcedPalette = 1;
         else if (args[i] == "--light")
@@ -1073,6 +1270,23 @@ int runGui(int argc, char** argv)
     const bool recovered = screenshot.isEmpty() && w.recoverAutosave();
     if (!jobFile.isEmpty() && !recovered)
         w.openFile(jobFile, false);
+    if (applyFixes) {
+        // Once the findings are in (measured, when replaying), press every Fix; then replay the
+        // fixed job so that the live views show the difference.
+        auto started = std::make_shared<bool>(false);
+        QObject::connect(
+            w.doctor(), &DoctorController::resultShown, &w, [&w, started, replay](bool measured) {
+                if (*started || (replay && !measured))
+                    return;
+                *started = true;
+                w.doctor()->applyEveryFix();
+            });
+        QObject::connect(w.doctor(), &DoctorController::everyFixApplied, &w, [&w, replay] {
+            w.graphView()->fitAll(); // a fix may have added nodes
+            if (replay)
+                w.startReplay(true);
+        });
+    }
     if (replay) {
         const auto& speeds = ReplayBar::speeds();
         int best = int(speeds.size()) - 1;
@@ -1084,11 +1298,59 @@ int runGui(int argc, char** argv)
     }
     if (!view.isEmpty())
         w.raiseView(view);
-    if (!screenshot.isEmpty()) {
-        QTimer::singleShot(screenshotAfter, &w, [&w, screenshot] {
-            w.grab().save(screenshot);
+    // What-if: the screenshot waits for the sweep, or for run B, and shows the dialog or the dock.
+    auto saveLater = [&w, screenshot, screenshotAfter](QWidget* what) {
+        if (screenshot.isEmpty())
+            return;
+        QTimer::singleShot(screenshotAfter, &w, [what, screenshot] {
+            what->grab().save(screenshot);
             QApplication::exit(0);
         });
+    };
+    if (!sweep.isEmpty()) {
+        WhatIfDialog* dialog = w.whatIfDialog();
+        if (!screenshot.isEmpty())
+            dialog->resize(1180, 980);
+        dialog->show();
+        if (latency == "p99")
+            dialog->setLatencyAxis(WhatIfDialog::LatencyAxis::P99);
+        QObject::connect(
+            dialog, &WhatIfDialog::sweepFinished, &w, [dialog, saveLater] { saveLater(dialog); });
+        if (!dialog->setSweep(sweep) || !dialog->run())
+            saveLater(dialog); // shows the reason
+    } else if (!compare.isEmpty()) {
+        // Run A as the job is, then run B with the setting: each starts once the previous one's
+        // Finished snapshot is in (the finished signal may come just before it).
+        auto step = std::make_shared<int>(0);
+        auto handled = std::make_shared<quint64>(0);
+        QObject::connect(w.replayController(), &ReplayController::snapshotUpdated, &w,
+            [&w, step, handled, compare, saveLater, screenshot] {
+                const auto& snap = w.replayController()->snapshot();
+                if (!snap || snap->generation == *handled
+                    || (snap->state != runtime::ReplayState::Finished
+                        && snap->state != runtime::ReplayState::Failed))
+                    return;
+                *handled = snap->generation;
+                const bool ok = snap->state == runtime::ReplayState::Finished;
+                if (++*step == 1 && ok && w.pinRunA() && w.applySetting(compare)) {
+                    w.startReplay(true);
+                    return;
+                }
+                w.raiseView("compare");
+                QDockWidget* dock = w.findChild<QDockWidget*>("compareDock");
+                QWidget* shown = &w;
+                if (dock && !screenshot.isEmpty()) {
+                    // The screenshot is of the comparison, at a size where its charts are legible.
+                    dock->setFloating(true);
+                    dock->resize(1440, 900);
+                    shown = dock;
+                }
+                w.compareView()->refresh();
+                saveLater(shown);
+            });
+        w.startReplay(true);
+    } else if (!screenshot.isEmpty()) {
+        saveLater(&w);
     }
     return app.exec();
 }

@@ -9,7 +9,9 @@
 #include <QMainWindow>
 #include <QMap>
 #include <QMessageBox>
+#include <map>
 #include <memory>
+#include <string>
 
 class QAction;
 class QLabel;
@@ -38,6 +40,10 @@ class WatermarkView;
 class ExchangeView;
 class EventTimeView;
 class ResultsView;
+class DoctorController;
+class DoctorView;
+class CompareView;
+class WhatIfDialog;
 class PhysicalView;
 class ProblemsWidget;
 class PropertyPanel;
@@ -48,7 +54,14 @@ class QuickAddPopup;
 // Options: --dark / --light force a palette; --screenshot FILE saves the window and quits (after
 // --screenshot-after MS, default 900); --replay starts a replay of the job (--speed X, default max);
 // --view NAME raises a simulator view (load, firings, state, watermarks, exchanges, eventtime,
-// results, settings).
+// results, settings) or the Doctor dock (doctor); --apply-fixes presses every Fix of the doctor,
+// one after the other, once its findings are in (after the replay's measured check with --replay,
+// which then replays the fixed job again) and fits the canvas, so that a screenshot shows the job
+// after the fixes.
+// What-if (issue 10): --sweep NODE.PARAM=FROM..TO/STEP opens Replay > Sweep… on that range and runs
+// it (with --screenshot, the dialog is saved once the sweep is done; --latency p99 plots the p99);
+// --compare NODE.PARAM=VALUE replays the job, pins it as run A, sets the parameter (one undoable
+// edit), replays run B and raises Compare A/B (with --screenshot, that dock is saved once B is done).
 int runGui(int argc, char** argv);
 
 // The questions the window asks a person. Tests replace it to answer without a modal dialog.
@@ -115,6 +128,20 @@ public:
     ExchangeView* exchangeView() const { return m_exchangeView; }
     EventTimeView* eventTimeView() const { return m_eventTimeView; }
     ResultsView* resultsView() const { return m_resultsView; }
+    DoctorController* doctor() const { return m_doctor; }
+    DoctorView* doctorView() const { return m_doctorView; }
+    QDockWidget* doctorDock() const { return m_doctorDock; }
+
+    // What-if (issue 10). Pins the current run (paused or finished) as run A of Compare A/B;
+    // false when there is no such run.
+    bool pinRunA();
+    // Sets NODE.PARAM=VALUE (as `--set` does) as one undoable edit; false with the reason logged.
+    bool applySetting(const QString& assignment);
+    CompareView* compareView() const { return m_compareView; }
+    // Replay > Sweep…: created on first use, kept (a sweep may go on while it is hidden).
+    WhatIfDialog* whatIfDialog();
+    QAction* pinAction() const { return m_pinAct; }
+    QAction* sweepAction() const { return m_sweepAct; }
 
     GraphModel* graphModel() const { return m_model; }
     GraphScene* graphScene() const { return m_scene; }
@@ -147,6 +174,8 @@ private:
     void refreshIcons();
     void setPhysicalView(bool on);
     void createSimulator();
+    void createDoctor();
+    void createWhatIf();
     void showReplaySnapshot();
     void updateNodeStats();
     QString autosavePath() const;
@@ -206,6 +235,15 @@ private:
     ExchangeView* m_exchangeView = nullptr;
     EventTimeView* m_eventTimeView = nullptr;
     ResultsView* m_resultsView = nullptr;
+    DoctorController* m_doctor = nullptr;
+    DoctorView* m_doctorView = nullptr;
+    QDockWidget* m_doctorDock = nullptr;
+    CompareView* m_compareView = nullptr;
+    WhatIfDialog* m_whatIf = nullptr;
+    QAction* m_pinAct = nullptr;
+    QAction* m_sweepAct = nullptr;
+    // The settings of the current run (compare_run.h's RunSettings), taken when it started.
+    std::map<std::string, std::string> m_runSettings;
     QList<SimView*> m_simViews;
     QMap<QString, QDockWidget*> m_viewDocks;
     QDockWidget* m_bottomDock = nullptr;

@@ -123,24 +123,45 @@ void NodeItem::refresh()
     if (m_ports.contains("late"))
         m_height = std::max(m_height, kHeaderHeight + 8 + (m_lines.size() + 1) * kLineHeight + 6);
     m_errors = m_warnings = 0;
-    QStringList tips;
+    m_problemTips.clear();
     for (const auto& p : m_model->problemsOf(m_id)) {
         (p.severity == model::Severity::Error ? m_errors : m_warnings)++;
         QString field = p.field.empty() ? QString() : QString::fromStdString(p.field) + ": ";
-        tips << QStringLiteral("<li>%1%2</li>")
-                    .arg(field.toHtmlEscaped(), QString::fromStdString(p.message).toHtmlEscaped());
+        m_problemTips << QStringLiteral("<li>%1%2</li>")
+                             .arg(field.toHtmlEscaped(), QString::fromStdString(p.message).toHtmlEscaped());
     }
-    QString head = QStringLiteral("<b>%1</b> <span style='color:gray'>%2, parallelism %3</span>")
-                       .arg(m_model->nodeKey(m_id).toHtmlEscaped(), m_model->nodeKind(m_id))
-                       .arg(m_model->parallelismOf(m_id));
-    if (tips.isEmpty())
-        setToolTip(head);
-    else
-        setToolTip(head
-            + QObject::tr("<br>%1 error(s), %2 warning(s):<ul style='margin:0'>%3</ul>")
-                  .arg(m_errors)
-                  .arg(m_warnings)
-                  .arg(tips.join(QString())));
+    updateToolTip();
+    update();
+}
+
+void NodeItem::updateToolTip()
+{
+    QString tip = QStringLiteral("<b>%1</b> <span style='color:gray'>%2, parallelism %3</span>")
+                      .arg(m_model->nodeKey(m_id).toHtmlEscaped(), m_model->nodeKind(m_id))
+                      .arg(m_model->parallelismOf(m_id));
+    if (!m_problemTips.isEmpty())
+        tip += QObject::tr("<br>%1 error(s), %2 warning(s):<ul style='margin:0'>%3</ul>")
+                   .arg(m_errors)
+                   .arg(m_warnings)
+                   .arg(m_problemTips.join(QString()));
+    if (!m_doctorTitles.isEmpty()) {
+        QString items;
+        for (const auto& t : m_doctorTitles)
+            items += QStringLiteral("<li>%1</li>").arg(t.toHtmlEscaped());
+        tip += QObject::tr("<br>Doctor:<ul style='margin:0'>%1</ul>").arg(items);
+    }
+    setToolTip(tip);
+}
+
+void NodeItem::setDoctorFindings(std::optional<lint::Severity> worst, const QStringList& titles)
+{
+    if (titles.isEmpty())
+        worst.reset();
+    if (worst == m_doctorSeverity && titles == m_doctorTitles)
+        return;
+    m_doctorSeverity = worst;
+    m_doctorTitles = worst ? titles : QStringList();
+    updateToolTip();
     update();
 }
 
@@ -347,6 +368,30 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidge
                 p->drawText(r, Qt::AlignRight | Qt::AlignVCenter, line.mid(tab + 1));
             }
             y += 15;
+        }
+    }
+
+    // The doctor's marker: a pill on the top edge, left, in the colour of the worst finding.
+    if (m_doctorSeverity) {
+        const QColor fill = *m_doctorSeverity == lint::Severity::Error ? theme::errorColor()
+            : *m_doctorSeverity == lint::Severity::Warning             ? theme::warningColor().darker(112)
+                                                                       : theme::accent();
+        p->setPen(QPen(theme::nodeFill(), 1.5));
+        p->setBrush(fill);
+        if (lod >= 0.35) {
+            QFont f = QApplication::font();
+            f.setPointSizeF(f.pointSizeF() * 0.75);
+            f.setWeight(QFont::Bold);
+            p->setFont(f);
+            const QString label = m_doctorTitles.size() > 1
+                ? QObject::tr("doctor %1").arg(m_doctorTitles.size())
+                : QObject::tr("doctor");
+            const QRectF pill(10, -8, QFontMetricsF(f).horizontalAdvance(label) + 14, 16);
+            p->drawRoundedRect(pill, 8, 8);
+            p->setPen(Qt::white);
+            p->drawText(pill, Qt::AlignCenter, label);
+        } else {
+            p->drawEllipse(QPointF(16, 0), 7, 7);
         }
     }
 

@@ -5,9 +5,11 @@
 #pragma once
 
 #include "graph_model.h"
+#include "lint/finding.h"
 
 #include <QGraphicsObject>
 #include <QStringList>
+#include <optional>
 
 namespace streamlab::ui {
 
@@ -48,6 +50,12 @@ public:
     // One-line summaries of the node's key parameters.
     static QStringList summary(const GraphModel& model, NodeId id);
 
+    // The pipeline doctor's findings on this node: a marker in the top left corner in the colour of
+    // the worst severity, the titles in the tooltip. nullopt or no titles: no marker.
+    void setDoctorFindings(std::optional<lint::Severity> worst, const QStringList& titles);
+    std::optional<lint::Severity> doctorSeverity() const { return m_doctorSeverity; }
+    QStringList doctorTitles() const { return m_doctorTitles; }
+
 protected:
     QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
     void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
@@ -56,6 +64,7 @@ protected:
 
 private:
     GraphScene* graphScene() const;
+    void updateToolTip();
 
     GraphModel* m_model;
     NodeId m_id;
@@ -67,6 +76,9 @@ private:
     int m_warnings = 0;
     bool m_hovered = false;
     QStringList m_live;
+    QStringList m_problemTips;
+    std::optional<lint::Severity> m_doctorSeverity;
+    QStringList m_doctorTitles;
 };
 
 } // namespace streamlab::ui

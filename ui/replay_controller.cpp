@@ -1,5 +1,7 @@
 #include "replay_controller.h"
 
+#include "release_later.h"
+
 #include <QMetaObject>
 #include <QPointer>
 
@@ -55,6 +57,7 @@ void ReplayController::start(const model::JobSpec& spec, bool play)
     };
     ++m_generation;
     m_replay = std::make_unique<runtime::Replay>(effectiveSpec(spec), std::move(o), m_generation);
+    releaseLater(m_snapshot); // the previous replay's rows are freed off the GUI thread
     m_snapshot = m_replay->snapshot();
     m_timer.start();
     emit started(m_generation);

@@ -1,5 +1,7 @@
 #include "results_view.h"
 
+#include "release_later.h"
+
 #include "sim_format.h"
 #include "theme.h"
 
@@ -22,6 +24,8 @@ void ResultsModel::update(const runtime::ReplaySnapshot& snap)
     if (snap.generation != m_generation || total < static_cast<size_t>(m_rows)) {
         beginResetModel();
         m_generation = snap.generation;
+        for (auto& c : m_chunks)
+            releaseLater(c); // millions of rows are freed off the GUI thread
         m_chunks.clear();
         m_offsets.clear();
         m_rows = 0;
@@ -180,12 +184,7 @@ ResultsView::ResultsView(QWidget* parent)
     setObjectName("resultsView");
     m_filter->setSourceModel(m_model);
     m_table->setModel(m_filter);
-    m_table->setFrameShape(QFrame::NoFrame);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(22);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAlternatingRowColors(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    simfmt::styleTable(m_table);
     m_table->setColumnWidth(ResultsModel::Sink, 90);
     m_table->setColumnWidth(ResultsModel::Subtask, 60);
     m_table->setColumnWidth(ResultsModel::Key, 110);

@@ -7,7 +7,9 @@
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
+#include <QHeaderView>
 #include <QLegend>
+#include <QTableView>
 
 namespace streamlab::ui::simfmt {
 
@@ -164,6 +166,16 @@ void styleAxis(QAbstractAxis* axis)
     axis->setGridLineColor(grid);
     axis->setLinePenColor(grid);
     axis->setShadesVisible(false);
+}
+
+void styleTable(QTableView* table)
+{
+    table->setFrameShape(QFrame::NoFrame);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(22);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setAlternatingRowColors(true);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
 }
 
 QChartView* makeChartView(QChart* chart)

@@ -7,6 +7,8 @@
 #include <QColor>
 #include <QString>
 
+class QTableView;
+
 class QChart;
 class QChartView;
 class QAbstractAxis;
@@ -35,5 +37,7 @@ QColor fateColor(runtime::EventFate f);
 void styleChart(QChart* chart);
 void styleAxis(QAbstractAxis* axis);
 QChartView* makeChartView(QChart* chart);
+// The simulator's tables: no row numbers, compact rows, alternating colours, whole-row selection.
+void styleTable(QTableView* table);
 
 } // namespace streamlab::ui::simfmt

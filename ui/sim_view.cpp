@@ -1,5 +1,7 @@
 #include "sim_view.h"
 
+#include "release_later.h"
+
 namespace streamlab::ui {
 
 SimView::SimView(QWidget* parent)
@@ -17,6 +19,8 @@ void SimView::setJob(const model::JobSpec& spec, const runtime::Plan& plan)
 
 void SimView::setSnapshot(std::shared_ptr<const runtime::ReplaySnapshot> snapshot, bool redraw)
 {
+    if (m_snapshot && snapshot && m_snapshot->generation != snapshot->generation)
+        releaseLater(m_snapshot); // the previous replay's rows are freed off the GUI thread
     m_snapshot = std::move(snapshot);
     if (!m_snapshot)
         return;

@@ -1,0 +1,63 @@
+#include "release_later.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <sys/resource.h>
+#include <thread>
+#include <unistd.h>
+
+namespace streamlab::ui {
+
+namespace {
+
+    // One thread for the life of the process, detached: at exit whatever is left is reclaimed
+    // with the process.
+    class Releaser {
+    public:
+        Releaser()
+        {
+            std::thread([this] { loop(); }).detach();
+        }
+        void push(std::shared_ptr<const void> p)
+        {
+            {
+                std::lock_guard lock(m_mutex);
+                m_queue.push_back(std::move(p));
+            }
+            m_cv.notify_one();
+        }
+
+    private:
+        void loop()
+        {
+            (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+            for (;;) {
+                std::shared_ptr<const void> p;
+                {
+                    std::unique_lock lock(m_mutex);
+                    m_cv.wait(lock, [this] { return !m_queue.empty(); });
+                    p = std::move(m_queue.front());
+                    m_queue.pop_front();
+                }
+                p.reset();
+            }
+        }
+        std::mutex m_mutex;
+        std::condition_variable m_cv;
+        std::deque<std::shared_ptr<const void>> m_queue;
+    };
+
+} // namespace
+
+void releaseLater(std::shared_ptr<const void> p)
+{
+    if (!p)
+        return;
+    if (p.use_count() > 1)
+        return; // someone else still holds it: dropping this reference frees nothing
+    static Releaser* releaser = new Releaser; // never destroyed: its thread outlives main
+    releaser->push(std::move(p));
+}
+
+} // namespace streamlab::ui
