@@ -4,8 +4,8 @@
 // Job: source (10 k string keys, 2 s disorder) -> keyBy -> 1-minute tumbling count -> sink.
 // Run: build/bench/bench_gui_replay   (STREAMLAB_BENCH_EVENTS=N for a smaller file,
 // STREAMLAB_BENCH_ROUNDS=R rounds of headless + GUI, default 3; needs a
-// display or QT_QPA_PLATFORM=offscreen). Needs the ui library: see bench/README.md for its
-// CMake lines. Built without the UI (as the engine-only bench glob builds it) it only says so.
+// display or QT_QPA_PLATFORM=offscreen). Built without the UI (STREAMLAB_BUILD_UI=OFF) it
+// prints the headless figure only.
 #include "bench_data.h"
 // Engine headers first: operator.h has a member named emit, which Qt's keyword macro would eat.
 #include "model/job.h"
