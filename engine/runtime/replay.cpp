@@ -22,7 +22,9 @@ namespace {
 
     // Append-only storage in immutable chunks: full chunks are shared with published snapshots,
     // only the chunk being filled is copied on publish. Keeps the newest `capacity` items
-    // (dropping whole chunks) unless `truncate` is set, in which case it stops accepting.
+    // (dropping whole chunks) unless `keepOldest` is set, in which case it stops accepting.
+    // With `keepOldest` the chunk being filled is sealed on publish instead of copied (chunks
+    // are then of any size up to `chunk`): items are never changed after they are appended.
     template <class T> class ChunkStore {
     public:
         ChunkStore(size_t chunk, size_t capacity, bool keepOldest)
@@ -57,6 +59,10 @@ namespace {
         Chunks<T> publish()
         {
             if (m_dirty) {
+                if (m_keepOldest && !m_current.empty()) {
+                    m_full.push_back(std::make_shared<const std::vector<T>>(std::move(m_current)));
+                    m_current = {};
+                }
                 m_published = m_full;
                 if (!m_current.empty())
                     m_published.push_back(std::make_shared<const std::vector<T>>(m_current));
