@@ -5,6 +5,9 @@
 #include "runtime/simulation.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace streamlab::lint {
@@ -236,7 +239,24 @@ Result<ReplayFacts> probeReplay(const model::JobSpec& spec, const ProbeOptions& 
         facts.peakStateBytes = std::max(facts.peakStateBytes, allBytes);
         facts.peakStateEntries = std::max(facts.peakStateEntries, allEntries);
     };
-    auto sim = runtime::Simulation::create(spec, run, nullptr);
+    // File sinks write into a folder of the probe's own, removed after it: measuring a job must
+    // not change the person's files.
+    static std::atomic<int> probes { 0 };
+    const char* tmp = std::getenv("TMPDIR");
+    const std::filesystem::path sinkDir = std::filesystem::path(tmp ? tmp : "/tmp")
+        / ("streamlab-lint-" + std::to_string(::getpid()) + "-" + std::to_string(++probes));
+    model::JobSpec local = spec;
+    if (!model::redirectFileSinks(local, sinkDir))
+        return Status::ioError(sinkDir.string() + ": cannot create a folder for the file sinks");
+    struct RemoveDir {
+        std::filesystem::path dir;
+        ~RemoveDir()
+        {
+            std::error_code ec;
+            std::filesystem::remove_all(dir, ec);
+        }
+    } removeSinkDir { sinkDir };
+    auto sim = runtime::Simulation::create(local, run, nullptr);
     if (!sim.ok())
         return sim.status();
     STREAMLAB_RETURN_IF_ERROR((*sim)->run());

@@ -643,6 +643,25 @@ static void compileSink(const Job& job, Reader& r, SinkSpec& s)
     }
 }
 
+bool redirectFileSinks(JobSpec& spec, const std::filesystem::path& dir)
+{
+    bool any = false;
+    for (auto& n : spec.nodes) {
+        if (n.kind != NodeKind::Sink)
+            continue;
+        auto& sink = std::get<SinkSpec>(n.params);
+        if (sink.type != SinkType::File)
+            continue;
+        sink.path = dir / (n.id + "." + sink.format);
+        any = true;
+    }
+    if (!any)
+        return true;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    return !ec;
+}
+
 Compiled compile(const Job& job)
 {
     Compiled out;

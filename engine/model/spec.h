@@ -179,4 +179,9 @@ Compiled compile(const Job& job);
 // All error messages joined, one per line, prefixed with `source` ("jobs/a.json: ").
 std::string describeErrors(const std::vector<Problem>& problems, const std::string& source);
 
+// Points every file sink of `spec` into `dir` (as DIR/NODE.FORMAT), for replays that measure a
+// job (lint, sweep) and must neither change the person's files nor race each other on them.
+// Creates `dir` when there is a file sink; false when it cannot.
+bool redirectFileSinks(JobSpec& spec, const std::filesystem::path& dir);
+
 } // namespace streamlab::model

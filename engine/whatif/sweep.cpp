@@ -68,6 +68,10 @@ namespace {
         auto compiled = model::compile(job);
         if (compiled.hasErrors())
             return Status::invalid(model::describeErrors(compiled.problems, job.path.string() + ": "));
+        // File sinks write into the replay's own folder (removed with it): replays side by side
+        // would otherwise write the same files, and beside the person's job.
+        if (!model::redirectFileSinks(compiled.spec, stateDir / "sinks"))
+            return Status::ioError((stateDir / "sinks").string() + ": cannot create a folder for the file sinks");
         SweepOutcome out;
         OutcomeObserver observer;
         runtime::RunOptions run;
@@ -86,17 +90,24 @@ namespace {
             out.peakStateEntries = std::max(out.peakStateEntries, e);
             out.peakStateBytes = std::max(out.peakStateBytes, b);
         };
+        auto removeStateDir = [&stateDir] {
+            std::error_code ec;
+            std::filesystem::remove_all(stateDir, ec);
+        };
         auto sim = runtime::Simulation::create(compiled.spec, run, nullptr);
-        if (!sim.ok())
+        if (!sim.ok()) {
+            removeStateDir();
             return sim.status();
-        STREAMLAB_RETURN_IF_ERROR(observer.prepare(compiled.spec, **sim));
+        }
+        if (Status st = observer.prepare(compiled.spec, **sim); !st.ok()) {
+            sim->reset();
+            removeStateDir();
+            return st;
+        }
         Status st = (*sim)->run();
         auto snap = (*sim)->snapshot();
         sim->reset();
-        if (!stateDir.empty()) {
-            std::error_code ec;
-            std::filesystem::remove_all(stateDir, ec);
-        }
+        removeStateDir();
         if (!st.ok())
             return st;
         out.events = snap.eventsReplayed;

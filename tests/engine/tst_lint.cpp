@@ -8,6 +8,7 @@
 #include "model/params.h"
 #include "model/spec.h"
 #include "runtime/simulation.h"
+#include "whatif/sweep.h"
 
 #include <QtTest>
 #include <filesystem>
@@ -353,6 +354,25 @@ private slots:
         QVERIFY(lint::applyFix(j, *f->fix).ok());
         auto after = replayLint(j);
         QVERIFY2(!find(after, rule.toStdString()), lint::formatFindings(after).c_str());
+    }
+
+    void replaysWriteNoFileBesideTheJob()
+    {
+        // The clickstream sample with its sinks turned into file sinks in a folder of the test:
+        // measuring it (lint, and the sweep's replay) must leave that folder empty.
+        QTemporaryDir dir;
+        auto j = loadJob("clickstream/job.json");
+        int sinks = 0;
+        for (auto& n : j.nodes)
+            if (n.kind() == "sink") {
+                n.doc["type"] = "file";
+                n.doc["path"] = dir.filePath(QString("out-%1.jsonl").arg(++sinks)).toStdString();
+            }
+        QVERIFY(sinks > 0);
+        QVERIFY(model::compile(j).spec.nodes.size() > 0);
+        QVERIFY(lint::lintWithReplay(j, {}).ok());
+        QVERIFY(whatif::measureReplay(j, {}).ok());
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::NoDotAndDotDot), QStringList());
     }
 
     void everySampleFolderIsWalked()
