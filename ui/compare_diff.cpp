@@ -108,7 +108,8 @@ RunResults resultsOf(const runtime::ReplaySnapshot& snap)
     r.truncated = snap.resultsTruncated;
     r.rows.reserve(runtime::chunkedSize(snap.results));
     for (const auto& chunk : snap.results)
-        r.rows.insert(r.rows.end(), chunk->begin(), chunk->end());
+        for (const auto& row : *chunk)
+            r.rows.push_back({ row.sink, row.subtask, row.record() });
     return r;
 }
 

@@ -27,14 +27,21 @@
 namespace streamlab::ui {
 
 // The sink records of one replay in emission order, as a ReplaySnapshot holds them.
+// A record that reached a sink, decoded.
+struct ResultRow {
+    int sink = 0; // index into RunResults::sinks
+    int subtask = 0;
+    Record record;
+};
+
 struct RunResults {
     std::vector<std::string> sinks;
     std::vector<SchemaPtr> schemas; // per sink
-    std::vector<runtime::SinkRow> rows;
+    std::vector<ResultRow> rows;
     bool truncated = false; // the replay kept only the first records
 };
 
-// Copies the results of a snapshot (the chunks are flattened; values are immutable).
+// The results of a snapshot, decoded (the chunks are flattened).
 RunResults resultsOf(const runtime::ReplaySnapshot& snap);
 
 enum class DiffKind { OnlyInA, OnlyInB, Differ };

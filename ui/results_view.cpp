@@ -56,13 +56,13 @@ const runtime::SinkRow& ResultsModel::row(int r) const
     return (*m_chunks[c])[static_cast<size_t>(r) - m_offsets[c]];
 }
 
-QString ResultsModel::field(const runtime::SinkRow& row, const char* name) const
+QString ResultsModel::field(int sink, const streamlab::Record& record, const char* name) const
 {
-    const Schema& s = *m_schemas[static_cast<size_t>(row.sink)];
+    const Schema& s = *m_schemas[static_cast<size_t>(sink)];
     const int i = s.indexOf(name);
-    if (i < 0 || static_cast<size_t>(i) >= row.record.fields.size())
+    if (i < 0 || static_cast<size_t>(i) >= record.fields.size())
         return {};
-    return QString::fromStdString(valueToText(row.record.fields[static_cast<size_t>(i)]));
+    return QString::fromStdString(valueToText(record.fields[static_cast<size_t>(i)]));
 }
 
 int ResultsModel::rowCount(const QModelIndex& p) const { return p.isValid() ? 0 : m_rows; }
@@ -75,7 +75,7 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const
     const runtime::SinkRow& r = row(index.row());
     const bool isWindowResult = m_schemas[static_cast<size_t>(r.sink)]->indexOf("firing") >= 0;
     if (role == Qt::ForegroundRole && index.column() == Firing) {
-        const QString f = field(r, "firing");
+        const QString f = field(r.sink, r.record(), "firing");
         return f == "late" ? simfmt::lateColor()
             : f == "early" ? simfmt::earlyColor()
                            : simfmt::onTimeColor();
@@ -84,33 +84,34 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const
         return simfmt::sideOutputColor();
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
-    switch (index.column()) {
-    case Sink:
+    if (index.column() == Sink)
         return QString::fromStdString(m_sinks[static_cast<size_t>(r.sink)]);
-    case Subtask:
+    if (index.column() == Subtask)
         return r.subtask;
+    const streamlab::Record rec = r.record(); // decoded per call: the rows are kept encoded
+    switch (index.column()) {
     case Key:
-        return field(r, "key");
+        return field(r.sink, rec, "key");
     case Window: {
         if (!isWindowResult)
             return {};
         const Schema& s = *m_schemas[static_cast<size_t>(r.sink)];
         const int a = s.indexOf("window_start"), b = s.indexOf("window_end");
-        const auto* ws = std::get_if<int64_t>(&r.record.fields[static_cast<size_t>(a)]);
-        const auto* we = std::get_if<int64_t>(&r.record.fields[static_cast<size_t>(b)]);
+        const auto* ws = std::get_if<int64_t>(&rec.fields[static_cast<size_t>(a)]);
+        const auto* we = std::get_if<int64_t>(&rec.fields[static_cast<size_t>(b)]);
         if (!ws || !we)
             return tr("global");
         return QStringLiteral("[%1, %2)").arg(simfmt::timeOfDay(*ws, 0), simfmt::timeOfDay(*we, 0));
     }
     case Value:
-        return field(r, "value");
+        return field(r.sink, rec, "value");
     case Firing:
-        return isWindowResult ? field(r, "firing") : tr("late side output");
+        return isWindowResult ? field(r.sink, rec, "firing") : tr("late side output");
     case Pane:
-        return field(r, "pane");
+        return field(r.sink, rec, "pane");
     case Record: {
         std::string s;
-        appendRecordJson(s, *m_schemas[static_cast<size_t>(r.sink)], r.record);
+        appendRecordJson(s, *m_schemas[static_cast<size_t>(r.sink)], rec);
         return QString::fromStdString(s);
     }
     }
@@ -139,7 +140,7 @@ QString ResultsModel::jsonLine(int r) const
     std::string s = "{\"sink\":";
     appendJsonString(s, m_sinks[static_cast<size_t>(sr.sink)]);
     s += ",\"subtask\":" + std::to_string(sr.subtask) + ",\"record\":";
-    appendRecordJson(s, *m_schemas[static_cast<size_t>(sr.sink)], sr.record);
+    appendRecordJson(s, *m_schemas[static_cast<size_t>(sr.sink)], sr.record());
     s += "}";
     return QString::fromStdString(s);
 }

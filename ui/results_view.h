@@ -32,7 +32,7 @@ public:
 
 private:
     const runtime::SinkRow& row(int r) const;
-    QString field(const runtime::SinkRow& row, const char* name) const;
+    QString field(int sink, const streamlab::Record& record, const char* name) const;
 
     runtime::Chunks<runtime::SinkRow> m_chunks;
     std::vector<size_t> m_offsets; // first row of each chunk

@@ -1,5 +1,6 @@
 #include "runtime/replay.h"
 
+#include "core/value_codec.h"
 #include "runtime/key_groups.h"
 #include "runtime/key_selector.h"
 #include "runtime/operator.h"
@@ -227,7 +228,7 @@ struct Replay::Worker final : ResultListener, Observer {
         if (SinkRow* row = results.append()) {
             row->sink = index;
             row->subtask = subtask;
-            row->record = r;
+            row->setRecord(r);
         }
     }
 
@@ -781,6 +782,27 @@ struct Replay::Worker final : ResultListener, Observer {
         }
     }
 };
+
+void SinkRow::setRecord(const Record& r)
+{
+    encoded.clear();
+    putVarint(encoded, r.fields.size());
+    for (const auto& f : r.fields)
+        encodeValue(encoded, f);
+    encodeValue(encoded, Value { r.timestamp });
+}
+
+Record SinkRow::record() const
+{
+    Record r;
+    ByteReader in { encoded };
+    const uint64_t n = in.varint();
+    r.fields.reserve(static_cast<size_t>(n));
+    for (uint64_t i = 0; i < n && in.ok; ++i)
+        r.fields.push_back(in.value());
+    r.timestamp = in.int64();
+    return r;
+}
 
 Replay::Replay(model::JobSpec spec, ReplayOptions options, uint64_t generation)
     : m_generation(generation)

@@ -75,10 +75,15 @@ struct FiringEvent {
     Value value;
 };
 
+// A record that reached a sink, kept encoded (value_codec): one small allocation a row instead
+// of a field vector and its strings, since a long replay keeps millions of them.
 struct SinkRow {
     int sink = 0; // index into ReplaySnapshot::sinks
     int subtask = 0;
-    Record record;
+    std::string encoded;
+
+    void setRecord(const Record& r);
+    Record record() const;
 };
 
 // Chunks are immutable once published: a snapshot shares them with the worker.

@@ -43,7 +43,7 @@ std::vector<std::string> resultLines(const runtime::ReplaySnapshot& snap)
         for (const auto& row : *chunk) {
             std::string s
                 = snap.sinks[static_cast<size_t>(row.sink)] + "/" + std::to_string(row.subtask) + " ";
-            appendRecordJson(s, *snap.sinkSchemas[static_cast<size_t>(row.sink)], row.record);
+            appendRecordJson(s, *snap.sinkSchemas[static_cast<size_t>(row.sink)], row.record());
             lines.push_back(std::move(s));
         }
     return lines;
