@@ -91,6 +91,18 @@ QVariant CompareDiffModel::data(const QModelIndex& index, int role) const
             return qint64(r.a.firings);
         case FiringsB:
             return qint64(r.b.firings);
+        case ValueA:
+        case ValueB: {
+            // Numbers sort as numbers.
+            const DiffSide& s = index.column() == ValueA ? r.a : r.b;
+            if (r.windowed && s.present) {
+                if (const auto* i = std::get_if<int64_t>(&s.value))
+                    return static_cast<double>(*i);
+                if (const auto* d = std::get_if<double>(&s.value))
+                    return *d;
+            }
+            break;
+        }
         default:
             break;
         }

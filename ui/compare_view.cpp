@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QScatterSeries>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -218,7 +219,13 @@ CompareView::CompareView(QWidget* parent)
     }
 
     m_table->setObjectName("compareDiffTable");
-    m_table->setModel(m_model);
+    // Sortable by any column (click a header), in the diff's own order until then.
+    auto* sorted = new QSortFilterProxyModel(this);
+    sorted->setSourceModel(m_model);
+    sorted->setSortRole(Qt::UserRole); // numbers and times sort as such
+    m_table->setModel(sorted);
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_table->setSortingEnabled(true);
     simfmt::styleTable(m_table);
     m_table->setWordWrap(false);
 

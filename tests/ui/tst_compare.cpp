@@ -23,6 +23,7 @@
 #include <QScatterSeries>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTest>
 #include <QToolButton>
 
@@ -360,6 +361,19 @@ private slots:
         QVERIFY2(view->header()->text().contains("2 only in A, 1 only in B, 1 differs"),
             qPrintable(view->header()->text()));
         QVERIFY(view->header()->text().contains("4 the same"));
+        // The table shows the diff in its own order, and sorts by a column when asked.
+        auto* table = view->findChild<QTableView*>("compareDiffTable");
+        QVERIFY(table);
+        QCOMPARE(table->model()->rowCount(), view->diffModel()->rowCount());
+        QCOMPARE(table->model()->index(0, 0).data().toString(),
+            view->diffModel()->index(0, 0).data().toString());
+        table->sortByColumn(CompareDiffModel::WindowStart, Qt::DescendingOrder);
+        for (int r = 1; r < table->model()->rowCount(); ++r) {
+            const QVariant prev = table->model()->index(r - 1, CompareDiffModel::WindowStart).data(Qt::UserRole);
+            const QVariant cur = table->model()->index(r, CompareDiffModel::WindowStart).data(Qt::UserRole);
+            if (prev.isValid() && cur.isValid())
+                QVERIFY(prev.toLongLong() >= cur.toLongLong());
+        }
         // The legends name what differs between the runs.
         const QString labelA
             = setting == "delay" ? "A: src.watermark.maxOutOfOrderness=0ms" : "A: perTen.allowedLateness=0ms";
