@@ -162,7 +162,9 @@ bool DoctorController::applyFix(int row)
             tr("The fix could not be applied: %1").arg(QString::fromStdString(st.message())), true);
         return false;
     }
-    DoctorFixCommand::placeNewNodes(job, *m_model, [this](NodeId id) { return m_scene->nodeSize(id); });
+    const auto cardSize = [this](NodeId id) { return m_scene->nodeSize(id); };
+    DoctorFixCommand::placeNewNodes(job, *m_model, cardSize);
+    DoctorFixCommand::closeGaps(job, *m_model, cardSize);
     const QString where = QString::fromStdString(f->node.empty() ? f->edge : f->node);
     const QString text = where.isEmpty() ? tr("Fix %1").arg(QString::fromStdString(f->rule))
                                          : tr("Fix %1 on %2").arg(QString::fromStdString(f->rule), where);

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QRectF>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <utility>
 #include <vector>
@@ -247,6 +248,56 @@ void DoctorFixCommand::placeNewNodes(
     for (auto& n : target.nodes)
         if (moved.count(n.id()))
             setJsonAt(n.doc, "ui.x", std::lround(placed[n.id()].left()));
+}
+
+void DoctorFixCommand::closeGaps(
+    model::Job& target, const GraphModel& model, const std::function<QSizeF(NodeId)>& size)
+{
+    constexpr qreal kMargin = 24; // as placeNewNodes
+    // The cards of the target as they will be: existing ones keep their size, new ones are placed.
+    std::map<std::string, QRectF> cards;
+    for (const auto& n : target.nodes) {
+        const Json* x = jsonAt(n.doc, "ui.x");
+        const Json* y = jsonAt(n.doc, "ui.y");
+        if (!x || !y || !x->is_number() || !y->is_number())
+            continue;
+        const NodeId id = model.nodeByKey(QString::fromStdString(n.id()));
+        const QSizeF s = id != kInvalidNodeId ? size(id) : QSizeF(NodeItem::kWidth, NodeItem::kHeaderHeight + 8 + 2 * NodeItem::kLineHeight + 6);
+        cards[n.id()] = QRectF(QPointF(x->get<double>(), y->get<double>()), s);
+    }
+    bool changed = false;
+    for (NodeId id : model.nodeIds()) {
+        const std::string key = model.nodeKey(id).toStdString();
+        if (id == kInvalidNodeId || cards.count(key) || target.node(key))
+            continue;
+        const QRectF gone(model.nodePosition(id), size(id));
+        // The cards of its row right of it; the nearest takes its place, the others follow.
+        std::map<std::string, QRectF> moved;
+        qreal nearest = std::numeric_limits<qreal>::max();
+        for (const auto& [k, r] : cards)
+            if (r.left() >= gone.right() && r.top() < gone.bottom() && r.bottom() > gone.top()) {
+                moved[k] = r;
+                nearest = std::min(nearest, r.left());
+            }
+        const qreal shift = nearest - gone.left();
+        for (auto& [k, r] : moved)
+            r.translate(-shift, 0);
+        bool free = !moved.empty();
+        for (const auto& [k, r] : moved)
+            for (const auto& [other, o] : cards)
+                if (!moved.count(other) && r.adjusted(-kMargin, -kMargin, kMargin, kMargin).intersects(o))
+                    free = false;
+        if (!free)
+            continue;
+        for (const auto& [k, r] : moved)
+            cards[k] = r;
+        changed = true;
+    }
+    if (!changed)
+        return;
+    for (auto& n : target.nodes)
+        if (auto it = cards.find(n.id()); it != cards.end())
+            setJsonAt(n.doc, "ui.x", std::lround(it->second.left()));
 }
 
 } // namespace streamlab::ui

@@ -28,6 +28,10 @@ public:
     // the way. `size` gives the size of an existing node's card.
     static void placeNewNodes(
         model::Job& target, const GraphModel& model, const std::function<QSizeF(NodeId)>& size);
+    // The reverse for the nodes of `model` that `target` no longer has: the cards right of a
+    // removed card in its row move left by one card, unless that would put one on another card.
+    static void closeGaps(
+        model::Job& target, const GraphModel& model, const std::function<QSizeF(NodeId)>& size);
 
 private:
     void transition(const model::Job& from, const model::Job& to);

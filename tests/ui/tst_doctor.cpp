@@ -252,6 +252,22 @@ private slots:
             { graph()->nodeByKey("byPartitionRemap"), "", graph()->nodeByKey("byPartition") }));
     }
 
+    void aRemovedNodeLeavesNoGap()
+    {
+        // redundant-keyby: clicks -> byUser -> perMinute -> byKeyAgain -> out, 200 px apart. The
+        // fix removes byKeyAgain: out takes its place; undo puts it back.
+        QVERIFY(m_window->openFile(sample("redundant-keyby"), false));
+        QTRY_VERIFY_WITH_TIMEOUT(idle() && rowOf("redundant-exchange", "byKeyAgain") >= 0, kTimeoutMs);
+        const QPointF again = graph()->nodePosition(graph()->nodeByKey("byKeyAgain"));
+        const QPointF out = graph()->nodePosition(graph()->nodeByKey("out"));
+        QVERIFY(doctor()->applyFix(rowOf("redundant-exchange", "byKeyAgain")));
+        QCOMPARE(graph()->nodeByKey("byKeyAgain"), kInvalidNodeId);
+        QCOMPARE(graph()->nodePosition(graph()->nodeByKey("out")), again);
+        m_window->undoStack()->undo();
+        QCOMPARE(graph()->nodePosition(graph()->nodeByKey("out")), out);
+        QCOMPARE(graph()->nodePosition(graph()->nodeByKey("byKeyAgain")), again);
+    }
+
     void selectingAFindingSelectsItsNode()
     {
         QVERIFY(m_window->openFile(sample("idle-partition"), false));
