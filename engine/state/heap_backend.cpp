@@ -180,6 +180,41 @@ namespace {
         int64_t a = getI64(in);
         return { a, getI64(in) };
     }
+
+    // The checkpoint form of a heap state: the number of entries, then per entry the key's value,
+    // the namespace and what `payload(entry)` writes. `keep(entry)` leaves entries out.
+    template <typename E, size_t N, typename Keep, typename Payload>
+    void saveEntries(std::string& out, const Keys& keys, const SlotTable<Namespace, E, N>& table, Keep&& keep,
+        Payload&& payload)
+    {
+        uint64_t n = 0;
+        table.forEach([&](uint32_t, const Namespace&, const E& e) { n += keep(e) ? 1 : 0; });
+        putVarint(out, n);
+        table.forEach([&](uint32_t key, const Namespace& ns, const E& e) {
+            if (!keep(e))
+                return;
+            encodeValue(out, keys.values[key]);
+            putNs(out, ns);
+            payload(e);
+        });
+    }
+    template <typename E, size_t N, typename Payload>
+    void saveEntries(std::string& out, const Keys& keys, const SlotTable<Namespace, E, N>& table, Payload&& payload)
+    {
+        saveEntries(out, keys, table, [](const E&) { return true; }, payload);
+    }
+    // The reverse: the table emptied, then `read(keyId, namespace)` reads each entry's payload.
+    template <typename E, size_t N, typename Read>
+    void loadEntries(ByteReader& in, Keys& keys, SlotTable<Namespace, E, N>& table, Read&& read)
+    {
+        table.clear();
+        const uint64_t n = in.varint();
+        for (uint64_t i = 0; i < n && in.ok; ++i) {
+            const uint32_t key = keys.idOf(in.value());
+            const Namespace ns = getNs(in);
+            read(key, ns);
+        }
+    }
     void putAcc(std::string& out, const window::Accumulator& a)
     {
         encodeValue(out, Value { a.count });
@@ -275,30 +310,19 @@ namespace {
             bool dropExpired = m_ttl && hasCleanup(*m_ttl, "fullSnapshot");
             int64_t now = m_clock->now();
             auto live = [&](const Entry& e) { return !(dropExpired && expired(e.lastAccess, *m_ttl, now)); };
-            uint64_t n = 0;
-            m_map.forEach([&](uint32_t, const Namespace&, const Entry& e) { n += live(e); });
-            putVarint(out, n);
-            m_map.forEach([&](uint32_t key, const Namespace& ns, const Entry& e) {
-                if (!live(e))
-                    return;
-                encodeValue(out, keys.values[key]);
-                putNs(out, ns);
+            saveEntries(out, keys, m_map, live, [&](const Entry& e) {
                 putAcc(out, e.acc);
                 encodeValue(out, Value { e.lastAccess });
             });
         }
         void load(ByteReader& in, Keys& keys) override
         {
-            m_map.clear();
-            uint64_t n = in.varint();
-            for (uint64_t i = 0; i < n && in.ok; ++i) {
-                uint32_t key = keys.idOf(in.value());
-                Namespace ns = getNs(in);
+            loadEntries(in, keys, m_map, [&](uint32_t key, const Namespace& ns) {
                 Entry e;
                 e.acc = getAcc(in);
                 e.lastAccess = getI64(in);
                 m_map.at(key, ns) = std::move(e);
-            }
+            });
         }
 
     private:
@@ -386,24 +410,15 @@ namespace {
         }
         void save(std::string& out, const Keys& keys) const override
         {
-            putVarint(out, static_cast<uint64_t>(m_map.size()));
-            m_map.forEach([&](uint32_t key, const Namespace& ns, const std::vector<Value>& list) {
-                encodeValue(out, keys.values[key]);
-                putNs(out, ns);
-                encodeValue(out, makeList(list));
-            });
+            saveEntries(out, keys, m_map, [&](const std::vector<Value>& list) { encodeValue(out, makeList(list)); });
         }
         void load(ByteReader& in, Keys& keys) override
         {
-            m_map.clear();
-            uint64_t n = in.varint();
-            for (uint64_t i = 0; i < n && in.ok; ++i) {
-                uint32_t key = keys.idOf(in.value());
-                Namespace ns = getNs(in);
+            loadEntries(in, keys, m_map, [&](uint32_t key, const Namespace& ns) {
                 Value l = in.value();
                 if (auto* lp = std::get_if<ListPtr>(&l))
                     m_map.at(key, ns) = (*lp)->items;
-            }
+            });
         }
 
     private:
@@ -435,22 +450,11 @@ namespace {
         }
         void save(std::string& out, const Keys& keys) const override
         {
-            putVarint(out, static_cast<uint64_t>(m_map.size()));
-            m_map.forEach([&](uint32_t key, const Namespace& ns, const Value& v) {
-                encodeValue(out, keys.values[key]);
-                putNs(out, ns);
-                encodeValue(out, v);
-            });
+            saveEntries(out, keys, m_map, [&](const Value& v) { encodeValue(out, v); });
         }
         void load(ByteReader& in, Keys& keys) override
         {
-            m_map.clear();
-            uint64_t n = in.varint();
-            for (uint64_t i = 0; i < n && in.ok; ++i) {
-                uint32_t key = keys.idOf(in.value());
-                Namespace ns = getNs(in);
-                m_map.at(key, ns) = in.value();
-            }
+            loadEntries(in, keys, m_map, [&](uint32_t key, const Namespace& ns) { m_map.at(key, ns) = in.value(); });
         }
 
     private:
@@ -507,10 +511,7 @@ namespace {
         }
         void save(std::string& out, const Keys& keys) const override
         {
-            putVarint(out, static_cast<uint64_t>(m_map.size()));
-            m_map.forEach([&](uint32_t key, const Namespace& ns, const UserMap& m) {
-                encodeValue(out, keys.values[key]);
-                putNs(out, ns);
+            saveEntries(out, keys, m_map, [&](const UserMap& m) {
                 putVarint(out, m.size());
                 for (const auto& [k, e] : m) {
                     encodeValue(out, e.first);
@@ -520,19 +521,15 @@ namespace {
         }
         void load(ByteReader& in, Keys& keys) override
         {
-            m_map.clear();
-            uint64_t n = in.varint();
-            for (uint64_t i = 0; i < n && in.ok; ++i) {
-                uint32_t key = keys.idOf(in.value());
-                Namespace ns = getNs(in);
-                uint64_t m = in.varint();
+            loadEntries(in, keys, m_map, [&](uint32_t key, const Namespace& ns) {
+                const uint64_t m = in.varint();
                 auto& entries = m_map.at(key, ns);
                 for (uint64_t j = 0; j < m && in.ok; ++j) {
                     Value k = in.value();
                     Value v = in.value();
                     entries[bytesOf(k)] = { k, v };
                 }
-            }
+            });
         }
 
     private:
