@@ -1,13 +1,11 @@
 #include "lint/replay_facts.h"
 
+#include "core/temp_path.h"
 #include "core/value_codec.h"
 #include "runtime/plan.h"
 #include "runtime/simulation.h"
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
-#include <unistd.h>
 #include <unordered_map>
 
 namespace streamlab::lint {
@@ -241,10 +239,7 @@ Result<ReplayFacts> probeReplay(const model::JobSpec& spec, const ProbeOptions& 
     };
     // File sinks write into a folder of the probe's own, removed after it: measuring a job must
     // not change the person's files.
-    static std::atomic<int> probes { 0 };
-    const char* tmp = std::getenv("TMPDIR");
-    const std::filesystem::path sinkDir = std::filesystem::path(tmp ? tmp : "/tmp")
-        / ("streamlab-lint-" + std::to_string(::getpid()) + "-" + std::to_string(++probes));
+    const std::filesystem::path sinkDir = uniqueTempPath("streamlab-lint");
     model::JobSpec local = spec;
     if (!model::redirectFileSinks(local, sinkDir))
         return Status::ioError(sinkDir.string() + ": cannot create a folder for the file sinks");

@@ -1,6 +1,7 @@
 #include "runtime/simulation.h"
 
 #include "core/java_hash.h"
+#include "core/temp_path.h"
 #include "io/event_reader.h"
 #include "runtime/basic_operators.h"
 #include "runtime/file_sink.h"
@@ -943,14 +944,6 @@ Simulation::Simulation()
 }
 Simulation::~Simulation() = default;
 
-static std::filesystem::path makeTempStateDir()
-{
-    static int counter = 0;
-    const char* tmp = std::getenv("TMPDIR");
-    return std::filesystem::path(tmp ? tmp : "/tmp")
-        / ("streamlab-state-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-}
-
 static Status nodeError(const model::NodeSpec& n, const std::string& field, const std::string& msg)
 {
     return Status::invalid("node '" + n.id + "'" + (field.empty() ? "" : ", field '" + field + "'") + ": " + msg);
@@ -1183,7 +1176,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
             if (keyedOp) {
                 if (backendKind == model::StateBackend::RocksDb) {
                     if (E.stateRoot.empty()) {
-                        E.stateRoot = options.stateDir.empty() ? makeTempStateDir() : options.stateDir;
+                        E.stateRoot = options.stateDir.empty() ? uniqueTempPath("streamlab-state") : options.stateDir;
                         E.removeStateRoot = options.stateDir.empty();
                     }
                     auto b = state::makeRocksDbBackend(E.stateRoot / (n.id + "-" + std::to_string(t->subtask)),

@@ -1,5 +1,6 @@
 #include "whatif/sweep.h"
 
+#include "core/temp_path.h"
 #include "model/params.h"
 #include "model/spec.h"
 #include "runtime/simulation.h"
@@ -13,7 +14,6 @@
 #include <cstdio>
 #include <mutex>
 #include <thread>
-#include <unistd.h>
 
 namespace streamlab::whatif {
 
@@ -54,11 +54,10 @@ namespace {
 
     std::filesystem::path tempStateDir(size_t index)
     {
-        const char* tmp = std::getenv("TMPDIR");
-        static std::atomic<int> counter { 0 };
-        return std::filesystem::path(tmp ? tmp : "/tmp")
-            / ("streamlab-sweep-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-"
-                + std::to_string(index));
+        std::filesystem::path p = uniqueTempPath("streamlab-sweep");
+        p += "-";
+        p += std::to_string(index);
+        return p;
     }
 
     Result<SweepOutcome> measure(
