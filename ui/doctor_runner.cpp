@@ -1,7 +1,6 @@
 #include "doctor_runner.h"
 
 #include <QMetaObject>
-#include <QTemporaryDir>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -47,23 +46,11 @@ DoctorResult DoctorRunner::run(const Request& request, const std::shared_ptr<std
     DoctorResult result;
     result.generation = request.generation;
     if (request.measure) {
-        // The replay writes the job's file sinks; the doctor's replay writes them into a folder of
-        // its own, so that it neither changes the person's files nor races a replay of the window
-        // writing the same file. No rule reads a file sink's path.
-        QTemporaryDir sinks;
-        model::Job job = request.job;
-        for (auto& n : job.nodes) {
-            auto type = n.doc.find("type");
-            if (n.kind() == "sink" && type != n.doc.end() && type->is_string()
-                && type->get<std::string>() == "file")
-                n.doc["path"] = sinks.filePath(QString::fromStdString(n.id())).toStdString();
-        }
+        // lintWithReplay writes the job's file sinks into a folder of its own, so the doctor neither
+        // changes the person's files nor races the window's replay writing the same file.
         lint::LintOptions options = request.options;
         options.stopRequested = [stop] { return stop->load(std::memory_order_relaxed); };
-        auto measured = sinks.isValid()
-            ? lint::lintWithReplay(job, options)
-            : Result<std::vector<lint::Finding>>(Status::ioError(
-                "cannot create a temporary folder for the file sinks: " + sinks.errorString().toStdString()));
+        auto measured = lint::lintWithReplay(request.job, options);
         if (measured.ok()) {
             result.findings = std::move(measured).value();
             result.measured = true;
