@@ -32,6 +32,7 @@ namespace {
     struct Layout {
         bool windowed = false;
         int key = -1, start = -1, end = -1, value = -1, firing = -1, pane = -1;
+        int valueEnd = -1; // one past the last aggregate field (several for a list of aggregates)
     };
 
     Layout layoutOf(const Schema& s)
@@ -42,6 +43,11 @@ namespace {
         l.end = s.indexOf("window_end");
         l.value = s.indexOf("value");
         l.firing = s.indexOf("firing");
+        l.valueEnd = l.value + 1;
+        if (l.value < 0 && l.end >= 0 && l.firing > l.end + 1) { // named aggregates sit between
+            l.value = l.end + 1;
+            l.valueEnd = l.firing;
+        }
         l.pane = s.indexOf("pane");
         l.windowed = l.key >= 0 && l.start >= 0 && l.end >= 0 && l.value >= 0 && l.firing >= 0;
         return l;
@@ -87,7 +93,14 @@ namespace {
                 continue;
             // Emission order: the last record of a window is its last firing.
             e.key = fieldAt(row.record, l.key);
-            e.side.value = fieldAt(row.record, l.value);
+            if (l.valueEnd - l.value == 1) {
+                e.side.value = fieldAt(row.record, l.value);
+            } else {
+                std::vector<Value> values;
+                for (int i = l.value; i < l.valueEnd; ++i)
+                    values.push_back(fieldAt(row.record, i));
+                e.side.value = makeList(std::move(values));
+            }
             const auto* firing = std::get_if<std::string>(&fieldAt(row.record, l.firing));
             e.side.firing = firing ? *firing : std::string();
             if (e.side.firing == "late")

@@ -266,8 +266,29 @@ std::optional<Schema> GraphModel::outputSchema(NodeId id, const QString& port, i
             return inputSchema(id, depth);
         Schema s;
         s.declared = true;
-        for (const char* f : { "key", "window_start", "window_end", "value", "firing", "pane" })
-            s.fields.push_back({ f, FieldType::Any });
+        // As the engine's outputSchema: `value`, or one field per aggregate of a list.
+        std::vector<std::string> values { "value" };
+        const Json* agg = jsonAt(nodeDoc(id), "aggregate");
+        if (agg && agg->is_array()) {
+            values.clear();
+            for (const auto& a : *agg)
+                if (a.is_object() && a.contains("as") && a["as"].is_string())
+                    values.push_back(a["as"].get<std::string>());
+                else if (a.is_object() && a.contains("fn") && a["fn"].is_string())
+                    values.push_back(a["fn"].get<std::string>()
+                        + (a.contains("field") && a["field"].is_string() ? "_" + a["field"].get<std::string>() : ""));
+        }
+        s.fields.push_back({ "key", FieldType::Any });
+        if (kind == "window") {
+            s.fields.push_back({ "window_start", FieldType::Any });
+            s.fields.push_back({ "window_end", FieldType::Any });
+        }
+        for (const auto& v : values)
+            s.fields.push_back({ v, FieldType::Any });
+        if (kind == "window") {
+            s.fields.push_back({ "firing", FieldType::Any });
+            s.fields.push_back({ "pane", FieldType::Any });
+        }
         return s;
     }
     auto s = inputSchema(id, depth);

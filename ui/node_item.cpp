@@ -21,6 +21,29 @@ static QString text(const Json& v)
     return QString::fromStdString(v.dump());
 }
 
+// "count", "sum(amount)", or for a list "count, sum(amount) as total".
+static QString aggregateLabel(const Json& agg)
+{
+    auto one = [](const Json& a, bool named) -> QString {
+        if (!a.is_object() || !a.contains("fn"))
+            return {};
+        QString s = text(a["fn"]);
+        if (a.contains("field"))
+            s += "(" + text(a["field"]) + ")";
+        if (named && a.contains("as"))
+            s += " as " + text(a["as"]);
+        return s;
+    };
+    QStringList parts;
+    if (agg.is_array())
+        for (const auto& a : agg)
+            parts << one(a, true);
+    else
+        parts << one(agg, false);
+    parts.removeAll(QString());
+    return parts.isEmpty() ? QObject::tr("no aggregate") : parts.join(", ");
+}
+
 NodeItem::NodeItem(GraphModel* model, NodeId id)
     : m_model(model)
     , m_id(id)
@@ -87,20 +110,14 @@ QStringList NodeItem::summary(const GraphModel& m, NodeId id)
             lines << QObject::tr("global window");
         else
             lines << QObject::tr("tumbling  %1").arg(p("assigner.size"));
-        QString fn = p("aggregate.fn");
-        QString field = p("aggregate.field");
-        QString agg = fn.isEmpty() ? QObject::tr("no aggregate")
-                                   : fn + (field.isEmpty() ? QString() : "(" + field + ")");
+        QString agg = aggregateLabel(m.param(id, "aggregate"));
         QString trig = p("trigger.type");
         lines << agg + "  ·  " + (trig.isEmpty() ? QStringLiteral("eventTime") : trig);
         QString lateness = p("allowedLateness");
         if (!lateness.isEmpty() && lateness != "0ms" && lateness != "0")
             lines << QObject::tr("lateness  %1").arg(lateness);
     } else if (kind == "aggregate") {
-        QString fn = p("aggregate.fn");
-        QString field = p("aggregate.field");
-        lines << (fn.isEmpty() ? QObject::tr("no aggregate")
-                               : fn + (field.isEmpty() ? QString() : "(" + field + ")"));
+        lines << aggregateLabel(m.param(id, "aggregate"));
         if (!m.param(id, "ttl").is_null())
             lines << QObject::tr("state ttl  %1").arg(p("ttl.ttl"));
     } else if (kind == "sink") {

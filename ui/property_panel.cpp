@@ -523,6 +523,16 @@ void PropertyPanel::reload()
         }
         row.load(m_model->param(m_node, row.path));
     }
+    // A list of aggregates (count and sum of one window) has no form here yet: its editors would
+    // replace the list by one object, so they stay read-only and say where to edit it.
+    const bool aggregateList = m_model->param(m_node, "aggregate").is_array();
+    for (const char* path : { "aggregate.fn", "aggregate.field" })
+        if (QWidget* e = editor(path)) {
+            e->setEnabled(!aggregateList);
+            if (aggregateList)
+                e->setToolTip(tr("This node computes a list of aggregates (%1); edit the list in the job file")
+                                  .arg(QString::fromStdString(m_model->param(m_node, "aggregate").dump())));
+        }
 }
 
 } // namespace streamlab::ui

@@ -133,6 +133,7 @@ namespace {
         std::string name;
         FieldType type = FieldType::Any; // as the expression language sees it
         std::string sql; // Flink type
+        bool aggregate = false; // an aggregate's result (not part of a primary key)
     };
 
     struct Relation {
@@ -419,6 +420,8 @@ namespace {
         Status emitKeyed(const NodeSpec& n);
         void emitLateOutput(const NodeSpec& n, const Relation& in);
         Status emitSink(const NodeSpec& n);
+        std::string aggregateSelect(const model::Aggregates& a, const Relation& in, std::vector<Column>& out,
+            Statement& st, const std::string& nodeId);
         std::string aggregateExpr(const model::AggregateSpec& a, const Relation& in, Column& out,
             Statement& st, const std::string& nodeId);
         std::string translate(const std::string& text, const Relation& in, Statement& st,
@@ -931,10 +934,27 @@ namespace {
         return {};
     }
 
+    // The SELECT list of a node's aggregates: "COUNT(*) AS `value`", or one item per `as` name.
+    std::string SqlExporter::aggregateSelect(const model::Aggregates& a, const Relation& in, std::vector<Column>& out,
+        Statement& st, const std::string& nodeId)
+    {
+        std::string text;
+        for (const auto& part : a.parts) {
+            Column c;
+            std::string expr = aggregateExpr(part, in, c, st, nodeId);
+            if (!text.empty())
+                text += ", ";
+            text += expr + " AS " + quoteIdent(c.name);
+            out.push_back(std::move(c));
+        }
+        return text;
+    }
+
     std::string SqlExporter::aggregateExpr(const model::AggregateSpec& a, const Relation& in, Column& out,
         Statement& st, const std::string& nodeId)
     {
-        out.name = "value";
+        out.name = a.as.empty() ? "value" : a.as;
+        out.aggregate = true;
         const Column* f = a.field.empty() ? nullptr : in.column(a.field);
         FieldType ft = f ? f->type : FieldType::Any;
         std::string field = quoteIdent(a.field);
@@ -1021,9 +1041,9 @@ namespace {
         if (n.kind == NodeKind::Aggregate) {
             const auto& a = n.as<model::RunningAggregateSpec>();
             st.comments.push_back("running aggregate " + n.id + ": GROUP BY, a changelog of updated results");
-            Column value;
-            std::string agg = aggregateExpr(a.aggregate, *in, value, st, n.id);
-            out.columns.push_back(value);
+            std::vector<Column> values;
+            std::string agg = aggregateSelect(a.aggregate, *in, values, st, n.id);
+            out.columns.insert(out.columns.end(), values.begin(), values.end());
             out.updating = true;
             std::string hint;
             if (a.ttl) {
@@ -1039,7 +1059,7 @@ namespace {
             st.comments.push_back(
                 "Streamlab emits one updated result per record; Flink SQL emits -U/+U pairs");
             st.text = "CREATE TEMPORARY VIEW " + quoteIdent(out.name) + " AS\nSELECT " + hint + keySelect
-                + ", " + agg + " AS `value`\nFROM " + quoteIdent(in->name) + "\nGROUP BY " + keyGroup;
+                + ", " + agg + "\nFROM " + quoteIdent(in->name) + "\nGROUP BY " + keyGroup;
             m_body.push_back(std::move(st));
             m_relations[n.id] = std::move(out);
             return {};
@@ -1049,8 +1069,8 @@ namespace {
         const auto& as = w.assigner;
         for (const auto& note : m_windowEmitNotes[n.id])
             warn(st, n.id, note);
-        Column value;
-        std::string agg = aggregateExpr(w.aggregate, *in, value, st, n.id);
+        std::vector<Column> values;
+        std::string agg = aggregateSelect(w.aggregate, *in, values, st, n.id);
 
         // Triggers other than the event-time one.
         switch (w.trigger.type) {
@@ -1142,9 +1162,9 @@ namespace {
                 "result per element instead of at the trigger's firings");
             out.rowtime.clear();
             out.updating = true;
-            out.columns.push_back(value);
+            out.columns.insert(out.columns.end(), values.begin(), values.end());
             st.comments.push_back("window " + n.id + ": global");
-            text = "SELECT " + keySelect + ", " + agg + " AS `value`\nFROM " + quoteIdent(in->name)
+            text = "SELECT " + keySelect + ", " + agg + "\nFROM " + quoteIdent(in->name)
                 + "\nGROUP BY " + keyGroup;
         } else if (!legacy) {
             std::string tvf;
@@ -1162,9 +1182,9 @@ namespace {
                     + (as.offset ? ", " + sqlInterval(as.offset) : "") + ")";
             }
             windowColumns();
-            out.columns.push_back(value);
+            out.columns.insert(out.columns.end(), values.begin(), values.end());
             text = "SELECT " + keySelect + ", window_start, window_end, " + agg
-                + " AS `value`, window_time AS " + outRt + "\nFROM TABLE(" + tvf + ")\nGROUP BY " + keyGroup
+                + ", window_time AS " + outRt + "\nFROM TABLE(" + tvf + ")\nGROUP BY " + keyGroup
                 + ", window_start, window_end";
         } else {
             std::string fn, args;
@@ -1216,10 +1236,10 @@ namespace {
             if (m_earlyFire && as.type != AssignerType::Session)
                 out.updating = true;
             windowColumns();
-            out.columns.push_back(value);
+            out.columns.insert(out.columns.end(), values.begin(), values.end());
             text = "SELECT " + keySelect + ",\n       " + fn + "_START(" + args
                 + ") AS window_start,\n       " + fn + "_END(" + args + ") AS window_end,\n       " + agg
-                + " AS `value`,\n       " + fn + "_ROWTIME(" + args + ") AS " + outRt + "\nFROM "
+                + ",\n       " + fn + "_ROWTIME(" + args + ") AS " + outRt + "\nFROM "
                 + quoteIdent(in->name) + "\nGROUP BY " + keyGroup + ", " + fn + "(" + args + ")";
         }
         if (as.type != AssignerType::Global)
@@ -1323,7 +1343,7 @@ namespace {
         if (primaryKey) {
             std::string pk;
             for (const auto& c : in->columns)
-                if (c.name != "value" && c.name != "window_start" && c.name != "window_end")
+                if (!c.aggregate && c.name != "window_start" && c.name != "window_end")
                     pk += (pk.empty() ? "" : ", ") + quoteIdent(c.name);
             for (const auto& c : in->columns)
                 if (c.name == "window_start" || c.name == "window_end")

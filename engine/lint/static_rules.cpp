@@ -395,7 +395,7 @@ namespace {
               "and deserialized at firing. An incremental aggregate (reduce/aggregate, stateKind reducing) "
               "keeps one accumulator per key and window: less state, less I/O, same result.";
         f.evidence = "stateKind list on the rocksdb backend, aggregate "
-            + std::string(w.aggregate.field.empty() ? "count" : w.aggregate.field) + ".";
+            + std::string(w.aggregate.first().field.empty() ? "count" : w.aggregate.first().field) + ".";
         Fix fix;
         fix.summary = "incremental aggregation: stateKind reducing";
         fix.sets.push_back(n.id + ".stateKind=reducing");

@@ -177,6 +177,9 @@ Status applySet(Job& job, std::string_view assignment)
             (*cur)[part] = value;
             break;
         }
+        if (cur->contains(part) && (*cur)[part].is_array())
+            return Status::invalid("--set '" + text + "': '" + path.substr(0, next) + "' of " + target
+                + " is a list, which --set does not edit (it would replace it); edit the job file");
         if (!cur->contains(part) || !(*cur)[part].is_object())
             (*cur)[part] = Json::object();
         cur = &(*cur)[part];

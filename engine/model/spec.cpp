@@ -31,6 +31,25 @@ std::string_view nodeKindName(NodeKind k)
     return "?";
 }
 
+std::string_view aggregateFnName(AggregateFn fn)
+{
+    switch (fn) {
+    case AggregateFn::Count:
+        return "count";
+    case AggregateFn::Sum:
+        return "sum";
+    case AggregateFn::Min:
+        return "min";
+    case AggregateFn::Max:
+        return "max";
+    case AggregateFn::Avg:
+        return "avg";
+    case AggregateFn::Collect:
+        return "collect";
+    }
+    return "?";
+}
+
 std::optional<NodeKind> parseNodeKind(std::string_view s)
 {
     for (auto k : { NodeKind::Source, NodeKind::Filter, NodeKind::Map, NodeKind::KeyBy, NodeKind::Window,
@@ -315,13 +334,10 @@ namespace {
         return t;
     }
 
-    std::optional<AggregateSpec> readAggregate(Reader& r)
+    std::optional<AggregateSpec> readAggregatePart(Reader& o)
     {
-        auto o = r.object("aggregate", true);
-        if (!o)
-            return std::nullopt;
         AggregateSpec a;
-        auto fn = o->oneOf("fn", { "count", "sum", "min", "max", "avg", "collect" }, nullptr, true);
+        auto fn = o.oneOf("fn", { "count", "sum", "min", "max", "avg", "collect" }, nullptr, true);
         if (!fn)
             return std::nullopt;
         static const std::map<std::string, AggregateFn> kFns = { { "count", AggregateFn::Count },
@@ -330,12 +346,73 @@ namespace {
         a.fn = kFns.at(*fn);
         bool needsField = a.fn == AggregateFn::Sum || a.fn == AggregateFn::Min || a.fn == AggregateFn::Max
             || a.fn == AggregateFn::Avg;
-        auto field = o->string("field", needsField);
+        auto field = o.string("field", needsField);
         if (needsField && !field)
             return std::nullopt;
         if (field)
             a.field = *field;
         return a;
+    }
+
+    // `aggregate`: an object, or a list of objects each naming its result field with `as`
+    // (default `fn`, or `fn_field`). The names must differ from each other and from the result's
+    // other fields.
+    std::optional<Aggregates> readAggregate(Reader& r, bool windowed)
+    {
+        const Json* j = r.get("aggregate");
+        if (!j || !j->is_array()) {
+            auto o = r.object("aggregate", true);
+            if (!o)
+                return std::nullopt;
+            auto a = readAggregatePart(*o);
+            if (!a)
+                return std::nullopt;
+            Aggregates out;
+            out.parts = { *a };
+            return out;
+        }
+        if (j->empty()) {
+            r.error("aggregate", "lists no aggregate; give at least one {\"fn\": ...}");
+            return std::nullopt;
+        }
+        static const std::regex kName("[A-Za-z_][A-Za-z0-9_]*");
+        std::set<std::string> taken = { "key" };
+        if (windowed)
+            taken.insert({ "window_start", "window_end", "firing", "pane" });
+        Aggregates out;
+        out.parts.clear();
+        out.named = true;
+        bool ok = true;
+        for (size_t i = 0; i < j->size(); ++i) {
+            const std::string where = "aggregate[" + std::to_string(i) + "]";
+            const Json& item = (*j)[i];
+            if (!item.is_object()) {
+                r.error(where, std::string("must be an object, found ") + item.type_name());
+                ok = false;
+                continue;
+            }
+            Reader o = r.nested(item, where);
+            auto a = readAggregatePart(o);
+            if (!a) {
+                ok = false;
+                continue;
+            }
+            if (auto as = o.string("as"))
+                a->as = *as;
+            else
+                a->as = a->field.empty() ? std::string(aggregateFnName(a->fn)) : std::string(aggregateFnName(a->fn)) + "_" + a->field;
+            if (!std::regex_match(a->as, kName)) {
+                o.error("as", "'" + a->as + "' is not a field name (letters, digits and _, not starting with a digit)");
+                ok = false;
+            } else if (!taken.insert(a->as).second) {
+                o.error("as", "'" + a->as + "' is already a field of the result; give each aggregate its own name");
+                ok = false;
+            }
+            out.parts.push_back(std::move(*a));
+        }
+        if (!ok)
+            return std::nullopt;
+        return out;
     }
 
     bool validId(const std::string& id)
@@ -581,7 +658,7 @@ static void compileWindow(Reader& r, WindowSpec& w)
     }
     if (auto lo = r.boolean("lateOutput"))
         w.lateOutput = *lo;
-    if (auto a = readAggregate(r))
+    if (auto a = readAggregate(r, true))
         w.aggregate = *a;
     if (auto k = r.oneOf("stateKind", { "reducing", "list" }, "reducing"))
         w.stateKind = *k == "list" ? StateKind::List : StateKind::Reducing;
@@ -818,7 +895,7 @@ Compiled compile(const Job& job)
         }
         case NodeKind::Aggregate: {
             RunningAggregateSpec a;
-            if (auto ag = readAggregate(r))
+            if (auto ag = readAggregate(r, false))
                 a.aggregate = *ag;
             a.ttl = readTtl(r, "ttl");
             n.params = std::move(a);

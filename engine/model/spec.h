@@ -70,9 +70,19 @@ struct TriggerSpec {
 };
 
 enum class AggregateFn { Count, Sum, Min, Max, Avg, Collect };
+std::string_view aggregateFnName(AggregateFn fn);
 struct AggregateSpec {
     AggregateFn fn = AggregateFn::Count;
     std::string field; // empty for count (and for collect: the whole record)
+    std::string as;    // the result field's name; only in the list form
+};
+// A node's `aggregate`: one object, whose result is the record's `value` (version 1), or a list
+// of them with `as` names, each its own field of the result (COUNT(*), SUM(x) of one window, as
+// one Flink AggregateFunction or one SQL GROUP BY computes them).
+struct Aggregates {
+    std::vector<AggregateSpec> parts{ AggregateSpec{} }; // never empty
+    bool named = false;                                  // the list form
+    const AggregateSpec& first() const { return parts.front(); }
 };
 
 enum class TtlUpdate { OnCreateAndWrite, OnReadAndWrite };
@@ -93,14 +103,14 @@ struct WindowSpec {
     TriggerSpec trigger;
     int64_t allowedLateness = 0;
     bool lateOutput = false;
-    AggregateSpec aggregate;
+    Aggregates aggregate;
     StateKind stateKind = StateKind::Reducing;
     std::optional<int64_t> lateFiringEvery; // nullopt: Flink's perElement
     std::optional<TtlSpec> ttl;
 };
 
 struct RunningAggregateSpec {
-    AggregateSpec aggregate;
+    Aggregates aggregate;
     std::optional<TtlSpec> ttl;
 };
 

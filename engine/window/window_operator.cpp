@@ -63,10 +63,10 @@ namespace {
     // key and the window as namespace, so that the heap or RocksDB choice is real.
     class WindowOperator final : public runtime::Operator {
     public:
-        WindowOperator(const model::WindowSpec& spec, KeySelector key, Aggregator agg)
+        WindowOperator(const model::WindowSpec& spec, KeySelector key, std::vector<Aggregator> aggs)
             : m_spec(spec)
             , m_key(std::move(key))
-            , m_agg(agg)
+            , m_aggs(std::move(aggs))
         {
             m_eventTime = spec.assigner.type != AssignerType::Global;
             m_merging = spec.assigner.type == AssignerType::Session;
@@ -89,10 +89,18 @@ namespace {
         {
             Operator::open(ctx);
             auto& b = *ctx.state;
-            if (m_spec.stateKind == model::StateKind::List)
-                m_list = b.listState("window-contents");
-            else
-                m_contents = b.aggregatingState("window-contents", m_agg, m_spec.ttl);
+            // One state per aggregate; the first keeps the name it had with one aggregate.
+            for (size_t i = 0; i < m_aggs.size(); ++i) {
+                std::string name = "window-contents";
+                if (i > 0) {
+                    name += "-";
+                    name += std::to_string(i);
+                }
+                if (m_spec.stateKind == model::StateKind::List)
+                    m_lists.push_back(b.listState(name));
+                else
+                    m_contents.push_back(b.aggregatingState(name, m_aggs[i], m_spec.ttl));
+            }
             // Only the states this window's trigger and policies use: on RocksDB each is a column
             // family, and creating one costs a manifest write.
             const auto trigger = m_spec.trigger.type;
@@ -281,45 +289,57 @@ namespace {
 
         // --- contents (window state) ---
 
-        // True when the window's contents may have been empty before.
+        // True when the window's contents may have been empty before (the first aggregate's
+        // state tells: every aggregate's state gets every element).
         bool addToContents(const Win& stateWindow, const Record& r)
         {
-            if (m_list)
-                return m_list->add(stateWindow, m_agg.elementValue(r));
-            return m_contents->add(stateWindow, m_agg.elementValue(r));
+            bool wasEmpty = false;
+            for (size_t i = 0; i < m_aggs.size(); ++i) {
+                bool e = m_lists.empty() ? m_contents[i]->add(stateWindow, m_aggs[i].elementValue(r))
+                                         : m_lists[i]->add(stateWindow, m_aggs[i].elementValue(r));
+                if (i == 0)
+                    wasEmpty = e;
+            }
+            return wasEmpty;
         }
 
-        std::optional<Value> contentsResult(const Win& stateWindow)
+        // The aggregates' results into m_values; false when the window has no contents.
+        bool contentsResult(const Win& stateWindow)
         {
-            if (m_list) {
-                auto elements = m_list->get(stateWindow);
-                if (!elements)
-                    return std::nullopt;
-                Accumulator acc;
-                for (const auto& v : *elements)
-                    m_agg.addValue(acc, v);
-                return m_agg.result(acc);
+            m_values.resize(m_aggs.size());
+            for (size_t i = 0; i < m_aggs.size(); ++i) {
+                if (!m_lists.empty()) {
+                    auto elements = m_lists[i]->get(stateWindow);
+                    if (!elements)
+                        return false;
+                    Accumulator acc;
+                    for (const auto& v : *elements)
+                        m_aggs[i].addValue(acc, v);
+                    m_values[i] = m_aggs[i].result(acc);
+                    continue;
+                }
+                auto acc = m_contents[i]->get(stateWindow);
+                if (!acc)
+                    return false;
+                m_values[i] = m_aggs[i].result(*acc);
             }
-            auto acc = m_contents->get(stateWindow);
-            if (!acc)
-                return std::nullopt;
-            return m_agg.result(*acc);
+            return true;
         }
 
         void clearContents(const Win& stateWindow)
         {
-            if (m_list)
-                m_list->clear(stateWindow);
-            else
-                m_contents->clear(stateWindow);
+            for (auto& l : m_lists)
+                l->clear(stateWindow);
+            for (auto& c : m_contents)
+                c->clear(stateWindow);
         }
 
         void mergeContents(const Win& target, const std::vector<Win>& sources)
         {
-            if (m_list)
-                m_list->mergeNamespaces(target, sources);
-            else
-                m_contents->mergeNamespaces(target, sources);
+            for (auto& l : m_lists)
+                l->mergeNamespaces(target, sources);
+            for (auto& c : m_contents)
+                c->mergeNamespaces(target, sources);
         }
 
         // --- timers (unique per key, window and time) ---
@@ -522,12 +542,15 @@ namespace {
             return maxTs <= m_watermark ? "late" : "early";
         }
 
-        void emitWindow(const Win& w, const Value& value, const char* kind)
+        // The result record: key, window_start, window_end, the aggregates' values (m_values),
+        // firing, pane.
+        void emitWindow(const Win& w, const char* kind)
         {
             int64_t pane = m_panesUnused ? 0 : asLong(m_panes->get(w)).value_or(0);
             if (!m_panesUnused && !m_finalFiring)
                 m_panes->put(w, pane + 1);
-            m_out.fields.resize(6);
+            const size_t n = m_values.size();
+            m_out.fields.resize(5 + n);
             m_out.fields[0] = m_ctx.state->currentKey();
             if (m_eventTime) {
                 m_out.fields[1] = w.start;
@@ -536,9 +559,10 @@ namespace {
                 m_out.fields[1] = Value {};
                 m_out.fields[2] = Value {};
             }
-            m_out.fields[3] = value;
-            m_out.fields[4] = std::string(kind);
-            m_out.fields[5] = pane;
+            for (size_t i = 0; i < n; ++i)
+                m_out.fields[3 + i] = m_values[i];
+            m_out.fields[3 + n] = std::string(kind);
+            m_out.fields[4 + n] = pane;
             m_out.timestamp = maxTimestamp(w);
             auto& f = m_ctx.metrics->firings;
             if (kind[0] == 'o')
@@ -555,9 +579,8 @@ namespace {
         // Fires the window `w` (state in `stateWindow`); with purging, clears the contents.
         void fire(const Win& w, const Win& stateWindow, Cause cause, int64_t time)
         {
-            auto value = contentsResult(stateWindow);
-            if (value)
-                emitWindow(w, *value, firingKind(w, cause, time));
+            if (contentsResult(stateWindow))
+                emitWindow(w, firingKind(w, cause, time));
             if (m_spec.trigger.purging)
                 clearContents(stateWindow);
         }
@@ -717,7 +740,7 @@ namespace {
 
         model::WindowSpec m_spec;
         KeySelector m_key;
-        Aggregator m_agg;
+        std::vector<Aggregator> m_aggs; // one or more, each with its own contents state
         bool m_eventTime = true;
         bool m_merging = false;
         bool m_timersFollowContents = false;
@@ -726,8 +749,9 @@ namespace {
         bool m_failed = false;
         int64_t m_lateness = 0;
         int64_t m_watermark = INT64_MIN;
-        std::unique_ptr<state::AggregatingState> m_contents;
-        std::unique_ptr<state::ListState> m_list;
+        std::vector<std::unique_ptr<state::AggregatingState>> m_contents; // stateKind reducing
+        std::vector<std::unique_ptr<state::ListState>> m_lists;           // stateKind list
+        std::vector<Value> m_values;
         std::unique_ptr<state::ValueState> m_count;
         std::unique_ptr<state::ValueState> m_fireTime;
         std::unique_ptr<state::ValueState> m_panes;
@@ -746,27 +770,36 @@ namespace {
     // retention (OnCreateAndWrite, NeverReturnExpired, as Flink SQL maps it).
     class RunningAggregateOperator final : public runtime::Operator {
     public:
-        RunningAggregateOperator(KeySelector key, Aggregator agg, std::optional<model::TtlSpec> ttl)
+        RunningAggregateOperator(KeySelector key, std::vector<Aggregator> aggs, std::optional<model::TtlSpec> ttl)
             : m_key(std::move(key))
-            , m_agg(agg)
+            , m_aggs(std::move(aggs))
             , m_ttl(std::move(ttl))
         {
         }
         void open(const runtime::OperatorContext& ctx) override
         {
             Operator::open(ctx);
-            m_state = ctx.state->aggregatingState("aggregate", m_agg, m_ttl);
+            for (size_t i = 0; i < m_aggs.size(); ++i) {
+                std::string name = "aggregate";
+                if (i > 0) {
+                    name += "-";
+                    name += std::to_string(i);
+                }
+                m_states.push_back(ctx.state->aggregatingState(name, m_aggs[i], m_ttl));
+            }
         }
         void processElement(const Record& r) override
         {
             auto& b = *m_ctx.state;
             Value key = m_key.key(r);
             b.setCurrentKey(key, b.usesKeyGroups() ? runtime::keyGroupForHash(m_key.hashCode(r), m_ctx.maxParallelism) : 0);
-            m_state->add(kVoidNamespace, m_agg.elementValue(r));
-            auto acc = m_state->get(kVoidNamespace);
-            m_out.fields.resize(2);
+            m_out.fields.resize(1 + m_aggs.size());
             m_out.fields[0] = std::move(key);
-            m_out.fields[1] = acc ? m_agg.result(*acc) : Value {};
+            for (size_t i = 0; i < m_aggs.size(); ++i) {
+                m_states[i]->add(kVoidNamespace, m_aggs[i].elementValue(r));
+                auto acc = m_states[i]->get(kVoidNamespace);
+                m_out.fields[1 + i] = acc ? m_aggs[i].result(*acc) : Value {};
+            }
             m_out.timestamp = r.timestamp;
             m_ctx.out->collect(m_out);
             if (!b.status().ok())
@@ -781,38 +814,63 @@ namespace {
 
     private:
         KeySelector m_key;
-        Aggregator m_agg;
+        std::vector<Aggregator> m_aggs;
         std::optional<model::TtlSpec> m_ttl;
-        std::unique_ptr<state::AggregatingState> m_state;
+        std::vector<std::unique_ptr<state::AggregatingState>> m_states;
         Record m_out;
     };
 
-    Result<Aggregator> makeAggregator(const model::NodeSpec& node, const model::AggregateSpec& a, const Schema& in)
+    Result<Aggregator> makeAggregator(const model::NodeSpec& node, const model::AggregateSpec& a, const Schema& in,
+        const std::string& where)
     {
         if (a.field.empty())
             return Aggregator(a.fn, -1, FieldType::Any);
         int i = in.indexOf(a.field);
         if (i < 0)
-            return Status::invalid("node '" + node.id + "', field 'aggregate.field': '" + a.field
+            return Status::invalid("node '" + node.id + "', field '" + where + ".field': '" + a.field
                 + "' is not in the stream (fields: " + in.names() + ")");
         FieldType t = in.fields[static_cast<size_t>(i)].type;
         bool numeric = t == FieldType::Int || t == FieldType::Long || t == FieldType::Double || t == FieldType::Timestamp
             || t == FieldType::Any;
         if ((a.fn == model::AggregateFn::Sum || a.fn == model::AggregateFn::Avg) && !numeric)
-            return Status::invalid("node '" + node.id + "', field 'aggregate.field': '" + a.field + "' is a "
+            return Status::invalid("node '" + node.id + "', field '" + where + ".field': '" + a.field + "' is a "
                 + std::string(fieldTypeName(t)) + "; sum and avg need a number");
         return Aggregator(a.fn, i, t);
+    }
+
+    const model::Aggregates& aggregatesOf(const model::NodeSpec& node)
+    {
+        return node.kind == NodeKind::Window ? node.as<model::WindowSpec>().aggregate
+                                             : node.as<model::RunningAggregateSpec>().aggregate;
+    }
+
+    Result<std::vector<Aggregator>> makeAggregators(const model::NodeSpec& node, const Schema& in)
+    {
+        const model::Aggregates& a = aggregatesOf(node);
+        std::vector<Aggregator> out;
+        for (size_t i = 0; i < a.parts.size(); ++i) {
+            std::string where = "aggregate";
+            if (a.named) {
+                where += "[";
+                where += std::to_string(i);
+                where += "]";
+            }
+            auto agg = makeAggregator(node, a.parts[i], in, where);
+            if (!agg.ok())
+                return agg.status();
+            out.push_back(*agg);
+        }
+        return out;
     }
 
 } // namespace
 
 Result<Schema> outputSchema(const model::NodeSpec& node, const Schema& in, const KeySelector& key)
 {
-    const model::AggregateSpec& a = node.kind == NodeKind::Window ? node.as<model::WindowSpec>().aggregate
-                                                                  : node.as<model::RunningAggregateSpec>().aggregate;
-    auto agg = makeAggregator(node, a, in);
-    if (!agg.ok())
-        return agg.status();
+    auto aggs = makeAggregators(node, in);
+    if (!aggs.ok())
+        return aggs.status();
+    const model::Aggregates& a = aggregatesOf(node);
     Schema s;
     s.declared = true;
     s.fields.push_back({ "key", key.keyType() });
@@ -820,7 +878,9 @@ Result<Schema> outputSchema(const model::NodeSpec& node, const Schema& in, const
         s.fields.push_back({ "window_start", FieldType::Long });
         s.fields.push_back({ "window_end", FieldType::Long });
     }
-    s.fields.push_back({ "value", agg->resultType() });
+    // One aggregate: its result is `value`; a list: one field per `as` name.
+    for (size_t i = 0; i < aggs->size(); ++i)
+        s.fields.push_back({ a.named ? a.parts[i].as : "value", (*aggs)[i].resultType() });
     if (node.kind == NodeKind::Window) {
         s.fields.push_back({ "firing", FieldType::String });
         s.fields.push_back({ "pane", FieldType::Long });
@@ -831,23 +891,19 @@ Result<Schema> outputSchema(const model::NodeSpec& node, const Schema& in, const
 Result<std::unique_ptr<runtime::Operator>> createKeyedOperator(const model::NodeSpec& node, const Schema& in,
     const KeySelector& key, std::optional<int64_t> idleStateRetention)
 {
-    if (node.kind == NodeKind::Window) {
-        const auto& w = node.as<model::WindowSpec>();
-        auto agg = makeAggregator(node, w.aggregate, in);
-        if (!agg.ok())
-            return agg.status();
-        return std::unique_ptr<runtime::Operator>(std::make_unique<WindowOperator>(w, key, *agg));
-    }
+    auto aggs = makeAggregators(node, in);
+    if (!aggs.ok())
+        return aggs.status();
+    if (node.kind == NodeKind::Window)
+        return std::unique_ptr<runtime::Operator>(
+            std::make_unique<WindowOperator>(node.as<model::WindowSpec>(), key, std::move(*aggs)));
     const auto& a = node.as<model::RunningAggregateSpec>();
-    auto agg = makeAggregator(node, a.aggregate, in);
-    if (!agg.ok())
-        return agg.status();
     std::optional<model::TtlSpec> ttl = a.ttl;
     if (!ttl && idleStateRetention) {
         ttl = model::TtlSpec {};
         ttl->ttl = *idleStateRetention;
     }
-    return std::unique_ptr<runtime::Operator>(std::make_unique<RunningAggregateOperator>(key, *agg, ttl));
+    return std::unique_ptr<runtime::Operator>(std::make_unique<RunningAggregateOperator>(key, std::move(*aggs), ttl));
 }
 
 } // namespace streamlab::window

@@ -112,6 +112,41 @@ private slots:
         QVERIFY2(p.find("node 'w', field 'assigner.size': must be positive") != std::string::npos, p.c_str());
     }
 
+    void listOfAggregates()
+    {
+        auto body = [this](const std::string& aggregate) {
+            return job(kSource + R"(,{"id":"k","kind":"keyBy","key":["user"]},
+                {"id":"w","kind":"window","assigner":{"type":"tumbling","size":"1m"},"aggregate":)" + aggregate + R"(},
+                {"id":"out","kind":"sink"})",
+                R"({"from":"src","to":"k"},{"from":"k","to":"w"},{"from":"w","to":"out"})");
+        };
+        auto ok = model::compile(parse(body(R"([{"fn":"count"},{"fn":"sum","field":"amount","as":"total"}])")));
+        QVERIFY2(!ok.hasErrors(), model::describeErrors(ok.problems, "").c_str());
+        const auto& a = ok.spec.node("w")->as<model::WindowSpec>().aggregate;
+        QVERIFY(a.named);
+        QCOMPARE(a.parts.size(), size_t(2));
+        QCOMPARE(a.parts[0].as, std::string("count")); // default: the function's name
+        QCOMPARE(a.parts[1].as, std::string("total"));
+
+        std::string p = problems(parse(body(R"([{"fn":"count"},{"fn":"count"},{"fn":"sum","as":"pane"},
+            {"fn":"max","field":"amount","as":"9lives"},"sum"])")));
+        QVERIFY2(p.find("node 'w', field 'aggregate[1].as': 'count' is already a field") != std::string::npos, p.c_str());
+        QVERIFY2(p.find("node 'w', field 'aggregate[2].field': is required") != std::string::npos, p.c_str());
+        QVERIFY2(p.find("node 'w', field 'aggregate[3].as': '9lives' is not a field name") != std::string::npos, p.c_str());
+        QVERIFY2(p.find("node 'w', field 'aggregate[4]': must be an object, found string") != std::string::npos, p.c_str());
+        p = problems(parse(body("[]")));
+        QVERIFY2(p.find("node 'w', field 'aggregate': lists no aggregate") != std::string::npos, p.c_str());
+        p = problems(parse(body(R"([{"fn":"sum","field":"amount","as":"pane"}])")));
+        QVERIFY2(p.find("'pane' is already a field of the result") != std::string::npos, p.c_str());
+
+        // --set cannot edit inside the list; it says so instead of replacing the list.
+        auto j = parse(body(R"([{"fn":"count"}])"));
+        auto st = model::applySet(j, "w.aggregate.fn=sum");
+        QVERIFY(!st.ok());
+        QVERIFY2(st.message().find("'aggregate' of w is a list") != std::string::npos, st.message().c_str());
+        QVERIFY(j.node("w")->doc["aggregate"].is_array());
+    }
+
     void cycleIsReported()
     {
         auto j = parse(job(kSource + R"(,{"id":"a","kind":"filter","where":"amount > 1"},

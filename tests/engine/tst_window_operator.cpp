@@ -320,6 +320,30 @@ private slots:
         QCOMPARE(out, expected);
         QCOMPARE(windowMetrics().lateDropped, 1);
     }
+
+    void listOfAggregatesOneFieldEach()
+    {
+        // count, sum, min and max of one window: the fields between window_end and firing, in
+        // the list's order. Sessions merge all four states; a late element fires all four again.
+        auto out = run(R"("assigner":{"type":"session","gap":"1s"},"allowedLateness":"5s",
+            "aggregate":[{"fn":"count"},{"fn":"sum","field":"v","as":"total"},{"fn":"min","field":"v"},{"fn":"max","field":"v"}])",
+            ev("k", 0, 4) + ev("k", 800, 9) + ev("j", 100, -2) + wm(2000) + ev("k", 900, 1) + wm(9000));
+        // k: [0, 1800) count 2, total 13, min 4, max 9. The late 900 ([900, 1900)) merges into
+        // it: [0, 1900), whose max timestamp 1899 the watermark 2000 has passed: a late firing.
+        std::vector<std::string> expected = { "j,100,1100,1,-2,-2,-2,on_time,0", "k,0,1800,2,13,4,9,on_time,0", "W2000",
+            "k,0,1900,3,14,1,9,late,1", "W9000", "WMAX" };
+        QCOMPARE(out, normalized(expected));
+        QCOMPARE(windowMetrics().firings.late, 1);
+    }
+
+    void listOfAggregatesPurgingClearsEveryState()
+    {
+        auto out = run(R"("assigner":{"type":"global"},"trigger":{"type":"count","count":2,"purging":true},
+            "aggregate":[{"fn":"count","as":"n"},{"fn":"avg","field":"v","as":"mean"}])",
+            ev("k", 1, 1) + ev("k", 2, 3) + ev("k", 3, 10) + ev("k", 4, 20) + ev("k", 5, 7));
+        std::vector<std::string> expected = { "k,null,null,2,2.0,early,0", "k,null,null,2,15.0,early,1", "WMAX" };
+        QCOMPARE(out, normalized(expected));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestWindowOperator)

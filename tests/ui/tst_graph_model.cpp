@@ -166,6 +166,18 @@ private slots:
         QVERIFY(out && out->indexOf("window_start") >= 0);
     }
 
+    void aListOfAggregatesOffersItsNames()
+    {
+        // As the engine's output schema: key, window_start, window_end, one field per aggregate.
+        GraphModel m;
+        QVERIFY(m.setJob(sample()).ok());
+        m.setParam(m.nodeByKey("perMinute"), "aggregate",
+            model::Json::parse(R"([{"fn":"count"},{"fn":"sum","field":"amount","as":"total"}])"));
+        auto out = m.inputSchema(m.nodeByKey("out"));
+        QVERIFY(out);
+        QCOMPARE(out->names(), std::string("key, window_start, window_end, count, total, firing, pane"));
+    }
+
     void fragmentKeepsInternalEdgesOnly()
     {
         GraphModel m;

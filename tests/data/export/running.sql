@@ -38,7 +38,7 @@ GROUP BY `user`;
 -- running aggregate counts: GROUP BY, a changelog of updated results
 -- Streamlab emits one updated result per record; Flink SQL emits -U/+U pairs
 CREATE TEMPORARY VIEW `counts` AS
-SELECT `user` AS `key`, COUNT(*) AS `value`
+SELECT `user` AS `key`, COUNT(*) AS `count`, MAX(`amount`) AS `biggest`
 FROM `events`
 GROUP BY `user`;
 
@@ -46,7 +46,7 @@ GROUP BY `user`;
 -- WARNING: the count trigger (every 10 elements) has no SQL form: the window fires once, when the watermark passes its end
 -- WARNING: a global window has no SQL form: exported as a running GROUP BY aggregate, which emits an updated result per element instead of at the trigger's firings
 CREATE TEMPORARY VIEW `forever` AS
-SELECT `user` AS `key`, COUNT(*) AS `value`
+SELECT `user` AS `key`, COUNT(*) AS `n`, AVG(CAST(`qty` AS DOUBLE)) AS `avg_qty`
 FROM `events`
 GROUP BY `user`;
 
@@ -65,7 +65,8 @@ CREATE TABLE `file` (
 -- WARNING: the warehouse sink is simulated (with its outage schedule); exported as a jdbc table with placeholder options to fill in; the outages have no SQL form
 CREATE TABLE `dwh` (
   `key` STRING,
-  `value` BIGINT,
+  `count` BIGINT,
+  `biggest` DOUBLE,
   PRIMARY KEY (`key`) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',
@@ -78,7 +79,8 @@ CREATE TABLE `dwh` (
 -- sink g: collect, printed to the task managers' stdout
 CREATE TABLE `g` (
   `key` STRING,
-  `value` BIGINT
+  `n` BIGINT,
+  `avg_qty` DOUBLE
 ) WITH (
   'connector' = 'print'
 );
@@ -90,10 +92,10 @@ EXECUTE STATEMENT SET BEGIN
   FROM `total`;
 
   INSERT INTO `dwh`
-  SELECT `key`, `value`
+  SELECT `key`, `count`, `biggest`
   FROM `counts`;
 
   INSERT INTO `g`
-  SELECT `key`, `value`
+  SELECT `key`, `n`, `avg_qty`
   FROM `forever`;
 END;
