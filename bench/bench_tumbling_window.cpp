@@ -101,7 +101,10 @@ public:
     void onRecord(const std::string&, int, const Schema&, const Record&) override { ++records; }
 };
 
-void replay(benchmark::State& state, int parallelism)
+// What the job runs: the whole pipeline, or its first stages only (where the time goes).
+enum class Stages { SourceOnly, ThroughKeyBy, Full };
+
+void replay(benchmark::State& state, int parallelism, Stages stages = Stages::Full)
 {
     auto path = bench::eventsCsv(bench::eventCount(), 10000, 2000);
     // One window computes count and sum (a list of aggregates: one Flink AggregateFunction, or
@@ -117,8 +120,14 @@ void replay(benchmark::State& state, int parallelism)
         {"id":"perMinute","kind":"window","assigner":{"type":"tumbling","size":"1m"},
          "aggregate":[{"fn":"count"},{"fn":"sum","field":"value"}]},
         {"id":"out","kind":"sink","type":"discard"}],
-        "edges":[{"from":"src","to":"k"},{"from":"k","to":"perMinute"},{"from":"perMinute","to":"out"}]})",
+        "edges":)" + std::string(stages == Stages::SourceOnly ? R"([{"from":"src","to":"out"}])"
+            : stages == Stages::ThroughKeyBy ? R"([{"from":"src","to":"k"},{"from":"k","to":"out"}])"
+            : R"([{"from":"src","to":"k"},{"from":"k","to":"perMinute"},{"from":"perMinute","to":"out"}])") + "}",
         "bench");
+    if (stages != Stages::Full) // the unused nodes out, so that the job has no dangling node
+        std::erase_if(job->nodes, [&](const model::Node& n) {
+            return n.id() == "perMinute" || (stages == Stages::SourceOnly && n.id() == "k");
+        });
     auto compiled = model::compile(*job);
     if (compiled.hasErrors()) {
         state.SkipWithError(model::describeErrors(compiled.problems, "").c_str());
@@ -139,7 +148,8 @@ void replay(benchmark::State& state, int parallelism)
         records = sink.records;
     }
     state.SetItemsProcessed(state.iterations() * bench::eventCount());
-    state.counters["windows"] = static_cast<double>(records);
+    if (stages == Stages::Full)
+        state.counters["windows"] = static_cast<double>(records);
 }
 
 void BM_StreamlabTumbling_p1(benchmark::State& state) { replay(state, 1); }
@@ -149,6 +159,11 @@ void BM_StreamlabTumbling_p4(benchmark::State& state) { replay(state, 4); }
 } // namespace
 
 BENCHMARK(BM_HandWrittenScan)->Unit(benchmark::kMillisecond)->Iterations(2);
+// The same file through the first stages only: the source alone, then with the keyBy exchange.
+void BM_Stages_SourceOnly(benchmark::State& state) { replay(state, 1, Stages::SourceOnly); }
+void BM_Stages_ThroughKeyBy(benchmark::State& state) { replay(state, 1, Stages::ThroughKeyBy); }
+BENCHMARK(BM_Stages_SourceOnly)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_Stages_ThroughKeyBy)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(BM_StreamlabTumbling_p1)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(BM_StreamlabTumbling_p4)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK_MAIN();
