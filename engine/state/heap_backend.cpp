@@ -73,8 +73,8 @@ namespace {
             if (key >= m_rows.size())
                 return nullptr;
             Row& r = m_rows[key];
-            auto it = lower(r, sub);
-            return it != r.end() && it->first == sub ? &it->second : nullptr;
+            auto it = upper(r, sub);
+            return it != r.begin() && (it - 1)->first == sub ? &(it - 1)->second : nullptr;
         }
         // The entry, default-constructed when absent; `inserted` tells which.
         E& at(uint32_t key, const Sub& sub, bool* inserted = nullptr)
@@ -82,11 +82,13 @@ namespace {
             if (key >= m_rows.size())
                 m_rows.resize(std::max<size_t>(key + 1, m_rows.size() * 3 / 2));
             Row& r = m_rows[key];
-            auto it = lower(r, sub);
-            bool fresh = it == r.end() || !(it->first == sub);
+            auto it = upper(r, sub);
+            bool fresh = it == r.begin() || !((it - 1)->first == sub);
             if (fresh) {
                 it = r.emplace(it, sub, E {});
                 ++m_size;
+            } else {
+                --it;
             }
             if (inserted)
                 *inserted = fresh;
@@ -98,8 +100,8 @@ namespace {
             if (key >= m_rows.size())
                 return std::nullopt;
             Row& r = m_rows[key];
-            auto it = lower(r, sub);
-            if (it == r.end() || !(it->first == sub))
+            auto it = upper(r, sub);
+            if (it == r.begin() || !((--it)->first == sub))
                 return std::nullopt;
             std::optional<E> e(std::move(it->second));
             r.erase(it);
@@ -125,12 +127,14 @@ namespace {
         }
 
     private:
-        // Linear from the front: rows are short, and the first pair is on the row's first line.
-        static typename Row::iterator lower(Row& r, const Sub& sub)
+        // The first pair after `sub`, linear from the back: rows are short, and most elements
+        // go to a key's newest window, which sorts last (a rate that leaves several windows of
+        // a key open, or sliding windows, would otherwise walk the older ones first).
+        static typename Row::iterator upper(Row& r, const Sub& sub)
         {
-            auto it = r.begin();
-            while (it != r.end() && it->first < sub)
-                ++it;
+            auto it = r.end();
+            while (it != r.begin() && sub < (it - 1)->first)
+                --it;
             return it;
         }
         std::vector<Row> m_rows;
