@@ -10,10 +10,12 @@
 // Engine headers first: operator.h has a member named emit, which Qt's keyword macro would eat.
 #include "model/job.h"
 #include "model/spec.h"
+#include "runtime/replay.h"
 #include "runtime/simulation.h"
 
 #if __has_include(<QApplication>) && __has_include("main_window.h")
 #define STREAMLAB_BENCH_GUI 1
+#include "doctor_controller.h"
 #include "event_time_view.h"
 #include "main_window.h"
 #include "replay_bar.h"
@@ -22,12 +24,15 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTimer>
 #endif
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -59,8 +64,18 @@ struct CountingSink final : runtime::ResultListener {
     void onRecord(const std::string&, int, const Schema&, const Record&) override { ++records; }
 };
 
+double threadCpuSeconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+double g_headlessCpu = 0, g_replayCpu = 0; // CPU time of the last runs' engine threads
+
 double headless(const model::JobSpec& spec, int64_t& records)
 {
+    const double cpu0 = threadCpuSeconds();
     CountingSink sink;
     auto t0 = std::chrono::steady_clock::now();
     auto sim = runtime::Simulation::create(spec, {}, &sink);
@@ -69,10 +84,36 @@ double headless(const model::JobSpec& spec, int64_t& records)
         std::exit(1);
     }
     records = sink.records;
+    g_headlessCpu = threadCpuSeconds() - cpu0;
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Rounds of (headless run, GUI replay), alternating, so that both meet the same noise of the
+// The engine's live replay (runtime::Replay on its worker thread, with the options the window
+// gives it) with no window consuming its snapshots: what the replay machinery costs by itself,
+// so that the GUI's own share of the overhead can be told apart.
+double replayWithoutWindow(const model::JobSpec& spec)
+{
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;
+    runtime::ReplayOptions o;
+    o.workerNice = 5; // as ReplayController sets it
+    o.onDone = [&](uint64_t, const Status& st) {
+        if (!st.ok())
+            std::fprintf(stderr, "replay failed: %s\n", st.message().c_str());
+        g_replayCpu = threadCpuSeconds(); // the worker thread's whole life
+        std::lock_guard lock(m);
+        done = true;
+        cv.notify_all();
+    };
+    auto t0 = std::chrono::steady_clock::now();
+    runtime::Replay replay(spec, std::move(o), 1);
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return done; });
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Rounds of (headless run, engine replay, GUI replay), alternating, so that both meet the same noise of the
 // shared machine; STREAMLAB_BENCH_ROUNDS sets how many (default 3). Reports every round, the
 // median of each and their ratio, and the longest stall over all GUI replays.
 int rounds()
@@ -162,11 +203,23 @@ int main(int argc, char** argv)
             QTimer::singleShot(0, &app, [] { QApplication::exit(0); });
         });
 
-    std::vector<double> headlessTimes, guiTimes;
+    std::vector<double> headlessTimes, replayTimes, guiTimes;
     qint64 worstAll = 0, ticksAll = 0;
     double cpuAll = 0;
     for (int round = 0; round < rounds(); ++round) {
+        // After a replay the doctor measures the job with a replay of its own (at nice +10); the
+        // next round waits for it, so that no run of the benchmark shares the machine with it.
+        int waited = 0;
+        for (; w.doctor()->isChecking() && waited < 600; ++waited) {
+            QEventLoop idle;
+            QTimer::singleShot(100, &idle, &QEventLoop::quit);
+            idle.exec();
+        }
+        if (waited)
+            std::printf("(waited %.1f s for the doctor's measurement)\n", waited / 10.0);
         const double tHeadless = headless(compiled.spec, records);
+        const double tReplay = replayWithoutWindow(compiled.spec);
+        replayTimes.push_back(tReplay);
         last = -1;
         worst = ticks = 0;
         QTimer::singleShot(200, &w, [&] {
@@ -182,8 +235,10 @@ int main(int argc, char** argv)
         worstAll = std::max(worstAll, worst);
         ticksAll += ticks;
         cpuAll += cpuGui;
-        std::printf("round %d: headless %.2f s, GUI replay %.2f s (%.2fx), longest stall %.1f ms\n", round + 1,
-            tHeadless, tGui, tGui / tHeadless, std::max<double>(0, static_cast<double>(worst) / 1e6 - 5.0));
+        std::printf("round %d: headless %.2f s, replay without window %.2f s (%.2fx; CPU %.2f s vs %.2f s, "
+                    "%.2fx), GUI replay %.2f s (%.2fx), longest stall %.1f ms\n",
+            round + 1, tHeadless, tReplay, tReplay / tHeadless, g_replayCpu, g_headlessCpu, g_replayCpu / g_headlessCpu,
+            tGui, tGui / tHeadless, std::max<double>(0, static_cast<double>(worst) / 1e6 - 5.0));
     }
     const double mh = median(headlessTimes), mg = median(guiTimes);
     double sumGui = 0;
@@ -191,6 +246,8 @@ int main(int argc, char** argv)
         sumGui += t;
     std::printf("headless run: %lld events, %lld results, median %.2f s (%.2f M events/s)\n",
         static_cast<long long>(n), static_cast<long long>(records), mh, static_cast<double>(n) / mh / 1e6);
+    std::printf("replay without a window: median %.2f s, %.2fx the headless median\n", median(replayTimes),
+        median(replayTimes) / mh);
     std::printf("GUI replay:   median %.2f s (%.2f M events/s), %.2fx the headless median (goal <= 1.2x)\n", mg,
         static_cast<double>(n) / mg / 1e6, mg / mh);
     std::printf("GUI event loop: %lld ticks of 5 ms, longest stall %.1f ms over all rounds (goal < 50 ms); GUI "
