@@ -1,5 +1,9 @@
-// Tests of ui/graph_model.*: the designer's graph model without any scene.
+// Tests of ui/graph_model.*: the designer's graph model without any scene (and the property
+// panel's view of it).
 #include "graph_model.h"
+#include "property_panel.h"
+
+#include <QUndoStack>
 
 #include <QSignalSpy>
 #include <QTest>
@@ -176,6 +180,24 @@ private slots:
         auto out = m.inputSchema(m.nodeByKey("out"));
         QVERIFY(out);
         QCOMPARE(out->names(), std::string("key, window_start, window_end, count, total, firing, pane"));
+    }
+
+    void aListOfAggregatesIsReadOnlyInTheProperties()
+    {
+        // Its fn/field editors would replace the list by one object: they stay disabled.
+        GraphModel m;
+        QVERIFY(m.setJob(sample()).ok());
+        QUndoStack undo;
+        PropertyPanel panel(&m, &undo);
+        const NodeId w = m.nodeByKey("perMinute");
+        panel.setNode(w);
+        QVERIFY(panel.editor("aggregate.fn"));
+        QVERIFY(panel.editor("aggregate.fn")->isEnabled());
+        m.setParam(w, "aggregate", model::Json::parse(R"([{"fn":"count"},{"fn":"sum","field":"amount"}])"));
+        panel.setNode(w);
+        QVERIFY(!panel.editor("aggregate.fn")->isEnabled());
+        QVERIFY(!panel.editor("aggregate.field")->isEnabled());
+        QVERIFY(panel.editor("aggregate.fn")->toolTip().contains("edit the list in the job file"));
     }
 
     void fragmentKeepsInternalEdgesOnly()
