@@ -5,6 +5,7 @@
 #include "sim_format.h"
 #include "theme.h"
 
+#include <QApplication>
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
@@ -12,6 +13,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineSeries>
+#include <QPointer>
 #include <QScatterSeries>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -300,24 +302,55 @@ void CompareView::showEvent(QShowEvent* event)
 
 void CompareView::reread(bool force)
 {
-    bool changed = force;
     if (m_live && m_live != m_read) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         if (force || !isRunning(*m_live) || now - m_lastRead >= kPlayingRefreshMs) {
             const bool preview = isRunning(*m_live);
-            releaseLater(m_b); // a full copy of a run's results: freed off the GUI thread
-            m_b = std::make_shared<const PinnedRun>(
-                pinRun(*m_live, m_liveSettings, preview ? size_t(4) * kMaxFiringPoints : 0));
             if (m_read && m_read->generation != m_live->generation)
                 releaseLater(m_read);
             m_read = m_live;
             m_lastRead = now;
-            m_diffStale = true;
-            changed = true;
+            const quint64 token = ++m_readToken; // a copy still in flight is stale from now on
+            const size_t rows = runtime::chunkedSize(m_live->results) + runtime::chunkedSize(m_live->firings);
+            if (!preview && rows >= m_backgroundRows) {
+                // The full copy of a stopped run: on the background thread; adoptRunB shows it.
+                m_readPending = true;
+                QPointer<CompareView> self(this);
+                runInBackground([self, live = m_live, settings = m_liveSettings, token] {
+                    auto b = std::make_shared<const PinnedRun>(pinRun(*live, settings, 0));
+                    QMetaObject::invokeMethod(
+                        qApp,
+                        [self, b, token]() mutable {
+                            if (!self || token != self->m_readToken) {
+                                releaseLater(b);
+                                return;
+                            }
+                            self->m_readPending = false;
+                            self->adoptRunB(std::move(b));
+                        },
+                        Qt::QueuedConnection);
+                });
+                updateHeader();
+                return;
+            }
+            m_readPending = false;
+            adoptRunB(std::make_shared<const PinnedRun>(
+                pinRun(*m_live, m_liveSettings, preview ? size_t(4) * kMaxFiringPoints : 0)));
+            return;
         }
     }
-    if (!changed)
-        return;
+    if (force)
+        adoptRunB(m_b);
+}
+
+// Shows `b` as run B (it may be the one on show): charts, labels, and the diff when B stopped.
+void CompareView::adoptRunB(std::shared_ptr<const PinnedRun> b)
+{
+    if (b != m_b) {
+        releaseLater(m_b); // a full copy of a run's results: freed off the GUI thread
+        m_b = std::move(b);
+        m_diffStale = true;
+    }
     updateLabels();
     updateCharts();
     if (m_diffStale && !(m_b && m_live && m_read == m_live && isRunning(*m_live)))
@@ -396,11 +429,36 @@ void CompareView::updateCharts()
 void CompareView::updateDiff()
 {
     m_diffStale = false;
+    const quint64 token = ++m_diffToken; // a diff still in flight is stale from now on
+    m_diffPending = false;
     if (!m_a || !m_b) {
         m_model->setDiff({});
         return;
     }
-    m_model->setDiff(diffResults(m_a->results, m_b->results));
+    if (m_a->results.rows.size() + m_b->results.rows.size() < m_backgroundRows) {
+        showDiff(diffResults(m_a->results, m_b->results));
+        return;
+    }
+    m_diffPending = true;
+    QPointer<CompareView> self(this);
+    runInBackground([self, a = m_a, b = m_b, token] {
+        auto diff = std::make_shared<ResultDiff>(diffResults(a->results, b->results));
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, diff, token] {
+                if (!self || token != self->m_diffToken)
+                    return;
+                self->m_diffPending = false;
+                self->showDiff(std::move(*diff));
+                self->updateHeader();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void CompareView::showDiff(ResultDiff diff)
+{
+    m_model->setDiff(std::move(diff));
     m_table->resizeColumnsToContents();
     for (int c = 0; c < m_model->columnCount(); ++c)
         m_table->setColumnWidth(c, std::min(m_table->columnWidth(c), 320));
@@ -421,12 +479,16 @@ void CompareView::updateHeader()
                 label.toHtmlEscaped(), r ? stateText(*r) : tr("no run yet"));
     };
     QString text = who(0, m_labelA, m_a.get()) + QStringLiteral("<br>") + who(1, m_labelB, m_b.get());
-    if (!m_b) {
+    if (m_readPending) {
+        text += tr("<br>Reading run B's results…");
+    } else if (!m_b) {
         text += tr("<br>Change a setting and replay to compare.");
     } else if (m_b->generation == m_a->generation) {
         text += tr("<br>B is the run pinned as A: change a setting and replay to compare.");
     } else if (m_live && isRunning(*m_live)) {
         text += tr("<br>Results diff when B pauses or finishes.");
+    } else if (m_diffPending) {
+        text += tr("<br>Comparing the results…");
     } else {
         const ResultDiff& d = m_model->diff();
         text += QStringLiteral("<br><b>%1</b>").arg(QString::fromStdString(diffSummary(d)).toHtmlEscaped());

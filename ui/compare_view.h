@@ -4,7 +4,10 @@
 // at / window end), the watermark of the window operators, and the state entries. Below them the
 // results diff (compare_diff.h) with its counts in the header. Run B is re-read from the live
 // snapshot while the view is visible: charts at most once a second while it plays, the diff when
-// it pauses, finishes or fails (a half-replayed B would differ everywhere). GUI thread only.
+// it pauses, finishes or fails (a half-replayed B would differ everywhere). Copying a large run's
+// results and diffing them take a few hundred milliseconds for millions of rows: from
+// backgroundRows() rows on, both run on the background thread of release_later.h and the
+// view shows them when they are done. GUI thread only.
 #pragma once
 
 #include "compare_run.h"
@@ -30,6 +33,7 @@ class CompareView : public QWidget {
 public:
     static constexpr int kMaxFiringPoints = 400; // per run; scatter points are graphics items
     static constexpr int kPlayingRefreshMs = 1000;
+    static constexpr size_t kBackgroundRows = 100000;
     explicit CompareView(QWidget* parent = nullptr);
 
     void setRunA(std::shared_ptr<const PinnedRun> run);
@@ -42,6 +46,11 @@ public:
 
     // Re-reads run B and redraws now, visible or not (tests, screenshots).
     void refresh();
+    // From how many result rows and firings on copying run B and diffing go to the background
+    // (kBackgroundRows; tests lower it).
+    void setBackgroundRows(size_t rows) { m_backgroundRows = rows; }
+    // True while a copy of run B or a diff runs in the background.
+    bool isBusy() const { return m_readPending || m_diffPending; }
 
     CompareDiffModel* diffModel() const { return m_model; }
     QTableView* diffTable() const { return m_table; }
@@ -63,6 +72,8 @@ private:
     void updateHeader();
     void updateCharts();
     void updateDiff();
+    void showDiff(ResultDiff diff);
+    void adoptRunB(std::shared_ptr<const PinnedRun> b);
 
     CompareDiffModel* m_model;
     QLabel* m_header;
@@ -90,6 +101,12 @@ private:
     std::shared_ptr<const runtime::ReplaySnapshot> m_read; // the snapshot m_b was read from
     qint64 m_lastRead = 0;
     bool m_diffStale = true;
+    size_t m_backgroundRows = kBackgroundRows;
+    // Background work in flight, and tokens that tell a stale result from the latest one.
+    bool m_readPending = false;
+    bool m_diffPending = false;
+    quint64 m_readToken = 0;
+    quint64 m_diffToken = 0;
     QString m_labelA;
     QString m_labelB;
 };

@@ -19,11 +19,11 @@ namespace {
         {
             std::thread([this] { loop(); }).detach();
         }
-        void push(std::shared_ptr<const void> p)
+        void push(std::function<void()> task)
         {
             {
                 std::lock_guard lock(m_mutex);
-                m_queue.push_back(std::move(p));
+                m_queue.push_back(std::move(task));
             }
             m_cv.notify_one();
         }
@@ -33,20 +33,26 @@ namespace {
         {
             (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
             for (;;) {
-                std::shared_ptr<const void> p;
+                std::function<void()> task;
                 {
                     std::unique_lock lock(m_mutex);
                     m_cv.wait(lock, [this] { return !m_queue.empty(); });
-                    p = std::move(m_queue.front());
+                    task = std::move(m_queue.front());
                     m_queue.pop_front();
                 }
-                p.reset();
+                task();
             }
         }
         std::mutex m_mutex;
         std::condition_variable m_cv;
-        std::deque<std::shared_ptr<const void>> m_queue;
+        std::deque<std::function<void()>> m_queue;
     };
+
+    Releaser& releaser()
+    {
+        static Releaser* r = new Releaser; // never destroyed: its thread outlives main
+        return *r;
+    }
 
 } // namespace
 
@@ -56,8 +62,9 @@ void releaseLater(std::shared_ptr<const void> p)
         return;
     if (p.use_count() > 1)
         return; // someone else still holds it: dropping this reference frees nothing
-    static Releaser* releaser = new Releaser; // never destroyed: its thread outlives main
-    releaser->push(std::move(p));
+    releaser().push([p = std::move(p)]() mutable { p.reset(); });
 }
+
+void runInBackground(std::function<void()> task) { releaser().push(std::move(task)); }
 
 } // namespace streamlab::ui

@@ -295,15 +295,19 @@ private slots:
         QTest::addColumn<QString>("labelB");
         QTest::addColumn<QStringList>("rows");
         QTest::addColumn<int>("firingsB");
-        QTest::newRow("watermark delay 0s vs 5s")
-            << "delay" << "B: src.watermark.maxOutOfOrderness=5s"
-            << QStringList {
-                   "only in B | out | c | 00:00:00 | 00:00:10 |  | 1 |  | 1 |  | on time, pane 0",
-                   "differs | out | a | 00:00:00 | 00:00:10 | 2 | 3 | 1 | 1 | on time, pane 0 | on time, pane 0",
-                   "only in A | late | (record) |  |  | {\"arrival\":12000,\"k\":\"a\",\"ts\":7000} |  | 1 record |  |  | ",
-                   "only in A | late | (record) |  |  | {\"arrival\":13000,\"k\":\"c\",\"ts\":6000} |  | 1 record |  |  | ",
-               }
-            << 6;
+        QTest::addColumn<bool>("background");
+        const QStringList delayRows {
+            "only in B | out | c | 00:00:00 | 00:00:10 |  | 1 |  | 1 |  | on time, pane 0",
+            "differs | out | a | 00:00:00 | 00:00:10 | 2 | 3 | 1 | 1 | on time, pane 0 | on time, pane 0",
+            "only in A | late | (record) |  |  | {\"arrival\":12000,\"k\":\"a\",\"ts\":7000} |  | 1 record |  |  | ",
+            "only in A | late | (record) |  |  | {\"arrival\":13000,\"k\":\"c\",\"ts\":6000} |  | 1 record |  |  | ",
+        };
+        QTest::newRow("watermark delay 0s vs 5s") << "delay" << "B: src.watermark.maxOutOfOrderness=5s" << delayRows
+                                                  << 6 << false;
+        // The same with run B's copy and the diff made on the background thread, as for a
+        // large run.
+        QTest::newRow("watermark delay, copied and compared in the background")
+            << "delay" << "B: src.watermark.maxOutOfOrderness=5s" << delayRows << 6 << true;
         QTest::newRow("allowed lateness 0s vs 5s")
             << "lateness" << "B: perTen.allowedLateness=5s"
             << QStringList {
@@ -312,7 +316,7 @@ private slots:
                    "only in A | late | (record) |  |  | {\"arrival\":12000,\"k\":\"a\",\"ts\":7000} |  | 1 record |  |  | ",
                    "only in A | late | (record) |  |  | {\"arrival\":13000,\"k\":\"c\",\"ts\":6000} |  | 1 record |  |  | ",
                }
-            << 7;
+            << 7 << false;
     }
     void pinnedRunDiffersFromTheNextOne()
     {
@@ -320,8 +324,11 @@ private slots:
         QFETCH(QString, labelB);
         QFETCH(QStringList, rows);
         QFETCH(int, firingsB);
+        QFETCH(bool, background);
         QVERIFY(openWindow());
         CompareView* view = m_window->compareView();
+        if (background)
+            view->setBackgroundRows(0);
         QAbstractItemModelTester tester(view->diffModel());
         QAction* pin = m_window->pinAction();
         QVERIFY(!pin->isEnabled()); // nothing replayed yet
@@ -352,6 +359,7 @@ private slots:
         QCOMPARE(view->runA()->results.rows.size(), size_t(7));
         QTRY_VERIFY(view->runB() && view->runB()->generation == controller()->generation());
         QTRY_COMPARE(tableRows(view->diffModel()), rows);
+        QTRY_VERIFY(!view->isBusy());
         const ResultDiff& d = view->diffModel()->diff();
         QCOMPARE(d.onlyInA, 2);
         QCOMPARE(d.onlyInB, 1);
