@@ -195,6 +195,9 @@ int main(int argc, char** argv)
     QObject::connect(w.replayController(), &ui::ReplayController::finished, &app,
         [&](quint64, bool ok, const QString& message) {
             tGui = static_cast<double>(clock.nsecsElapsed()) / 1e9;
+            // The end counts too: a freeze while the last snapshot is shown is a stall as well.
+            if (last >= 0)
+                worst = std::max(worst, clock.nsecsElapsed() - last);
             cpuGui = threadCpu() - cpu0;
             pulse.stop();
             flip.stop();
