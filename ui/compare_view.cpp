@@ -252,8 +252,44 @@ void CompareView::setRunA(std::shared_ptr<const PinnedRun> run)
     reread(true);
 }
 
+void CompareView::pinAsRunA(std::shared_ptr<const runtime::ReplaySnapshot> snapshot, RunSettings settings)
+{
+    const quint64 token = ++m_pinToken;
+    auto done = [this](std::shared_ptr<const PinnedRun> run) {
+        const auto generation = run->generation;
+        const auto events = run->eventsReplayed;
+        const auto results = static_cast<qint64>(run->results.rows.size());
+        setRunA(std::move(run));
+        emit pinned(generation, events, results);
+    };
+    if (runtime::chunkedSize(snapshot->results) + runtime::chunkedSize(snapshot->firings) < m_backgroundRows) {
+        m_pinPending = false;
+        done(std::make_shared<const PinnedRun>(pinRun(*snapshot, std::move(settings))));
+        return;
+    }
+    m_pinPending = true;
+    updateHeader();
+    QPointer<CompareView> self(this);
+    runInBackground([self, snapshot = std::move(snapshot), settings = std::move(settings), token, done] {
+        auto run = std::make_shared<const PinnedRun>(pinRun(*snapshot, settings));
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, run, token, done]() mutable {
+                if (!self || token != self->m_pinToken) {
+                    releaseLater(run);
+                    return;
+                }
+                self->m_pinPending = false;
+                done(std::move(run));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
 void CompareView::clearRunA()
 {
+    ++m_pinToken; // a pin in flight is forgotten too
+    m_pinPending = false;
     m_a.reset();
     m_diffStale = true;
     reread(true);
@@ -466,6 +502,10 @@ void CompareView::showDiff(ResultDiff diff)
 
 void CompareView::updateHeader()
 {
+    if (m_pinPending) {
+        m_header->setText(tr("Pinning run A…"));
+        return;
+    }
     if (!m_a) {
         m_header->setText(tr("Pin a run as <b>A</b> (Replay ▸ Pin as Run A, or the pin button of the replay "
                              "bar), change a setting and replay: the new run <b>B</b> is compared with it "

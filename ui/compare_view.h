@@ -37,6 +37,9 @@ public:
     explicit CompareView(QWidget* parent = nullptr);
 
     void setRunA(std::shared_ptr<const PinnedRun> run);
+    // Copies `snapshot` (paused or finished) as run A, on the background thread when it is
+    // large; pinned() follows when run A is in place.
+    void pinAsRunA(std::shared_ptr<const runtime::ReplaySnapshot> snapshot, RunSettings settings);
     void clearRunA();
     const PinnedRun* runA() const { return m_a.get(); }
     // The live run: its latest snapshot and the settings it was started with.
@@ -50,7 +53,12 @@ public:
     // (kBackgroundRows; tests lower it).
     void setBackgroundRows(size_t rows) { m_backgroundRows = rows; }
     // True while a copy of run B or a diff runs in the background.
-    bool isBusy() const { return m_readPending || m_diffPending; }
+    bool isBusy() const { return m_readPending || m_diffPending || m_pinPending; }
+
+signals:
+    void pinned(quint64 generation, qint64 events, qint64 results);
+
+public:
 
     CompareDiffModel* diffModel() const { return m_model; }
     QTableView* diffTable() const { return m_table; }
@@ -105,6 +113,8 @@ private:
     // Background work in flight, and tokens that tell a stale result from the latest one.
     bool m_readPending = false;
     bool m_diffPending = false;
+    bool m_pinPending = false;
+    quint64 m_pinToken = 0;
     quint64 m_readToken = 0;
     quint64 m_diffToken = 0;
     QString m_labelA;

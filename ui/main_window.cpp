@@ -969,6 +969,10 @@ void MainWindow::createDoctor()
 void MainWindow::createWhatIf()
 {
     m_compareView = new CompareView;
+    connect(m_compareView, &CompareView::pinned, this, [this](quint64 generation, qint64 events, qint64 results) {
+        log(tr("Pinned run A (generation %1, %2 events, %3 results)").arg(generation).arg(events).arg(results));
+        statusBar()->showMessage(tr("Pinned as run A: change settings and replay to compare"), 6000);
+    });
     auto* d = new QDockWidget(tr("Compare A/B"), this);
     d->setObjectName("compareDock");
     d->setWidget(m_compareView);
@@ -1056,13 +1060,9 @@ bool MainWindow::pinRunA()
         statusBar()->showMessage(tr("Pause or finish a replay to pin it as run A"), 5000);
         return false;
     }
-    m_compareView->setRunA(std::make_shared<const PinnedRun>(pinRun(*snap, m_runSettings)));
+    // A large run is copied on the background thread; the log and status follow pinned().
+    m_compareView->pinAsRunA(snap, m_runSettings);
     raiseView("compare");
-    log(tr("Pinned run A (generation %1, %2 events, %3 results)")
-            .arg(snap->generation)
-            .arg(snap->eventsReplayed)
-            .arg(m_compareView->runA()->results.rows.size()));
-    statusBar()->showMessage(tr("Pinned as run A: change settings and replay to compare"), 6000);
     return true;
 }
 
