@@ -51,7 +51,8 @@ public:
     {
         (void)window, (void)subtask, (void)now, (void)r, (void)sideOutput;
     }
-    // A window fired: `result` is the result record (key, window_start, window_end, value, firing, pane).
+    // A window fired: `result` is the result record: key, window_start, window_end, the value (or,
+    // for a list of aggregates, one field per aggregate), firing, pane; firing and pane are last.
     virtual void onFiring(const std::string& window, int subtask, int64_t now, const Record& result)
     {
         (void)window, (void)subtask, (void)now, (void)result;

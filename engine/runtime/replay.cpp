@@ -331,16 +331,18 @@ struct Replay::Worker final : ResultListener, Observer {
         f->window = window;
         f->subtask = subtask;
         const auto& v = result.fields;
-        if (v.size() >= 6) {
+        const size_t n = v.size();
+        if (n >= 6) {
             f->key = v[0];
             if (auto* s = std::get_if<int64_t>(&v[1]))
                 f->windowStart = *s;
             if (auto* e = std::get_if<int64_t>(&v[2]))
                 f->windowEnd = *e;
-            f->value = v[3];
-            if (auto* k = std::get_if<std::string>(&v[4]))
+            // One aggregate: its value; a list: the list of their values.
+            f->value = n == 6 ? v[3] : makeList(std::vector<Value>(v.begin() + 3, v.end() - 2));
+            if (auto* k = std::get_if<std::string>(&v[n - 2]))
                 f->firing = *k;
-            if (auto* p = std::get_if<int64_t>(&v[5]))
+            if (auto* p = std::get_if<int64_t>(&v[n - 1]))
                 f->pane = *p;
         }
     }

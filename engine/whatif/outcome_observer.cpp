@@ -154,7 +154,8 @@ void OutcomeObserver::onFiring(const std::string& window, int subtask, int64_t n
     (void)subtask;
     if (result.fields.size() < 5)
         return;
-    const auto* kind = std::get_if<std::string>(&result.fields[4]);
+    // The firing kind is the last field but one (after one aggregate or a list of them).
+    const auto* kind = std::get_if<std::string>(&result.fields[result.fields.size() - 2]);
     if (!kind || *kind != "on_time")
         return;
     for (auto& tap : m_taps) {

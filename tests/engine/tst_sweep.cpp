@@ -184,6 +184,25 @@ private slots:
     }
 
     // Each replay of the sweep is the replay `streamlab run --set` makes: same counters.
+    void listOfAggregatesMeasuresTheSame()
+    {
+        // The outcome observer finds the firing kind after a list of aggregates as after one.
+        auto axis = whatif::parseVary("src.watermark.maxOutOfOrderness=0s..8s/2s");
+        QVERIFY(axis.ok());
+        auto one = whatif::runSweep(loadJob(kSweepJob), { *axis }, {});
+        auto job = loadJob(kSweepJob);
+        job.node("perTen")->doc["aggregate"] = model::Json::parse(R"([{"fn":"count"},{"fn":"max","field":"ts"}])");
+        auto list = whatif::runSweep(job, { *axis }, {});
+        QVERIFY2(one.ok() && list.ok(), list.ok() ? one.status().message().c_str() : list.status().message().c_str());
+        QCOMPARE(list->size(), one->size());
+        for (size_t i = 0; i < one->size(); ++i) {
+            QCOMPARE((*list)[i].onTimeAssignments, (*one)[i].onTimeAssignments);
+            QCOMPARE((*list)[i].latencyMedian, (*one)[i].latencyMedian);
+            QCOMPARE((*list)[i].sideOutput, (*one)[i].sideOutput);
+        }
+        QVERIFY((*list)[0].onTimeAssignments > 0);
+    }
+
     void sameAsRunWithSet()
     {
         auto job = loadJob(STREAMLAB_SAMPLES "/clickstream/job.json");
