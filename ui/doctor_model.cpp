@@ -8,7 +8,7 @@
 namespace streamlab::ui {
 
 DoctorModel::DoctorModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : RowTableModel(parent)
 {
     refreshIcons();
 }
@@ -33,18 +33,8 @@ void DoctorModel::setFindings(std::vector<lint::Finding> findings)
 {
     std::stable_sort(findings.begin(), findings.end(),
         [](const lint::Finding& a, const lint::Finding& b) { return rank(a.severity) < rank(b.severity); });
-    const bool sameShape = findings.size() == m_findings.size()
-        && std::equal(findings.begin(), findings.end(), m_findings.begin(), sameFinding);
     refreshIcons(); // the note's icon follows the palette
-    if (!sameShape) {
-        beginResetModel();
-        m_findings = std::move(findings);
-        endResetModel();
-        return;
-    }
-    m_findings = std::move(findings);
-    if (!m_findings.empty())
-        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    replaceRows(m_findings, std::move(findings), sameFinding, 0);
 }
 
 const lint::Finding* DoctorModel::finding(int row) const

@@ -4,6 +4,8 @@
 // findings are a dataChanged, so a selection survives a re-check. GUI thread only.
 #pragma once
 
+#include "row_table_model.h"
+
 #include "lint/finding.h"
 
 #include <QAbstractTableModel>
@@ -12,7 +14,7 @@
 
 namespace streamlab::ui {
 
-class DoctorModel : public QAbstractTableModel {
+class DoctorModel : public RowTableModel {
     Q_OBJECT
 public:
     enum Column { TitleColumn, WhereColumn, RuleColumn, ColumnCount };

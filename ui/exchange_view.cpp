@@ -18,19 +18,9 @@ namespace streamlab::ui {
 
 void ExchangeModel::update(const runtime::ReplaySnapshot& snap)
 {
-    const auto& x = snap.metrics.exchanges;
-    bool same = x.size() == m_rows.size();
-    for (size_t i = 0; same && i < x.size(); ++i)
-        same = x[i].from == m_rows[i].from && x[i].to == m_rows[i].to;
-    if (!same) {
-        beginResetModel();
-        m_rows = x;
-        endResetModel();
-    } else {
-        m_rows = x;
-        if (!m_rows.empty())
-            emit dataChanged(index(0, Records), index(int(m_rows.size()) - 1, ColumnCount - 1));
-    }
+    replaceRows(
+        m_rows, snap.metrics.exchanges, [](const auto& a, const auto& b) { return a.from == b.from && a.to == b.to; },
+        Records);
 }
 
 int ExchangeModel::rowCount(const QModelIndex& p) const { return p.isValid() ? 0 : int(m_rows.size()); }

@@ -3,6 +3,8 @@
 // ExchangeModel holds one row per physical exchange. GUI thread only.
 #pragma once
 
+#include "row_table_model.h"
+
 #include "sim_view.h"
 
 #include <QAbstractTableModel>
@@ -15,11 +17,11 @@ class QValueAxis;
 
 namespace streamlab::ui {
 
-class ExchangeModel : public QAbstractTableModel {
+class ExchangeModel : public RowTableModel {
     Q_OBJECT
 public:
     enum Column { Exchange, Partitioner, Serializer, Records, Bytes, BytesPerRecord, ColumnCount };
-    using QAbstractTableModel::QAbstractTableModel;
+    using RowTableModel::RowTableModel;
     void update(const runtime::ReplaySnapshot& snap);
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

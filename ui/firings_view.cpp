@@ -30,18 +30,7 @@ void FiringsModel::update(const runtime::ReplaySnapshot& snap)
         }
         rows.push_back(r);
     }
-    bool same = rows.size() == m_rows.size();
-    for (qsizetype i = 0; same && i < rows.size(); ++i)
-        same = rows[i].window == m_rows[i].window;
-    if (!same) {
-        beginResetModel();
-        m_rows = rows;
-        endResetModel();
-    } else {
-        m_rows = rows;
-        if (!m_rows.isEmpty())
-            emit dataChanged(index(0, OnTime), index(int(m_rows.size()) - 1, ColumnCount - 1));
-    }
+    replaceRows(m_rows, std::move(rows), [](const Row& a, const Row& b) { return a.window == b.window; }, OnTime);
 }
 
 int FiringsModel::rowCount(const QModelIndex& p) const { return p.isValid() ? 0 : int(m_rows.size()); }

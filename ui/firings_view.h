@@ -3,6 +3,8 @@
 // side-output counts per window. FiringsModel holds one row per window operator. GUI thread only.
 #pragma once
 
+#include "row_table_model.h"
+
 #include "sim_view.h"
 
 #include <QAbstractTableModel>
@@ -14,11 +16,11 @@ class QScatterSeries;
 
 namespace streamlab::ui {
 
-class FiringsModel : public QAbstractTableModel {
+class FiringsModel : public RowTableModel {
     Q_OBJECT
 public:
     enum Column { Window, OnTime, Late, Early, LateDropped, SideOutput, ColumnCount };
-    using QAbstractTableModel::QAbstractTableModel;
+    using RowTableModel::RowTableModel;
 
     void update(const runtime::ReplaySnapshot& snap);
     int rowCount(const QModelIndex& parent = {}) const override;

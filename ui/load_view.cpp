@@ -39,18 +39,9 @@ void LoadModel::update(const runtime::ReplaySnapshot& snap, const runtime::Plan&
             rows.push_back(r);
         }
     }
-    bool sameShape = rows.size() == m_rows.size();
-    for (qsizetype i = 0; sameShape && i < rows.size(); ++i)
-        sameShape = rows[i].op == m_rows[i].op && rows[i].subtask == m_rows[i].subtask;
-    if (!sameShape) {
-        beginResetModel();
-        m_rows = std::move(rows);
-        endResetModel();
-    } else {
-        m_rows = std::move(rows);
-        if (!m_rows.isEmpty())
-            emit dataChanged(index(0, RecordsIn), index(int(m_rows.size()) - 1, ColumnCount - 1));
-    }
+    replaceRows(
+        m_rows, std::move(rows), [](const Row& a, const Row& b) { return a.op == b.op && a.subtask == b.subtask; },
+        RecordsIn);
 }
 
 int LoadModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }

@@ -3,6 +3,8 @@
 // operator subtask. GUI thread only.
 #pragma once
 
+#include "row_table_model.h"
+
 #include "sim_view.h"
 
 #include <QAbstractTableModel>
@@ -17,11 +19,11 @@ class QValueAxis;
 
 namespace streamlab::ui {
 
-class LoadModel : public QAbstractTableModel {
+class LoadModel : public RowTableModel {
     Q_OBJECT
 public:
     enum Column { Operator, Subtask, RecordsIn, RecordsOut, KeyGroups, BusyMs, ColumnCount };
-    using QAbstractTableModel::QAbstractTableModel;
+    using RowTableModel::RowTableModel;
 
     void update(const runtime::ReplaySnapshot& snap, const runtime::Plan& plan);
     int rowCount(const QModelIndex& parent = {}) const override;

@@ -43,18 +43,7 @@ void WatermarkModel::update(const runtime::ReplaySnapshot& snap)
         rows.push_back(r);
     }
     m_maxEventTime = h.maxEventTime.empty() ? kMinTimestamp : h.maxEventTime.back();
-    bool same = rows.size() == m_rows.size();
-    for (qsizetype i = 0; same && i < rows.size(); ++i)
-        same = rows[i].name == m_rows[i].name;
-    if (!same) {
-        beginResetModel();
-        m_rows = rows;
-        endResetModel();
-    } else {
-        m_rows = rows;
-        if (!m_rows.isEmpty())
-            emit dataChanged(index(0, Watermark), index(int(m_rows.size()) - 1, ColumnCount - 1));
-    }
+    replaceRows(m_rows, std::move(rows), [](const Row& a, const Row& b) { return a.name == b.name; }, Watermark);
 }
 
 int WatermarkModel::rowCount(const QModelIndex& p) const { return p.isValid() ? 0 : int(m_rows.size()); }

@@ -4,6 +4,8 @@
 // WatermarkModel holds one row per series with its current value. GUI thread only.
 #pragma once
 
+#include "row_table_model.h"
+
 #include "sim_view.h"
 
 #include <QAbstractTableModel>
@@ -16,11 +18,11 @@ class QScatterSeries;
 
 namespace streamlab::ui {
 
-class WatermarkModel : public QAbstractTableModel {
+class WatermarkModel : public RowTableModel {
     Q_OBJECT
 public:
     enum Column { Series, Watermark, Idle, Lag, ColumnCount };
-    using QAbstractTableModel::QAbstractTableModel;
+    using RowTableModel::RowTableModel;
     void update(const runtime::ReplaySnapshot& snap);
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
