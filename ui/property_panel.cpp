@@ -499,6 +499,36 @@ void PropertyPanel::rebuild()
             label->setToolTip(qs(p.description));
             m_form->addRow(label, e);
         }
+        // All aggregates of a window or keyed aggregate on one line ("count, sum(amount) as total"):
+        // the only way to edit a list of them here; one item without a name is the object form.
+        if (QWidget* field = editor("aggregate.field")) {
+            int row = -1;
+            QFormLayout::ItemRole role;
+            m_form->getWidgetPosition(field, &row, &role);
+            auto* line = new QLineEdit;
+            line->setObjectName("aggregatesEdit");
+            line->setPlaceholderText(tr("count, sum(amount) as total"));
+            line->setToolTip(tr("Every aggregate of the node: fn or fn(field), each optionally \"as name\", separated "
+                                "by commas. Several give one result field each instead of value."));
+            auto* msg = new QLabel;
+            auto parse = [line, msg]() -> std::optional<Json> {
+                auto parsed = model::parseAggregateText(line->text().toStdString());
+                msg->setText(parsed.ok() ? QString() : QString::fromStdString(parsed.status().message()));
+                msg->setVisible(!parsed.ok());
+                return parsed.ok() ? std::optional<Json>(*parsed) : std::nullopt;
+            };
+            connect(line, &QLineEdit::textEdited, this, [parse] { parse(); });
+            connect(line, &QLineEdit::editingFinished, this, [this, parse] {
+                if (auto j = parse())
+                    commit("aggregate", *j);
+            });
+            m_editors["aggregate"] = line;
+            m_form->insertRow(row + 1, tr("all"), wrapWithMessage(line, msg));
+            m_rows.push_back({ "aggregate", [line, msg](const Json& v) {
+                                  line->setText(QString::fromStdString(model::aggregateText(v)));
+                                  msg->hide();
+                              } });
+        }
         section(tr("Execution"));
         for (const ParamInfo* p : common) {
             QWidget* e = makeEditor(*p);
@@ -523,15 +553,14 @@ void PropertyPanel::reload()
         }
         row.load(m_model->param(m_node, row.path));
     }
-    // A list of aggregates (count and sum of one window) has no form here yet: its editors would
-    // replace the list by one object, so they stay read-only and say where to edit it.
+    // With a list of aggregates (count and sum of one window) the fn and field editors would
+    // replace the list by one object: they stay read-only, and the line of all aggregates edits it.
     const bool aggregateList = m_model->param(m_node, "aggregate").is_array();
     for (const char* path : { "aggregate.fn", "aggregate.field" })
         if (QWidget* e = editor(path)) {
             e->setEnabled(!aggregateList);
             if (aggregateList)
-                e->setToolTip(tr("This node computes a list of aggregates (%1); edit the list in the job file")
-                                  .arg(QString::fromStdString(m_model->param(m_node, "aggregate").dump())));
+                e->setToolTip(tr("This node computes a list of aggregates: edit them all on the line below"));
         }
 }
 

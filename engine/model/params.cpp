@@ -1,6 +1,8 @@
 #include "model/params.h"
 
 #include <map>
+#include <regex>
+#include <set>
 
 namespace streamlab::model {
 
@@ -186,6 +188,64 @@ Status applySet(Job& job, std::string_view assignment)
         start = next + 1;
     }
     return {};
+}
+
+std::string aggregateText(const Json& aggregate)
+{
+    auto one = [](const Json& a, bool named) {
+        std::string s = a.value("fn", "");
+        if (a.contains("field") && a["field"].is_string())
+            s += "(" + a["field"].get<std::string>() + ")";
+        if (named && a.contains("as") && a["as"].is_string())
+            s += " as " + a["as"].get<std::string>();
+        return s;
+    };
+    if (aggregate.is_object())
+        return one(aggregate, false);
+    std::string out;
+    if (aggregate.is_array())
+        for (const auto& a : aggregate)
+            if (a.is_object())
+                out += (out.empty() ? "" : ", ") + one(a, true);
+    return out;
+}
+
+Result<Json> parseAggregateText(std::string_view text)
+{
+    static const std::regex kItem(R"(^\s*([A-Za-z]+)\s*(?:\(\s*([^(),]*?)\s*\))?\s*(?:\bas\s+([A-Za-z_][A-Za-z0-9_]*))?\s*$)");
+    static const std::set<std::string> kFns = { "count", "sum", "min", "max", "avg", "collect" };
+    Json list = Json::array();
+    bool named = false;
+    size_t start = 0, index = 0;
+    const std::string all(text);
+    while (start <= all.size()) {
+        size_t comma = all.find(',', start);
+        const std::string item = all.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::smatch m;
+        const std::string where = "aggregate " + std::to_string(index + 1) + " ('" + item + "')";
+        if (!std::regex_match(item, m, kItem))
+            return Status::invalid(where + ": expected fn, fn(field) or fn(field) as name");
+        const std::string fn = m[1].str();
+        if (!kFns.count(fn))
+            return Status::invalid(where + ": '" + fn + "' is not count, sum, min, max, avg or collect");
+        Json a = { { "fn", fn } };
+        if (m[2].matched && !m[2].str().empty())
+            a["field"] = m[2].str();
+        else if (fn != "count" && fn != "collect")
+            return Status::invalid(where + ": " + fn + " needs a field, as in " + fn + "(amount)");
+        if (m[3].matched) {
+            a["as"] = m[3].str();
+            named = true;
+        }
+        list.push_back(std::move(a));
+        ++index;
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    if (list.size() == 1 && !named)
+        return list[0];
+    return list;
 }
 
 } // namespace streamlab::model

@@ -33,4 +33,10 @@ const ParamInfo* findParam(std::string_view kind, std::string_view path);
 // Unknown nodes and parameters are refused with a message that lists what exists.
 Status applySet(Job& job, std::string_view assignment);
 
+// A node's `aggregate` as one line of text and back, for the designer: "count",
+// "sum(amount)", or for a list "count, sum(amount) as total". One item without `as` is the
+// object form (its result stays `value`); anything else is the list form. Errors name the item.
+std::string aggregateText(const Json& aggregate);
+Result<Json> parseAggregateText(std::string_view text);
+
 } // namespace streamlab::model

@@ -147,6 +147,46 @@ private slots:
         QVERIFY(j.node("w")->doc["aggregate"].is_array());
     }
 
+    void aggregateText_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("back");
+        QTest::newRow("count") << "count" << R"({"fn":"count"})" << "count";
+        QTest::newRow("one with a field") << " sum( amount ) " << R"({"fn":"sum","field":"amount"})" << "sum(amount)";
+        QTest::newRow("one named is a list") << "count as n" << R"([{"fn":"count","as":"n"}])" << "count as n";
+        QTest::newRow("two") << "count, sum(amount) as total"
+                             << R"([{"fn":"count"},{"fn":"sum","field":"amount","as":"total"}])"
+                             << "count, sum(amount) as total";
+    }
+    void aggregateText()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, json);
+        QFETCH(QString, back);
+        auto parsed = model::parseAggregateText(text.toStdString());
+        QVERIFY2(parsed.ok(), parsed.status().message().c_str());
+        QCOMPARE(QString::fromStdString(parsed->dump()), json);
+        QCOMPARE(QString::fromStdString(model::aggregateText(*parsed)), back);
+    }
+    void aggregateTextErrors_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown fn") << "count, median(x)" << "aggregate 2 (' median(x)'): 'median' is not count";
+        QTest::newRow("no field") << "sum" << "aggregate 1 ('sum'): sum needs a field";
+        QTest::newRow("empty item") << "count,," << "aggregate 2 (''): expected fn";
+        QTest::newRow("bad name") << "count as 9" << "aggregate 1 ('count as 9'): expected fn";
+    }
+    void aggregateTextErrors()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, message);
+        auto parsed = model::parseAggregateText(text.toStdString());
+        QVERIFY(!parsed.ok());
+        QVERIFY2(QString::fromStdString(parsed.status().message()).startsWith(message), parsed.status().message().c_str());
+    }
+
     void cycleIsReported()
     {
         auto j = parse(job(kSource + R"(,{"id":"a","kind":"filter","where":"amount > 1"},

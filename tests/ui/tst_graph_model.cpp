@@ -3,6 +3,8 @@
 #include "graph_model.h"
 #include "property_panel.h"
 
+#include <QLabel>
+#include <QLineEdit>
 #include <QUndoStack>
 
 #include <QSignalSpy>
@@ -182,7 +184,7 @@ private slots:
         QCOMPARE(out->names(), std::string("key, window_start, window_end, count, total, firing, pane"));
     }
 
-    void aListOfAggregatesIsReadOnlyInTheProperties()
+    void aListOfAggregatesIsEditedOnOneLine()
     {
         // Its fn/field editors would replace the list by one object: they stay disabled.
         GraphModel m;
@@ -197,7 +199,30 @@ private slots:
         panel.setNode(w);
         QVERIFY(!panel.editor("aggregate.fn")->isEnabled());
         QVERIFY(!panel.editor("aggregate.field")->isEnabled());
-        QVERIFY(panel.editor("aggregate.fn")->toolTip().contains("edit the list in the job file"));
+        QVERIFY(panel.editor("aggregate.fn")->toolTip().contains("edit them all on the line below"));
+
+        // The line of all aggregates shows the list, and an edit of it is one undoable command.
+        auto* line = qobject_cast<QLineEdit*>(panel.editor("aggregate"));
+        QVERIFY(line);
+        QCOMPARE(line->text(), QString("count, sum(amount)"));
+        line->setText("count as clicks, max(amount) as biggest");
+        emit line->editingFinished();
+        QCOMPARE(QString::fromStdString(m.param(w, "aggregate").dump()),
+            QString(R"([{"fn":"count","as":"clicks"},{"fn":"max","field":"amount","as":"biggest"}])"));
+        QCOMPARE(undo.count(), 1);
+        // A mistake is named under the line and changes nothing.
+        line->setText("count, median(amount)");
+        emit line->textEdited(line->text());
+        emit line->editingFinished();
+        QCOMPARE(undo.count(), 1);
+        auto* message = line->parentWidget()->findChild<QLabel*>();
+        QVERIFY(message && message->text().contains("'median' is not count"));
+        // Back to one aggregate without a name: the object form, whose result is `value` again.
+        undo.undo();
+        line->setText("sum(amount)");
+        emit line->editingFinished();
+        QCOMPARE(QString::fromStdString(m.param(w, "aggregate").dump()), QString(R"({"fn":"sum","field":"amount"})"));
+        QVERIFY(panel.editor("aggregate.fn")->isEnabled());
     }
 
     void fragmentKeepsInternalEdgesOnly()
