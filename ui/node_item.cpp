@@ -1,6 +1,7 @@
 #include "node_item.h"
 
 #include "graph_scene.h"
+#include "model/params.h"
 #include "theme.h"
 
 #include <QApplication>
@@ -24,24 +25,8 @@ static QString text(const Json& v)
 // "count", "sum(amount)", or for a list "count, sum(amount) as total".
 static QString aggregateLabel(const Json& agg)
 {
-    auto one = [](const Json& a, bool named) -> QString {
-        if (!a.is_object() || !a.contains("fn"))
-            return {};
-        QString s = text(a["fn"]);
-        if (a.contains("field"))
-            s += "(" + text(a["field"]) + ")";
-        if (named && a.contains("as"))
-            s += " as " + text(a["as"]);
-        return s;
-    };
-    QStringList parts;
-    if (agg.is_array())
-        for (const auto& a : agg)
-            parts << one(a, true);
-    else
-        parts << one(agg, false);
-    parts.removeAll(QString());
-    return parts.isEmpty() ? QObject::tr("no aggregate") : parts.join(", ");
+    const std::string text = model::aggregateText(agg);
+    return text.empty() ? QObject::tr("no aggregate") : QString::fromStdString(text);
 }
 
 NodeItem::NodeItem(GraphModel* model, NodeId id)
