@@ -262,7 +262,8 @@ void CompareView::pinAsRunA(std::shared_ptr<const runtime::ReplaySnapshot> snaps
         setRunA(std::move(run));
         emit pinned(generation, events, results);
     };
-    if (runtime::chunkedSize(snapshot->results) + runtime::chunkedSize(snapshot->firings) < m_backgroundRows) {
+    if (runtime::chunkedSize(snapshot->results) + runtime::chunkedSize(snapshot->firings)
+        < m_backgroundRows) {
         m_pinPending = false;
         done(std::make_shared<const PinnedRun>(pinRun(*snapshot, std::move(settings))));
         return;
@@ -272,17 +273,14 @@ void CompareView::pinAsRunA(std::shared_ptr<const runtime::ReplaySnapshot> snaps
     QPointer<CompareView> self(this);
     runInBackground([self, snapshot = std::move(snapshot), settings = std::move(settings), token, done] {
         auto run = std::make_shared<const PinnedRun>(pinRun(*snapshot, settings));
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, run, token, done]() mutable {
-                if (!self || token != self->m_pinToken) {
-                    releaseLater(run);
-                    return;
-                }
-                self->m_pinPending = false;
-                done(std::move(run));
-            },
-            Qt::QueuedConnection);
+        postToGui([self, run, token, done]() mutable {
+            if (!self || token != self->m_pinToken) {
+                releaseLater(run);
+                return;
+            }
+            self->m_pinPending = false;
+            done(std::move(run));
+        });
     });
 }
 
@@ -354,17 +352,14 @@ void CompareView::reread(bool force)
                 QPointer<CompareView> self(this);
                 runInBackground([self, live = m_live, settings = m_liveSettings, token] {
                     auto b = std::make_shared<const PinnedRun>(pinRun(*live, settings, 0));
-                    QMetaObject::invokeMethod(
-                        qApp,
-                        [self, b, token]() mutable {
-                            if (!self || token != self->m_readToken) {
-                                releaseLater(b);
-                                return;
-                            }
-                            self->m_readPending = false;
-                            self->adoptRunB(std::move(b));
-                        },
-                        Qt::QueuedConnection);
+                    postToGui([self, b, token]() mutable {
+                        if (!self || token != self->m_readToken) {
+                            releaseLater(b);
+                            return;
+                        }
+                        self->m_readPending = false;
+                        self->adoptRunB(std::move(b));
+                    });
                 });
                 updateHeader();
                 return;
@@ -479,16 +474,13 @@ void CompareView::updateDiff()
     QPointer<CompareView> self(this);
     runInBackground([self, a = m_a, b = m_b, token] {
         auto diff = std::make_shared<ResultDiff>(diffResults(a->results, b->results));
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, diff, token] {
-                if (!self || token != self->m_diffToken)
-                    return;
-                self->m_diffPending = false;
-                self->showDiff(std::move(*diff));
-                self->updateHeader();
-            },
-            Qt::QueuedConnection);
+        postToGui([self, diff, token] {
+            if (!self || token != self->m_diffToken)
+                return;
+            self->m_diffPending = false;
+            self->showDiff(std::move(*diff));
+            self->updateHeader();
+        });
     });
 }
 

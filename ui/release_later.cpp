@@ -1,5 +1,7 @@
 #include "release_later.h"
 
+#include <QCoreApplication>
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -66,5 +68,11 @@ void releaseLater(std::shared_ptr<const void> p)
 }
 
 void runInBackground(std::function<void()> task) { releaser().push(std::move(task)); }
+
+void postToGui(std::function<void()> f)
+{
+    if (QCoreApplication* app = QCoreApplication::instance())
+        QMetaObject::invokeMethod(app, std::move(f), Qt::QueuedConnection);
+}
 
 } // namespace streamlab::ui

@@ -13,8 +13,12 @@ namespace streamlab::ui {
 void releaseLater(std::shared_ptr<const void> p);
 
 // Runs `task` on the background thread, after what was queued before it. The task must not
-// touch widgets: it hands its result back with QMetaObject::invokeMethod (queued).
+// touch widgets: it hands its result back with postToGui.
 void runInBackground(std::function<void()> task);
+
+// From a background task: runs `f` on the GUI thread, queued. Dropped when the application is
+// already gone (a task that ends while the process exits).
+void postToGui(std::function<void()> f);
 
 // Moves `p` out (leaving it empty) and releases it later.
 template <class T>
