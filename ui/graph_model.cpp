@@ -275,8 +275,8 @@ std::optional<Schema> GraphModel::outputSchema(NodeId id, const QString& port, i
                 if (a.is_object() && a.contains("as") && a["as"].is_string())
                     values.push_back(a["as"].get<std::string>());
                 else if (a.is_object() && a.contains("fn") && a["fn"].is_string())
-                    values.push_back(a["fn"].get<std::string>()
-                        + (a.contains("field") && a["field"].is_string() ? "_" + a["field"].get<std::string>() : ""));
+                    values.push_back(model::defaultAggregateName(a["fn"].get<std::string>(),
+                        a.contains("field") && a["field"].is_string() ? a["field"].get<std::string>() : ""));
         }
         s.fields.push_back({ "key", FieldType::Any });
         if (kind == "window") {

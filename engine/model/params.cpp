@@ -1,8 +1,9 @@
 #include "model/params.h"
 
+#include "model/spec.h"
+
 #include <map>
 #include <regex>
-#include <set>
 
 namespace streamlab::model {
 
@@ -213,7 +214,6 @@ std::string aggregateText(const Json& aggregate)
 Result<Json> parseAggregateText(std::string_view text)
 {
     static const std::regex kItem(R"(^\s*([A-Za-z]+)\s*(?:\(\s*([^(),]*?)\s*\))?\s*(?:\bas\s+([A-Za-z_][A-Za-z0-9_]*))?\s*$)");
-    static const std::set<std::string> kFns = { "count", "sum", "min", "max", "avg", "collect" };
     Json list = Json::array();
     bool named = false;
     size_t start = 0, index = 0;
@@ -226,12 +226,13 @@ Result<Json> parseAggregateText(std::string_view text)
         if (!std::regex_match(item, m, kItem))
             return Status::invalid(where + ": expected fn, fn(field) or fn(field) as name");
         const std::string fn = m[1].str();
-        if (!kFns.count(fn))
+        const auto parsedFn = parseAggregateFn(fn);
+        if (!parsedFn)
             return Status::invalid(where + ": '" + fn + "' is not count, sum, min, max, avg or collect");
         Json a = { { "fn", fn } };
         if (m[2].matched && !m[2].str().empty())
             a["field"] = m[2].str();
-        else if (fn != "count" && fn != "collect")
+        else if (aggregateNeedsField(*parsedFn))
             return Status::invalid(where + ": " + fn + " needs a field, as in " + fn + "(amount)");
         if (m[3].matched) {
             a["as"] = m[3].str();

@@ -50,6 +50,30 @@ std::string_view aggregateFnName(AggregateFn fn)
     return "?";
 }
 
+std::optional<AggregateFn> parseAggregateFn(std::string_view s)
+{
+    for (auto f : { AggregateFn::Count, AggregateFn::Sum, AggregateFn::Min, AggregateFn::Max, AggregateFn::Avg,
+             AggregateFn::Collect })
+        if (aggregateFnName(f) == s)
+            return f;
+    return std::nullopt;
+}
+
+bool aggregateNeedsField(AggregateFn fn)
+{
+    return fn == AggregateFn::Sum || fn == AggregateFn::Min || fn == AggregateFn::Max || fn == AggregateFn::Avg;
+}
+
+std::string defaultAggregateName(std::string_view fn, std::string_view field)
+{
+    std::string name(fn);
+    if (!field.empty()) {
+        name += "_";
+        name += field;
+    }
+    return name;
+}
+
 std::optional<NodeKind> parseNodeKind(std::string_view s)
 {
     for (auto k : { NodeKind::Source, NodeKind::Filter, NodeKind::Map, NodeKind::KeyBy, NodeKind::Window,
@@ -340,12 +364,8 @@ namespace {
         auto fn = o.oneOf("fn", { "count", "sum", "min", "max", "avg", "collect" }, nullptr, true);
         if (!fn)
             return std::nullopt;
-        static const std::map<std::string, AggregateFn> kFns = { { "count", AggregateFn::Count },
-            { "sum", AggregateFn::Sum }, { "min", AggregateFn::Min }, { "max", AggregateFn::Max },
-            { "avg", AggregateFn::Avg }, { "collect", AggregateFn::Collect } };
-        a.fn = kFns.at(*fn);
-        bool needsField = a.fn == AggregateFn::Sum || a.fn == AggregateFn::Min || a.fn == AggregateFn::Max
-            || a.fn == AggregateFn::Avg;
+        a.fn = *parseAggregateFn(*fn); // one of those oneOf allows
+        const bool needsField = aggregateNeedsField(a.fn);
         auto field = o.string("field", needsField);
         if (needsField && !field)
             return std::nullopt;
@@ -400,7 +420,7 @@ namespace {
             if (auto as = o.string("as"))
                 a->as = *as;
             else
-                a->as = a->field.empty() ? std::string(aggregateFnName(a->fn)) : std::string(aggregateFnName(a->fn)) + "_" + a->field;
+                a->as = defaultAggregateName(aggregateFnName(a->fn), a->field);
             if (!std::regex_match(a->as, kName)) {
                 o.error("as", "'" + a->as + "' is not a field name (letters, digits and _, not starting with a digit)");
                 ok = false;

@@ -71,6 +71,11 @@ struct TriggerSpec {
 
 enum class AggregateFn { Count, Sum, Min, Max, Avg, Collect };
 std::string_view aggregateFnName(AggregateFn fn);
+std::optional<AggregateFn> parseAggregateFn(std::string_view s);
+// sum, min, max and avg aggregate a field; count and collect may go without one.
+bool aggregateNeedsField(AggregateFn fn);
+// The result field of a list's aggregate that has no `as`: "count", or "sum_amount".
+std::string defaultAggregateName(std::string_view fn, std::string_view field);
 struct AggregateSpec {
     AggregateFn fn = AggregateFn::Count;
     std::string field; // empty for count (and for collect: the whole record)
