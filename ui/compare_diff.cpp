@@ -1,5 +1,7 @@
 #include "compare_diff.h"
 
+#include "window/window_operator.h"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -41,13 +43,8 @@ namespace {
         l.key = s.indexOf("key");
         l.start = s.indexOf("window_start");
         l.end = s.indexOf("window_end");
-        l.value = s.indexOf("value");
         l.firing = s.indexOf("firing");
-        l.valueEnd = l.value + 1;
-        if (l.value < 0 && l.end >= 0 && l.firing > l.end + 1) { // named aggregates sit between
-            l.value = l.end + 1;
-            l.valueEnd = l.firing;
-        }
+        std::tie(l.value, l.valueEnd) = window::valueFields(s);
         l.pane = s.indexOf("pane");
         l.windowed = l.key >= 0 && l.start >= 0 && l.end >= 0 && l.value >= 0 && l.firing >= 0;
         return l;

@@ -4,6 +4,7 @@
 
 #include "sim_format.h"
 #include "theme.h"
+#include "window/window_operator.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -104,13 +105,13 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const
         return QStringLiteral("[%1, %2)").arg(simfmt::timeOfDay(*ws, 0), simfmt::timeOfDay(*we, 0));
     }
     case Value: {
-        // `value`, or a list of aggregates' fields (between window_end and firing) as name=value.
+        // `value`, or a list of aggregates' fields as name=value.
         const Schema& s = *m_schemas[static_cast<size_t>(r.sink)];
-        const int end = s.indexOf("window_end"), firing = s.indexOf("firing");
-        if (s.indexOf("value") >= 0 || end < 0 || firing <= end + 1)
+        const auto [first, last] = window::valueFields(s);
+        if (first < 0 || s.indexOf("value") == first)
             return field(r.sink, rec, "value");
         QStringList parts;
-        for (int i = end + 1; i < firing && static_cast<size_t>(i) < rec.fields.size(); ++i)
+        for (int i = first; i < last && static_cast<size_t>(i) < rec.fields.size(); ++i)
             parts << QString::fromStdString(s.fields[static_cast<size_t>(i)].name) + "="
                     + QString::fromStdString(valueToText(rec.fields[static_cast<size_t>(i)]));
         return parts.join(QStringLiteral(", "));

@@ -43,6 +43,18 @@ namespace {
 
     enum class Fire { Continue, Fire };
 
+    // The state of the i-th aggregate of a list: the first keeps the name it has with one
+    // aggregate (so that checkpoints of one-aggregate jobs stay as they were).
+    std::string partStateName(const char* base, size_t i)
+    {
+        std::string name = base;
+        if (i > 0) {
+            name += "-";
+            name += std::to_string(i);
+        }
+        return name;
+    }
+
     Value winValue(const Win& w) { return makeList({ Value { w.start }, Value { w.end } }); }
     Win valueWin(const Value& v)
     {
@@ -89,13 +101,8 @@ namespace {
         {
             Operator::open(ctx);
             auto& b = *ctx.state;
-            // One state per aggregate; the first keeps the name it had with one aggregate.
             for (size_t i = 0; i < m_aggs.size(); ++i) {
-                std::string name = "window-contents";
-                if (i > 0) {
-                    name += "-";
-                    name += std::to_string(i);
-                }
+                const std::string name = partStateName("window-contents", i);
                 if (m_spec.stateKind == model::StateKind::List)
                     m_lists.push_back(b.listState(name));
                 else
@@ -779,14 +786,8 @@ namespace {
         void open(const runtime::OperatorContext& ctx) override
         {
             Operator::open(ctx);
-            for (size_t i = 0; i < m_aggs.size(); ++i) {
-                std::string name = "aggregate";
-                if (i > 0) {
-                    name += "-";
-                    name += std::to_string(i);
-                }
-                m_states.push_back(ctx.state->aggregatingState(name, m_aggs[i], m_ttl));
-            }
+            for (size_t i = 0; i < m_aggs.size(); ++i)
+                m_states.push_back(ctx.state->aggregatingState(partStateName("aggregate", i), m_aggs[i], m_ttl));
         }
         void processElement(const Record& r) override
         {
@@ -886,6 +887,16 @@ Result<Schema> outputSchema(const model::NodeSpec& node, const Schema& in, const
         s.fields.push_back({ "pane", FieldType::Long });
     }
     return s;
+}
+
+std::pair<int, int> valueFields(const Schema& result)
+{
+    if (const int v = result.indexOf("value"); v >= 0)
+        return { v, v + 1 };
+    const int end = result.indexOf("window_end"), firing = result.indexOf("firing");
+    if (end >= 0 && firing > end + 1)
+        return { end + 1, firing };
+    return { -1, -1 };
 }
 
 Result<std::unique_ptr<runtime::Operator>> createKeyedOperator(const model::NodeSpec& node, const Schema& in,

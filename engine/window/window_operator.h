@@ -11,12 +11,18 @@
 #include "runtime/operator.h"
 
 #include <memory>
+#include <utility>
 
 namespace streamlab::window {
 
 // The schema of a window's results (key, window_start, window_end, value, firing, pane) or of a
-// running aggregate's (key, value). Fails when the aggregated field is missing or not numeric.
+// running aggregate's (key, value); a list of aggregates has a field per aggregate in place of
+// value. Fails when the aggregated field is missing or not numeric.
 Result<Schema> outputSchema(const model::NodeSpec& node, const Schema& in, const runtime::KeySelector& key);
+
+// The fields of a window result's schema that hold the aggregates' values, [first, last):
+// `value`, or the fields of a list between window_end and firing. {-1, -1} for another schema.
+std::pair<int, int> valueFields(const Schema& result);
 
 // A window or running-aggregate operator for one subtask; its state goes to the backend of its
 // OperatorContext. `idleStateRetention` (the job's) is the TTL of a running aggregate without one.

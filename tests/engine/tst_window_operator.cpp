@@ -336,6 +336,23 @@ private slots:
         QCOMPARE(windowMetrics().firings.late, 1);
     }
 
+    void valueFieldsOfAResult()
+    {
+        auto schema = [](std::initializer_list<const char*> names) {
+            Schema s;
+            for (const char* n : names)
+                s.fields.push_back({ n, FieldType::Any });
+            return s;
+        };
+        using P = std::pair<int, int>;
+        QCOMPARE(window::valueFields(schema({ "key", "window_start", "window_end", "value", "firing", "pane" })), P(3, 4));
+        QCOMPARE(window::valueFields(schema({ "key", "window_start", "window_end", "n", "total", "firing", "pane" })),
+            P(3, 5));
+        QCOMPARE(window::valueFields(schema({ "key", "window_start", "window_end", "n", "firing", "pane" })), P(3, 4));
+        QCOMPARE(window::valueFields(schema({ "key", "value" })), P(1, 2));
+        QCOMPARE(window::valueFields(schema({ "user", "ts", "amount" })), P(-1, -1));
+    }
+
     void listOfAggregatesPurgingClearsEveryState()
     {
         auto out = run(R"("assigner":{"type":"global"},"trigger":{"type":"count","count":2,"purging":true},
