@@ -4,11 +4,9 @@
 // findings are a dataChanged, so a selection survives a re-check. GUI thread only.
 #pragma once
 
+#include "lint/finding.h"
 #include "row_table_model.h"
 
-#include "lint/finding.h"
-
-#include <QAbstractTableModel>
 #include <QIcon>
 #include <vector>
 

@@ -4,10 +4,7 @@
 #pragma once
 
 #include "row_table_model.h"
-
 #include "sim_view.h"
-
-#include <QAbstractTableModel>
 
 class QBarSet;
 class QBarSeries;

@@ -5,10 +5,7 @@
 #pragma once
 
 #include "row_table_model.h"
-
 #include "sim_view.h"
-
-#include <QAbstractTableModel>
 
 class QChart;
 class QDateTimeAxis;
