@@ -104,7 +104,7 @@ public:
 // What the job runs: the whole pipeline, or its first stages only (where the time goes).
 enum class Stages { SourceOnly, ThroughKeyBy, Full };
 
-void replay(benchmark::State& state, int parallelism, Stages stages = Stages::Full)
+void replay(benchmark::State& state, int parallelism, Stages stages = Stages::Full, bool pipeline = true)
 {
     auto path = bench::eventsCsv(bench::eventCount(), 10000, 2000);
     // One window computes count and sum (a list of aggregates: one Flink AggregateFunction, or
@@ -136,7 +136,9 @@ void replay(benchmark::State& state, int parallelism, Stages stages = Stages::Fu
     int64_t records = 0;
     for (auto _ : state) {
         CountingSink sink;
-        auto sim = runtime::Simulation::create(compiled.spec, {}, &sink);
+        runtime::RunOptions options;
+        options.pipeline = pipeline;
+        auto sim = runtime::Simulation::create(compiled.spec, options, &sink);
         if (!sim.ok()) {
             state.SkipWithError(sim.status().message().c_str());
             return;
@@ -162,8 +164,12 @@ BENCHMARK(BM_HandWrittenScan)->Unit(benchmark::kMillisecond)->Iterations(2);
 // The same file through the first stages only: the source alone, then with the keyBy exchange.
 void BM_Stages_SourceOnly(benchmark::State& state) { replay(state, 1, Stages::SourceOnly); }
 void BM_Stages_ThroughKeyBy(benchmark::State& state) { replay(state, 1, Stages::ThroughKeyBy); }
+void BM_Stages_ThroughKeyBy_OneThread(benchmark::State& state) { replay(state, 1, Stages::ThroughKeyBy, false); }
+void BM_StreamlabTumbling_p1_OneThread(benchmark::State& state) { replay(state, 1, Stages::Full, false); }
 BENCHMARK(BM_Stages_SourceOnly)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(BM_Stages_ThroughKeyBy)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_Stages_ThroughKeyBy_OneThread)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_StreamlabTumbling_p1_OneThread)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(BM_StreamlabTumbling_p1)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(BM_StreamlabTumbling_p4)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK_MAIN();

@@ -75,7 +75,10 @@ namespace {
 int32_t javaStringHash(std::string_view utf8)
 {
     uint32_t h = 0;
-    decodeUtf16Units(utf8, [&h](uint32_t unit) { h = 31 * h + unit; });
+    size_t ascii = 0; // most keys are ASCII: one UTF-16 unit per byte
+    while (ascii < utf8.size() && static_cast<unsigned char>(utf8[ascii]) < 0x80)
+        h = 31 * h + static_cast<unsigned char>(utf8[ascii++]);
+    decodeUtf16Units(utf8.substr(ascii), [&h](uint32_t unit) { h = 31 * h + unit; });
     return static_cast<int32_t>(h);
 }
 

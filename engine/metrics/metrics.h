@@ -25,7 +25,7 @@ struct SubtaskMetrics {
     int64_t watermark = INT64_MIN; // current input watermark (for a source: its output watermark)
     bool idle = false;             // source subtasks: output marked idle
     int64_t bytesSerialized = 0; // bytes this subtask wrote to network exchanges
-    int64_t busyNs = 0;          // time in this subtask's operator, sampled (1 record in 64) and scaled
+    int64_t busyNs = 0;          // time in this subtask's operator, sampled (1 record in 64, later 1024) and scaled
 };
 
 struct OperatorMetrics {

@@ -23,8 +23,16 @@
 #include <unistd.h>
 #include <chrono>
 #include <functional>
+#include <atomic>
+#include <bit>
+#include <cassert>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
 #include <queue>
 #include <set>
+#include <thread>
 
 namespace streamlab::runtime {
 
@@ -46,6 +54,40 @@ namespace {
         bool chained = false;
         const RecordSerializer* serializer = nullptr; // network exchanges
         std::vector<int64_t>* keyGroupRecords = nullptr; // of the downstream operator (hash)
+        bool handedOver = false; // a pipelined run: its targets run on the downstream thread
+        int pipeId = -1;         // its number in the pipe's messages
+    };
+
+    // Sampled timing: one source record in 64 is timed through the whole pipeline, one in 1024
+    // after the first 65,536 (a clock read costs up to 100 ns on a virtual machine, and a long
+    // run has samples enough).
+    constexpr int kSample = 64;
+    constexpr int kSampleLater = 1024;
+    constexpr int64_t kSampleLaterFrom = 65536;
+    // The sampling period of the `events`-th source record, a power of two; 0: not timed.
+    int64_t samplePeriod(int64_t events)
+    {
+        const int64_t period = events < kSampleLaterFrom ? kSample : kSampleLater;
+        return (events & (period - 1)) == 0 ? period : 0;
+    }
+
+    // What one thread of the replay works with: the timing of the record in flight, the
+    // processing time, the exchange buffers and where a failure goes. The engine's thread has
+    // one; a pipelined run (see Pipe) gives the subtasks downstream of the sources another.
+    struct Lane {
+        Lane() = default;
+        Lane(const int64_t* clock, Status* failed)
+            : now(clock)
+            , failure(failed)
+        {
+        }
+        bool timing = false;
+        int64_t scale = kSample;
+        int64_t childNs = 0; // time of downstream work inside the timed section
+        const int64_t* now = nullptr;
+        Status* failure = nullptr;
+        std::string wire;  // bytes of the record crossing an exchange
+        Record received;   // what the receiving side deserializes into
     };
 
     struct Timer {
@@ -58,8 +100,128 @@ namespace {
 
     class Engine;
 
+    // A pipelined run (Simulation::run, when the job allows it): the subtasks downstream of the
+    // sources' network exchanges run on a second thread, as Flink runs each task in a thread of
+    // its own. The engine's thread appends what crosses those exchanges (serialized records,
+    // watermarks, idleness), each with the processing time it was sent at, to chunks, in the
+    // order in which the single-threaded replay delivers it; the downstream thread delivers the
+    // messages in that order. Nothing else reaches the downstream subtasks while it runs (no
+    // processing-time timers, observer, metrics series or checkpoints), so the results, their
+    // order and every counter are the same as on one thread.
+    struct Chunk {
+        std::string bytes; // messages, one after the other (see Pipe)
+    };
+    class Pipe {
+    public:
+        // A message: a byte of kind (and for a timed record, a flag and its sampling period's
+        // logarithm, see begin()), the target
+        // subtask's index, the processing time as a zig-zag varint difference from the previous
+        // message's, then per kind: a record's gate index, its length (4 bytes) and bytes; a
+        // watermark's channel and value; an idleness change's channel. About 30 bytes for a
+        // record of three fields: the two threads share few cache lines per record.
+        enum Kind : uint8_t { Record, Watermark, Idle, Active };
+        static constexpr size_t kBytes = 32 * 1024; // per chunk
+        static constexpr size_t kDepth = 8;         // chunks waiting at most
+
+        Pipe(int64_t start, size_t exchanges)
+            : now(start)
+            , deserializeNs(exchanges, 0)
+            , m_sentNow(start)
+        {
+            lane.now = &now;
+            lane.failure = &failure;
+        }
+        ~Pipe() { finish(); }
+
+        // Numbers for the subtasks and gates that messages name, before start().
+        std::vector<Task*> targets;
+        std::vector<const Gate*> gates;
+
+        // The engine's thread: begin() starts a message in the chunk being filled and returns it
+        // to append the rest to; end() hands the chunk over once it is full.
+        std::string& begin(Kind kind, int64_t timedScale, int target, int64_t at)
+        {
+            std::string& b = m_filling->bytes;
+            b += static_cast<char>(kind | (timedScale > 0 ? 4 | std::countr_zero(static_cast<uint64_t>(timedScale)) << 3 : 0));
+            putVar(b, static_cast<uint64_t>(target));
+            putVar(b, zigzag(at - m_sentNow));
+            m_sentNow = at;
+            return b;
+        }
+        void end()
+        {
+            if (m_filling->bytes.size() >= kBytes)
+                send();
+        }
+        static void putVar(std::string& out, uint64_t v)
+        {
+            while (v >= 0x80) {
+                out += static_cast<char>(v | 0x80);
+                v >>= 7;
+            }
+            out += static_cast<char>(v);
+        }
+        static uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+
+        void send()
+        {
+            if (m_filling->bytes.empty())
+                return;
+            std::unique_lock lock(m_mutex);
+            m_changed.wait(lock, [&] { return m_full.size() < kDepth; });
+            m_full.push_back(std::move(m_filling));
+            if (m_spare.empty()) {
+                m_filling = std::make_unique<Chunk>();
+            } else {
+                m_filling = std::move(m_spare.back());
+                m_spare.pop_back();
+            }
+            lock.unlock();
+            m_changed.notify_all();
+        }
+        // Hands over the rest and waits until the downstream thread has delivered everything.
+        void finish()
+        {
+            if (!m_thread.joinable())
+                return;
+            send();
+            {
+                std::lock_guard lock(m_mutex);
+                m_closed = true;
+            }
+            m_changed.notify_all();
+            m_thread.join();
+        }
+        void start()
+        {
+            m_thread = std::thread([this] { deliverAll(); });
+        }
+
+        // The downstream thread's, on cache lines of their own: the engine's thread writes next
+        // to them on every record.
+        alignas(64) std::atomic<bool> failed { false };
+        alignas(64) Lane lane;
+        int64_t now;
+        Status failure;
+        std::vector<int64_t> deserializeNs; // per exchange, timed on the downstream thread
+
+    private:
+        void deliverAll();
+        void deliver(const Chunk& c);
+        alignas(64) std::unique_ptr<Chunk> m_filling = std::make_unique<Chunk>();
+        int64_t m_sentNow; // the processing time of the last message begun
+        alignas(64) std::mutex m_mutex;
+        std::condition_variable m_changed;
+        std::deque<std::unique_ptr<Chunk>> m_full;
+        std::vector<std::unique_ptr<Chunk>> m_spare;
+        bool m_closed = false;
+        std::thread m_thread;
+    };
+
     struct Task final : Output, TimerHost, Valve::Listener, state::Clock {
         Engine* engine = nullptr;
+        Lane* lane = nullptr; // the thread it runs on
+        int pipeId = -1;      // a pipelined run's downstream subtasks: its number in messages
         const model::NodeSpec* node = nullptr;
         int subtask = 0;
         int parallelism = 1;
@@ -69,6 +231,7 @@ namespace {
         metrics::SubtaskMetrics metrics;
         bool isSink = false;
         std::set<int64_t> pendingTimers;
+        int64_t watermarksIn = 0; // combined input watermarks, for sampled timing
         // Source subtasks only.
         std::unique_ptr<time::SourceWatermarks> watermarks;
         std::vector<std::pair<int64_t, bool>> splitSeen; // what the observer last heard per split
@@ -152,13 +315,8 @@ namespace {
         std::vector<std::unique_ptr<RecordSerializer>> serializers;
         std::map<std::string, std::vector<int64_t>> keyGroupRecords;
         std::map<std::string, int> maxParallelism;
-        std::string wire;     // bytes of the record crossing an exchange
-        Record received;      // what the receiving side deserializes into
-        // Sampled timing: one source record in kSample is timed through the whole pipeline.
-        static constexpr int kSample = 64;
-        bool timing = false;
-        int64_t scale = kSample;
-        int64_t childNs = 0;
+        Lane lane { &now, &failure };
+        std::unique_ptr<Pipe> pipe; // a pipelined run's hand-over, while it runs
         bool started = false;
         bool complete = false;
         Status failure;
@@ -317,6 +475,81 @@ namespace {
             return {};
         }
 
+        // A pipelined run (see Pipe), when the job allows one: false when it does not.
+        bool startPipeline()
+        {
+            if (pipe || complete || observer || (seriesInterval > 0 && onSeries) || !checkpointDir.empty())
+                return false;
+            // The source chains: source subtasks and what is chained to them.
+            std::set<Task*> upstream;
+            std::vector<Task*> todo;
+            for (auto& s : sources)
+                todo.insert(todo.end(), s.tasks.begin(), s.tasks.end());
+            while (!todo.empty()) {
+                Task* t = todo.back();
+                todo.pop_back();
+                if (!upstream.insert(t).second)
+                    continue;
+                for (auto* gates : { &t->main, &t->late })
+                    for (Gate& g : *gates)
+                        if (g.chained)
+                            for (auto& target : g.targets)
+                                todo.push_back(target.first);
+            }
+            bool handOver = false;
+            for (Task* t : upstream) {
+                if (t->isSink) // its results would interleave with the downstream sinks' at random
+                    return false;
+                for (auto* gates : { &t->main, &t->late })
+                    for (const Gate& g : *gates)
+                        handOver |= !g.chained;
+            }
+            if (!handOver)
+                return false;
+            for (auto& t : tasks)
+                if (!upstream.contains(t.get()) && t->op && t->op->usesProcessingTime())
+                    return false;
+            pipe = std::make_unique<Pipe>(now, exchanges.size());
+            for (auto& t : tasks) {
+                if (!upstream.contains(t.get())) {
+                    t->lane = &pipe->lane;
+                    t->pipeId = static_cast<int>(pipe->targets.size());
+                    pipe->targets.push_back(t.get());
+                    continue;
+                }
+                for (auto* gates : { &t->main, &t->late })
+                    for (Gate& g : *gates) {
+                        g.handedOver = !g.chained;
+                        if (g.handedOver) {
+                            g.pipeId = static_cast<int>(pipe->gates.size());
+                            pipe->gates.push_back(&g);
+                        }
+                    }
+            }
+            pipe->start();
+            return true;
+        }
+        // Waits for the downstream thread and runs everything on this thread again. A failure
+        // downstream came first: the engine's thread only reads ahead of it.
+        Status stopPipeline()
+        {
+            if (!pipe)
+                return failure;
+            pipe->finish();
+            for (auto& t : tasks) {
+                t->lane = &lane;
+                for (auto* gates : { &t->main, &t->late })
+                    for (Gate& g : *gates)
+                        g.handedOver = false;
+            }
+            for (size_t i = 0; i < exchanges.size(); ++i)
+                exchanges[i].serializeNs += pipe->deserializeNs[i];
+            if (!pipe->failure.ok())
+                failure = pipe->failure;
+            pipe.reset();
+            return failure;
+        }
+
         static constexpr int kCheckpointTimer = -2;
         Status checkpoint();
         Status restore(const std::filesystem::path& dir);
@@ -357,12 +590,12 @@ namespace {
                 int local = route.second;
                 t->watermarks->onRecord(local, ev.record.timestamp);
                 ++t->metrics.recordsIn;
-                timing = events % kSample == 0;
-                scale = kSample;
+                lane.scale = samplePeriod(events);
+                lane.timing = lane.scale != 0;
                 if (observer)
                     observer->onSourceRecord(s.node->id, partition, t->subtask, now, *s.reader->schema(), ev.record);
                 t->collect(ev.record);
-                timing = false;
+                lane.timing = false;
             }
             STREAMLAB_RETURN_IF_ERROR(fetch(s));
             if (!s.hasNext)
@@ -390,10 +623,10 @@ namespace {
                 return;
             }
             tm.task->pendingTimers.erase(tm.time);
-            timing = true;
-            scale = 1;
+            lane.timing = true;
+            lane.scale = 1;
             timed(*tm.task, [&] { tm.task->op->onProcessingTime(tm.time); });
-            timing = false;
+            lane.timing = false;
         }
 
         // One record or timer; with batch > 1, up to that many records of a single source.
@@ -405,6 +638,8 @@ namespace {
                 STREAMLAB_RETURN_IF_ERROR(start());
             if (!failure.ok())
                 return failure;
+            if (pipe && pipe->failed.load(std::memory_order_relaxed))
+                return stopPipeline();
             SourceState* next = nullptr;
             for (auto& s : sources)
                 if (!s.done && s.hasNext && (!next || s.nextArrival < next->nextArrival))
@@ -428,6 +663,7 @@ namespace {
             } else {
                 // Every source has ended: like Flink at the end of bounded input, pending
                 // processing-time timers are dropped.
+                STREAMLAB_RETURN_IF_ERROR(stopPipeline());
                 complete = true;
                 for (const auto& id : fileSinkOrder) {
                     Status st = fileSinks[id]->finish();
@@ -459,24 +695,24 @@ namespace {
     template <class F>
     void timed(Task& t, F&& f)
     {
-        Engine& E = *t.engine;
-        if (!E.timing) {
+        Lane& L = *t.lane;
+        if (!L.timing) {
             f();
             return;
         }
         int64_t start = nowNs();
-        int64_t savedChild = E.childNs;
-        E.childNs = 0;
+        int64_t savedChild = L.childNs;
+        L.childNs = 0;
         f();
         int64_t elapsed = nowNs() - start;
-        t.metrics.busyNs += (elapsed - E.childNs) * E.scale;
-        E.childNs = savedChild + elapsed;
+        t.metrics.busyNs += (elapsed - L.childNs) * L.scale;
+        L.childNs = savedChild + elapsed;
     }
 
     void Task::receive(const Record& r)
     {
         ++metrics.recordsIn;
-        if (!engine->timing) {
+        if (!lane->timing) {
             op->processElement(r);
             return;
         }
@@ -484,7 +720,8 @@ namespace {
     }
 
     // Delivers `r` to `target`: directly when chained, else serialized to bytes and read back,
-    // as a network exchange in Flink does even inside one process.
+    // as a network exchange in Flink does even inside one process. In a pipelined run the bytes
+    // go to the downstream thread, which reads them back.
     static void deliver(Engine& E, Task& sender, Gate& g, Task* target, const Record& r)
     {
         auto& x = E.exchanges[static_cast<size_t>(g.exchange)];
@@ -493,24 +730,135 @@ namespace {
             target->receive(r);
             return;
         }
-        int64_t start = E.timing ? nowNs() : 0;
-        E.wire.clear();
-        g.serializer->serialize(r, E.wire);
-        x.bytes += static_cast<int64_t>(E.wire.size());
-        sender.metrics.bytesSerialized += static_cast<int64_t>(E.wire.size());
-        Record& in = E.received;
-        bool ok = g.serializer->deserialize(E.wire, in);
+        Lane& L = *sender.lane;
+        int64_t start = L.timing ? nowNs() : 0;
+        size_t sizeAt = 0;
+        std::string* out = &L.wire;
+        if (g.handedOver) {
+            out = &E.pipe->begin(Pipe::Record, L.timing ? L.scale : 0, target->pipeId, *L.now);
+            Pipe::putVar(*out, static_cast<uint64_t>(g.pipeId));
+            sizeAt = out->size();
+            out->append(4, '\0');
+        } else {
+            out->clear();
+        }
+        std::string& wire = *out;
+        const size_t at = wire.size();
+        g.serializer->serialize(r, wire);
+        const auto size = static_cast<int64_t>(wire.size() - at);
+        if (g.handedOver) {
+            const auto n = static_cast<uint32_t>(size);
+            std::memcpy(wire.data() + sizeAt, &n, sizeof n);
+        }
+        x.bytes += size;
+        sender.metrics.bytesSerialized += size;
+        if (g.handedOver) {
+            if (L.timing) {
+                int64_t ns = nowNs() - start;
+                x.serializeNs += ns * L.scale;
+                L.childNs += ns;
+            }
+            E.pipe->end();
+            return;
+        }
+        Record& in = L.received;
+        bool ok = g.serializer->deserialize(wire, in);
         assert(ok);
         (void)ok;
-        if (E.timing) {
+        if (L.timing) {
             int64_t ns = nowNs() - start;
-            x.serializeNs += ns * E.scale;
-            E.childNs += ns; // not the sender's operator time
+            x.serializeNs += ns * L.scale;
+            L.childNs += ns; // not the sender's operator time
         }
         // The receiver may keep the record: hand it a copy that it owns, not the shared buffer.
         Record fresh = std::move(in);
         target->receive(fresh);
         in = std::move(fresh);
+    }
+
+    // The downstream thread of a pipelined run: each message as the engine's thread would have
+    // delivered it, at the processing time it was sent at. After a failure the rest is dropped.
+    void Pipe::deliverAll()
+    {
+        for (;;) {
+            std::unique_ptr<Chunk> c;
+            {
+                std::unique_lock lock(m_mutex);
+                m_changed.wait(lock, [&] { return !m_full.empty() || m_closed; });
+                if (m_full.empty())
+                    return;
+                c = std::move(m_full.front());
+                m_full.pop_front();
+            }
+            m_changed.notify_all();
+            if (failure.ok())
+                deliver(*c);
+            if (!failure.ok())
+                failed.store(true, std::memory_order_relaxed);
+            c->bytes.clear();
+            std::lock_guard lock(m_mutex);
+            m_spare.push_back(std::move(c));
+        }
+    }
+
+    void Pipe::deliver(const Chunk& c)
+    {
+        const char* p = c.bytes.data();
+        const char* const end = p + c.bytes.size();
+        auto var = [&p] {
+            uint64_t v = 0;
+            for (int shift = 0;; shift += 7) {
+                auto b = static_cast<uint8_t>(*p++);
+                v |= static_cast<uint64_t>(b & 0x7f) << shift;
+                if (b < 0x80)
+                    return v;
+            }
+        };
+        auto signedVar = [&var] {
+            uint64_t v = var();
+            return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+        };
+        while (p < end && failure.ok()) {
+            const auto head = static_cast<uint8_t>(*p++);
+            const bool timing = head & 4;
+            const int64_t scale = int64_t(1) << (head >> 3);
+            Task* target = targets[var()];
+            now += signedVar();
+            switch (static_cast<Kind>(head & 3)) {
+            case Record: {
+                const Gate* g = gates[var()];
+                uint32_t size = 0;
+                std::memcpy(&size, p, sizeof size);
+                p += sizeof size;
+                lane.timing = timing;
+                lane.scale = scale;
+                int64_t start = timing ? nowNs() : 0;
+                bool ok = g->serializer->deserialize(std::string_view(p, size), lane.received);
+                assert(ok);
+                (void)ok;
+                p += size;
+                if (timing)
+                    deserializeNs[static_cast<size_t>(g->exchange)] += (nowNs() - start) * scale;
+                // The receiver may keep the record: hand it a copy that it owns.
+                streamlab::Record fresh = std::move(lane.received);
+                target->receive(fresh);
+                lane.received = std::move(fresh);
+                lane.timing = false;
+                break;
+            }
+            case Watermark: {
+                const int channel = static_cast<int>(var());
+                target->valve.inputWatermark(channel, signedVar(), *target);
+                break;
+            }
+            case Idle:
+            case Active: {
+                const int channel = static_cast<int>(var());
+                target->valve.inputStatus(channel, (head & 3) == Idle, *target);
+                break;
+            }
+            }
+        }
     }
 
     void Task::sendTo(std::vector<Gate>& gates, const Record& r)
@@ -552,19 +900,23 @@ namespace {
         sendTo(late, r);
     }
 
-    int64_t Task::currentProcessingTime() const { return engine->now; }
-    int64_t Task::now() const { return engine->now; }
+    int64_t Task::currentProcessingTime() const { return *lane->now; }
+    int64_t Task::now() const { return *lane->now; }
 
     void Task::requestProcessingTime(int64_t t)
     {
+        if (lane != &engine->lane) { // Operator::usesProcessingTime() keeps such jobs on one thread
+            fail(Status::internal("a processing-time timer on the downstream thread of a pipelined run"));
+            return;
+        }
         if (pendingTimers.insert(t).second)
             engine->schedule(t, this, -1);
     }
 
     void Task::fail(Status s)
     {
-        if (engine->failure.ok())
-            engine->failure = s.withPrefix("node '" + node->id + "' (subtask " + std::to_string(subtask) + "): ");
+        if (lane->failure->ok())
+            *lane->failure = s.withPrefix("node '" + node->id + "' (subtask " + std::to_string(subtask) + "): ");
     }
 
     void Task::onValveWatermark(int64_t w)
@@ -572,15 +924,18 @@ namespace {
         metrics.watermark = w;
         if (engine->observer)
             engine->observer->onWatermark(node->id, subtask, -1, engine->now, w);
-        // Watermarks are rare next to records: every one is timed.
-        bool outer = !engine->timing;
-        if (outer) {
-            engine->timing = true;
-            engine->scale = 1;
+        // Watermarks are rare next to records, but each may fire many windows (and time each
+        // result downstream): the first 64 are timed, then one in 16.
+        bool outer = false;
+        if (!lane->timing) {
+            const int64_t period = ++watermarksIn <= 64 ? 1 : 16;
+            outer = watermarksIn % period == 0;
+            lane->timing = outer;
+            lane->scale = period;
         }
         timed(*this, [&] { op->processWatermark(w); });
         if (outer)
-            engine->timing = false;
+            lane->timing = false;
         if (isSink && engine->listener)
             engine->listener->onSinkWatermark(node->id, subtask, w);
         broadcastWatermark(w);
@@ -598,16 +953,31 @@ namespace {
     {
         for (auto* gates : { &main, &late })
             for (Gate& g : *gates)
-                for (auto& [t, c] : g.targets)
-                    t->valve.inputWatermark(c, w, *t);
+                for (auto& [t, c] : g.targets) {
+                    if (!g.handedOver) {
+                        t->valve.inputWatermark(c, w, *t);
+                        continue;
+                    }
+                    std::string& b = engine->pipe->begin(Pipe::Watermark, 0, t->pipeId, *lane->now);
+                    Pipe::putVar(b, static_cast<uint64_t>(c));
+                    Pipe::putVar(b, Pipe::zigzag(w));
+                    engine->pipe->end();
+                }
     }
 
     void Task::broadcastStatus(bool idle)
     {
         for (auto* gates : { &main, &late })
             for (Gate& g : *gates)
-                for (auto& [t, c] : g.targets)
-                    t->valve.inputStatus(c, idle, *t);
+                for (auto& [t, c] : g.targets) {
+                    if (!g.handedOver) {
+                        t->valve.inputStatus(c, idle, *t);
+                        continue;
+                    }
+                    std::string& b = engine->pipe->begin(idle ? Pipe::Idle : Pipe::Active, 0, t->pipeId, *lane->now);
+                    Pipe::putVar(b, static_cast<uint64_t>(c));
+                    engine->pipe->end();
+                }
     }
 
     bool sameSchema(const Schema& a, const Schema& b)
@@ -936,6 +1306,8 @@ namespace {
 struct Simulation::Impl {
     Engine engine;
     std::function<bool()> stopRequested;
+    bool pipeline = true;
+    bool pipelined = false; // the last run() was
 };
 
 Simulation::Simulation()
@@ -964,6 +1336,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
         return Status::invalid("checkpoints need config.checkpoints.interval in the job (for example \"10s\")");
     E.onSeries = options.onSeries;
     sim->m->stopRequested = options.stopRequested;
+    sim->m->pipeline = options.pipeline;
     const model::JobSpec& S = E.spec;
     auto planned = buildPlan(S);
     if (!planned.ok())
@@ -1082,6 +1455,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
         for (int i = 0; i < o.parallelism; ++i) {
             auto t = std::make_unique<Task>();
             t->engine = &E;
+            t->lane = &E.lane;
             t->node = n;
             t->subtask = i;
             t->parallelism = o.parallelism;
@@ -1253,20 +1627,31 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
 
 Status Simulation::run()
 {
+    Engine& E = m->engine;
+    m->pipelined = m->pipeline && E.startPipeline();
+    Status st;
     for (;;) {
-        if (m->stopRequested && m->stopRequested())
-            return Status::aborted("the replay was stopped");
-        auto r = m->engine.step(4096);
-        if (!r.ok())
-            return r.status();
+        if (m->stopRequested && m->stopRequested()) {
+            st = Status::aborted("the replay was stopped");
+            break;
+        }
+        auto r = E.step(4096);
+        if (!r.ok()) {
+            st = r.status();
+            break;
+        }
         if (!*r)
-            return {};
+            break;
     }
+    // A failure downstream came before whatever stopped the engine's thread, which reads ahead.
+    Status downstream = E.stopPipeline();
+    return st.ok() || downstream.ok() ? st : downstream;
 }
 
 Result<bool> Simulation::step() { return m->engine.step(); }
 Result<bool> Simulation::advance(int64_t maxRecords) { return m->engine.step(std::max<int64_t>(1, maxRecords)); }
 bool Simulation::finished() const { return m->engine.complete; }
+bool Simulation::pipelined() const { return m->pipelined; }
 int64_t Simulation::processingTime() const { return m->engine.now; }
 std::optional<int64_t> Simulation::nextTime() const
 {

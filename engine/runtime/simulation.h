@@ -2,7 +2,8 @@
 // virtual processing-time clock. Sources read their event files, generate watermarks per
 // partition, and every operator runs as `parallelism` subtasks connected by exchanges that
 // partition as Flink does. Same job and files give the same results and counters.
-// Not thread-safe: drive it from one thread; take snapshots from that thread.
+// Not thread-safe: drive it from one thread; take snapshots from that thread. (run() may use a
+// second thread of its own inside, see RunOptions::pipeline.)
 #pragma once
 
 #include "core/status.h"
@@ -54,6 +55,11 @@ struct RunOptions {
     // Asked by run() every few thousand records (from the simulation's thread); once it says
     // true, run() stops and fails with an Aborted status. For replays a person can cancel.
     std::function<bool()> stopRequested;
+    // run() may run the subtasks downstream of the sources' exchanges on a second thread, as
+    // Flink runs tasks in threads of their own: the same results in the same order and the same
+    // counters, sooner on two cores. Only when nothing else needs the replay's one clock: no
+    // observer, metrics series, checkpoints, sink chained to a source, or processing-time timers.
+    bool pipeline = true;
 };
 
 class Simulation {
@@ -72,6 +78,9 @@ public:
     // for a loop that needs no control after every event.
     Result<bool> advance(int64_t maxRecords);
     bool finished() const;
+    // Whether the last run() ran the subtasks downstream of the sources on a second thread
+    // (RunOptions::pipeline).
+    bool pipelined() const;
 
     int64_t processingTime() const;
     // The processing time of the next step (the next record's arrival or the next timer), for

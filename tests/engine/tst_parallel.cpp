@@ -23,14 +23,28 @@ public:
         appendRecordJson(s, schema, r);
         records.push_back(s);
     }
+    void onSinkWatermark(const std::string& sink, int subtask, int64_t watermark) override
+    {
+        if (withWatermarks)
+            records.push_back("watermark " + sink + "/" + std::to_string(subtask) + ": " + std::to_string(watermark));
+    }
+    bool withWatermarks = false;
 };
 
 struct Outcome {
     std::vector<std::string> records; // in emission order
     metrics::MetricsSnapshot metrics;
+    bool pipelined = false;
+    Status status;
 };
 
-Outcome runJob(const std::string& jobFile, const std::vector<std::string>& sets)
+struct How {
+    bool pipeline = true;
+    bool watermarks = false; // sink watermarks among the records
+    bool mayFail = false;
+};
+
+Outcome runJob(const std::string& jobFile, const std::vector<std::string>& sets, How how = {})
 {
     auto job = model::Job::load(jobFile);
     if (!job.ok())
@@ -42,12 +56,52 @@ Outcome runJob(const std::string& jobFile, const std::vector<std::string>& sets)
     if (c.hasErrors())
         qFatal("%s", model::describeErrors(c.problems, "").c_str());
     Collect out;
-    auto sim = runtime::Simulation::create(c.spec, {}, &out);
+    out.withWatermarks = how.watermarks;
+    runtime::RunOptions options;
+    options.pipeline = how.pipeline;
+    auto sim = runtime::Simulation::create(c.spec, options, &out);
     if (!sim.ok())
         qFatal("%s", sim.status().message().c_str());
-    if (auto st = (*sim)->run(); !st.ok())
+    Status st = (*sim)->run();
+    if (!st.ok() && !how.mayFail)
         qFatal("%s", st.message().c_str());
-    return { out.records, (*sim)->snapshot() };
+    return { out.records, (*sim)->snapshot(), (*sim)->pipelined(), st };
+}
+
+// Every counter of a snapshot but the measured times, one line each.
+std::vector<std::string> counters(const metrics::MetricsSnapshot& m)
+{
+    std::vector<std::string> out;
+    auto add = [&](const std::string& what, int64_t v) { out.push_back(what + " " + std::to_string(v)); };
+    add("processingTime", m.processingTime);
+    add("eventsReplayed", m.eventsReplayed);
+    for (const auto& o : m.operators) {
+        for (size_t i = 0; i < o.subtasks.size(); ++i) {
+            const auto& s = o.subtasks[i];
+            const std::string at = o.id + "/" + std::to_string(i) + " ";
+            add(at + "recordsIn", s.recordsIn);
+            add(at + "recordsOut", s.recordsOut);
+            add(at + "lateDropped", s.lateDropped);
+            add(at + "lateSideOutput", s.lateSideOutput);
+            add(at + "firings", s.firings.onTime * 1000000 + s.firings.late * 1000 + s.firings.early);
+            add(at + "stateEntries", s.stateEntries);
+            add(at + "stateBytes", s.stateBytes);
+            add(at + "watermark", s.watermark);
+            add(at + "idle", s.idle);
+            add(at + "bytesSerialized", s.bytesSerialized);
+        }
+        for (size_t g = 0; g < o.keyGroupRecords.size(); ++g)
+            add(o.id + " keyGroup " + std::to_string(g), o.keyGroupRecords[g]);
+    }
+    for (const auto& x : m.exchanges) {
+        add(x.from + "->" + x.to + " records", x.records);
+        add(x.from + "->" + x.to + " bytes", x.bytes);
+    }
+    for (const auto& s : m.sources) {
+        add(s.id + " eventsRead", s.eventsRead);
+        add(s.id + " badLines", s.badLines);
+    }
+    return out;
 }
 
 const metrics::ExchangeMetrics* exchange(const metrics::MetricsSnapshot& m, const std::string& from, const std::string& to)
@@ -90,6 +144,57 @@ private slots:
         }
         QCOMPARE(wa->keyGroupRecords, wb->keyGroupRecords);
         QCOMPARE(exchange(a.metrics, "clicks", "perMinute")->bytes, exchange(b.metrics, "clicks", "perMinute")->bytes);
+    }
+
+    // run() hands what is downstream of the sources' exchanges to a second thread: the same
+    // results and sink watermarks in the same order, and the same counters, as on one thread.
+    void pipelinedRunMatchesOneThread_data()
+    {
+        QTest::addColumn<QString>("job");
+        QTest::addColumn<QString>("set");
+        QTest::addColumn<QString>("more");
+        QTest::addColumn<bool>("pipelines");
+        for (const char* name : { "clickstream", "coupled-warehouse", "generic-serialization", "idle-partition",
+                 "large-state", "list-vs-reducing", "redundant-keyby", "skew", "state-growth", "stuck-producer" })
+            for (const char* p : { "config.parallelism=1", "config.parallelism=4" })
+                QTest::addRow("%s %s", name, p) << QString(STREAMLAB_SAMPLES "/%1/job.json").arg(name) << QString(p)
+                                                 << QString() << true;
+        // Late firings every minute of processing time: timers keep the job on one thread.
+        QTest::addRow("stuck-producer lateFiring every 1m")
+            << QString(STREAMLAB_SAMPLES "/stuck-producer/job.json") << QString("config.parallelism=2")
+            << QString("avgPer5m.lateFiring.every=1m") << false;
+    }
+    void pipelinedRunMatchesOneThread()
+    {
+        QFETCH(QString, job);
+        QFETCH(QString, set);
+        QFETCH(QString, more);
+        QFETCH(bool, pipelines);
+        std::vector<std::string> sets { set.toStdString() };
+        if (!more.isEmpty())
+            sets.push_back(more.toStdString());
+        auto one = runJob(job.toStdString(), sets, { .pipeline = false, .watermarks = true });
+        auto two = runJob(job.toStdString(), sets, { .pipeline = true, .watermarks = true });
+        QVERIFY(!one.pipelined);
+        QCOMPARE(two.pipelined, pipelines);
+        QVERIFY(!one.records.empty());
+        QCOMPARE(two.records, one.records);
+        QCOMPARE(counters(two.metrics), counters(one.metrics));
+    }
+
+    // A failure on the downstream thread (here: records without a timestamp reach an event-time
+    // window) fails the run with the same message as on one thread, and nothing after it is
+    // delivered.
+    void pipelinedRunFailsAsOneThread()
+    {
+        const std::vector<std::string> sets { "clicks.timestamp=null", "clicks.watermark.strategy=none" };
+        auto one = runJob(kClicks, sets, { .pipeline = false, .mayFail = true });
+        auto two = runJob(kClicks, sets, { .pipeline = true, .mayFail = true });
+        QVERIFY(two.pipelined);
+        QVERIFY(!one.status.ok());
+        QCOMPARE(two.status.message(), one.status.message());
+        QVERIFY2(one.status.message().find("perMinute") != std::string::npos, one.status.message().c_str());
+        QCOMPARE(two.records, one.records);
     }
 
     void keyGroupCountsAddUp()
