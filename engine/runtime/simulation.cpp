@@ -143,6 +143,8 @@ namespace {
         std::string& begin(Kind kind, int64_t timedScale, int target, int64_t at)
         {
             std::string& b = m_filling->bytes;
+            // The chunk's lines were last read by the other core: ask for them ahead of the writes.
+            __builtin_prefetch(b.data() + b.size() + 512, 1);
             b += static_cast<char>(kind | (timedScale > 0 ? 4 | std::countr_zero(static_cast<uint64_t>(timedScale)) << 3 : 0));
             putVar(b, static_cast<uint64_t>(target));
             putVar(b, zigzag(at - m_sentNow));
@@ -176,7 +178,7 @@ namespace {
             }
             m_full.push_back(std::move(m_filling));
             if (m_spare.empty()) {
-                m_filling = std::make_unique<Chunk>();
+                m_filling = newChunk();
             } else {
                 m_filling = std::move(m_spare.back());
                 m_spare.pop_back();
@@ -215,7 +217,13 @@ namespace {
     private:
         void deliverAll();
         void deliver(const Chunk& c);
-        alignas(64) std::unique_ptr<Chunk> m_filling = std::make_unique<Chunk>();
+        static std::unique_ptr<Chunk> newChunk()
+        {
+            auto c = std::make_unique<Chunk>();
+            c->bytes.reserve(kBytes + 4096); // a message or two beyond kBytes
+            return c;
+        }
+        alignas(64) std::unique_ptr<Chunk> m_filling = newChunk();
         int64_t m_sentNow; // the processing time of the last message begun
         // Each side sleeps only when it must (the sender on a full pipe, the receiver on an
         // empty one) and is woken only once half the pipe is there again: a wake-up crosses
