@@ -95,7 +95,7 @@ void BM_HandWrittenScan(benchmark::State& state)
     state.counters["windows"] = static_cast<double>(fired);
 }
 
-class CountingSink final : public runtime::ResultListener {
+class alignas(64) CountingSink final : public runtime::ResultListener {
 public:
     int64_t records = 0;
     void onRecord(const std::string&, int, const Schema&, const Record&) override { ++records; }

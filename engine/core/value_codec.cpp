@@ -52,34 +52,6 @@ void encodeValue(std::string& out, const Value& v)
     }
 }
 
-uint64_t ByteReader::varint()
-{
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (pos >= in.size()) {
-            ok = false;
-            return 0;
-        }
-        auto b = static_cast<uint8_t>(in[pos++]);
-        v |= static_cast<uint64_t>(b & 0x7f) << shift;
-        if (!(b & 0x80))
-            return v;
-    }
-    ok = false;
-    return 0;
-}
-
-std::string_view ByteReader::bytes(size_t n)
-{
-    if (!ok || pos + n > in.size()) {
-        ok = false;
-        return {};
-    }
-    auto s = in.substr(pos, n);
-    pos += n;
-    return s;
-}
-
 int64_t ByteReader::int64()
 {
     Value v = value();

@@ -19,8 +19,33 @@ struct ByteReader {
     size_t pos = 0;
     bool ok = true;
 
-    uint64_t varint();
-    std::string_view bytes(size_t n);
+    // Inline: a record crossing an exchange is read with a few calls per field.
+    uint64_t varint()
+    {
+        uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (pos >= in.size()) {
+                ok = false;
+                return 0;
+            }
+            auto b = static_cast<uint8_t>(in[pos++]);
+            v |= static_cast<uint64_t>(b & 0x7f) << shift;
+            if (!(b & 0x80))
+                return v;
+        }
+        ok = false;
+        return 0;
+    }
+    std::string_view bytes(size_t n)
+    {
+        if (!ok || n > in.size() - pos) {
+            ok = false;
+            return {};
+        }
+        auto s = in.substr(pos, n);
+        pos += n;
+        return s;
+    }
     template <class T>
     T fixed()
     {

@@ -58,6 +58,9 @@ Status EventReader::badLine(int64_t line, int64_t column, const std::string& rea
 
 namespace {
 
+    // Schema inference reads the header and up to 200 lines of the file's first 256 KB.
+    constexpr size_t kInferenceBytes = 256 * 1024;
+
     // Type inference from sample text values, widening as values disagree.
     struct Inferred {
         bool any = false, allInt = true, allNum = true, allBool = true, allTs = true;
@@ -329,7 +332,7 @@ namespace {
                 }
             } else {
                 // Infer from the header and up to 200 lines of the first chunk.
-                STREAMLAB_RETURN_IF_ERROR(m_lines.fill(LineSource::kChunk / 4));
+                STREAMLAB_RETURN_IF_ERROR(m_lines.fill(kInferenceBytes));
                 std::vector<Inferred> inf(m_header.size());
                 std::string_view rest = m_lines.buffered();
                 for (int n = 0; n < 200 && !rest.empty(); ++n) {
@@ -478,7 +481,7 @@ namespace {
             if (spec.schema.declared) {
                 *schema = spec.schema;
             } else {
-                STREAMLAB_RETURN_IF_ERROR(m_lines.fill(LineSource::kChunk / 4));
+                STREAMLAB_RETURN_IF_ERROR(m_lines.fill(kInferenceBytes));
                 std::string_view rest = m_lines.buffered();
                 std::vector<std::string> names;
                 std::vector<FieldType> types;

@@ -3,6 +3,7 @@
 // (simdjson's requirement). Memory stays bounded by the longest line. Not thread-safe.
 #pragma once
 
+#include "core/cache_line.h"
 #include "core/status.h"
 
 #include <cstdint>
@@ -16,7 +17,10 @@ namespace streamlab::io {
 class LineSource {
 public:
     static constexpr size_t kPadding = 64;
-    static constexpr size_t kChunk = 1 << 20;
+    // Read 128 KB at a time: the bytes read stay in the core's L2 cache while they are parsed
+    // (1 MB pieces were evicted to memory by a pipelined run's other thread, and parsing took
+    // twice as long).
+    static constexpr size_t kChunk = 1 << 17;
 
     LineSource() = default;
     ~LineSource();
@@ -43,7 +47,7 @@ private:
 
     int m_fd = -1;
     std::string m_path;
-    std::vector<char> m_buf;
+    CacheLineVector<char> m_buf; // written for every chunk read (see core/cache_line.h)
     size_t m_begin = 0, m_end = 0;
     bool m_eof = false;
     int64_t m_line = 0;

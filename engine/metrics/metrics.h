@@ -37,8 +37,9 @@ struct OperatorMetrics {
     std::vector<int64_t> keyGroupRecords;
 };
 
-// One physical exchange between operators (a network edge, or a chained one).
-struct ExchangeMetrics {
+// One physical exchange between operators (a network edge, or a chained one). Cache-line
+// aligned: in a pipelined run, the exchanges of a job are counted on two threads.
+struct alignas(64) ExchangeMetrics {
     std::string from; // "node" or "node.port"
     std::string to;
     std::string partitioner; // FORWARD, REBALANCE, BROADCAST, HASH

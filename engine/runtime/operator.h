@@ -85,7 +85,9 @@ struct OperatorContext {
     std::string stateBackendName;
 };
 
-class Operator {
+// Cache-line aligned: in a pipelined run, subtasks live on two threads, and an operator is
+// written for every record it processes.
+class alignas(64) Operator {
 public:
     virtual ~Operator() = default;
     virtual void open(const OperatorContext& ctx) { m_ctx = ctx; }

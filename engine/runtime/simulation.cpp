@@ -1,5 +1,6 @@
 #include "runtime/simulation.h"
 
+#include "core/cache_line.h"
 #include "core/java_hash.h"
 #include "core/temp_path.h"
 #include "io/event_reader.h"
@@ -53,7 +54,7 @@ namespace {
         int exchange = -1;                          // index into Engine::exchanges
         bool chained = false;
         const RecordSerializer* serializer = nullptr; // network exchanges
-        std::vector<int64_t>* keyGroupRecords = nullptr; // of the downstream operator (hash)
+        CacheLineVector<int64_t>* keyGroupRecords = nullptr; // of the downstream operator (hash)
         bool handedOver = false; // a pipelined run: its targets run on the downstream thread
         int pipeId = -1;         // its number in the pipe's messages
     };
@@ -278,7 +279,7 @@ namespace {
     template <class F>
     void timed(Task& t, F&& f);
 
-    struct SourceState {
+    struct alignas(64) SourceState { // written for every record (see Pipe)
         const model::NodeSpec* node = nullptr;
         model::SourceSpec spec;
         std::unique_ptr<io::EventReader> reader;
@@ -297,7 +298,7 @@ namespace {
 
     };
 
-    class Engine {
+    class alignas(64) Engine { // its clock and counters are written for every record (see Pipe)
     public:
         ResultListener* listener = nullptr;
         model::JobSpec spec;
@@ -331,9 +332,10 @@ namespace {
         int64_t seriesInterval = 0;
         int64_t nextSeriesAt = INT64_MIN;
         std::function<void(const metrics::MetricsSnapshot&)> onSeries;
-        std::vector<metrics::ExchangeMetrics> exchanges;
+        CacheLineVector<metrics::ExchangeMetrics> exchanges;
         std::vector<std::unique_ptr<RecordSerializer>> serializers;
-        std::map<std::string, std::vector<int64_t>> keyGroupRecords;
+        // Written for every record on the engine's thread: in lines of their own (see Pipe).
+        std::map<std::string, CacheLineVector<int64_t>> keyGroupRecords;
         std::map<std::string, int> maxParallelism;
         Lane lane { &now, &failure };
         std::unique_ptr<Pipe> pipe; // a pipelined run's hand-over, while it runs
@@ -362,10 +364,10 @@ namespace {
                 om.subtasks.push_back(t->metrics);
             }
             if (auto kg = E.keyGroupRecords.find(n.id); kg != E.keyGroupRecords.end())
-                om.keyGroupRecords = kg->second;
+                om.keyGroupRecords.assign(kg->second.begin(), kg->second.end());
             snap.operators.push_back(std::move(om));
         }
-        snap.exchanges = E.exchanges;
+        snap.exchanges.assign(E.exchanges.begin(), E.exchanges.end());
         snap.checkpoints = E.checkpointMetrics;
         for (const auto& s : E.sources) {
             metrics::SourceMetrics sm;

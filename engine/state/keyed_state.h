@@ -38,7 +38,9 @@ public:
 };
 
 // One accumulator per (key, namespace): Flink's ReducingState / AggregatingState.
-class AggregatingState {
+// The state classes are cache-line aligned (alignas(64)): in a pipelined run, subtasks live
+// on two threads, and an object written for every record keeps its cache lines to itself.
+class alignas(64) AggregatingState {
 public:
     virtual ~AggregatingState() = default;
     // True when the state was null before this element (never added, cleared or expired).
@@ -51,7 +53,7 @@ public:
 };
 
 // Every element, in order: Flink's ListState (what a ProcessWindowFunction buffers).
-class ListState {
+class alignas(64) ListState {
 public:
     virtual ~ListState() = default;
     // True when the list may have been empty before: exact on the heap, always true on RocksDB,
@@ -64,7 +66,7 @@ public:
 };
 
 // One value per (key, namespace): Flink's ValueState.
-class ValueState {
+class alignas(64) ValueState {
 public:
     virtual ~ValueState() = default;
     virtual std::optional<Value> get(const Namespace& ns) = 0;
@@ -73,7 +75,7 @@ public:
 };
 
 // A map per (key, namespace): Flink's MapState.
-class MapState {
+class alignas(64) MapState {
 public:
     virtual ~MapState() = default;
     virtual std::optional<Value> get(const Namespace& ns, const Value& userKey) = 0;
@@ -86,7 +88,7 @@ public:
 
 // Timers of one kind (event time or processing time), unique per (key, namespace, time).
 // A timer holds its key: pollDue() makes that key the backend's current key.
-class TimerQueue {
+class alignas(64) TimerQueue {
 public:
     virtual ~TimerQueue() = default;
     virtual void add(const Namespace& ns, int64_t time) = 0;
@@ -107,7 +109,7 @@ struct StateSize {
     int64_t sstBytes = 0;
 };
 
-class KeyedStateBackend {
+class alignas(64) KeyedStateBackend {
 public:
     virtual ~KeyedStateBackend() = default;
     virtual std::string_view name() const = 0; // "heap" or "rocksdb"

@@ -7,6 +7,7 @@
 // Not thread-safe; owned by one source subtask.
 #pragma once
 
+#include "core/cache_line.h"
 #include "core/value_codec.h"
 #include "model/spec.h"
 
@@ -16,7 +17,9 @@
 
 namespace streamlab::time {
 
-class SourceWatermarks {
+// Cache-line aligned, with its splits too: it is written for every record on the engine's
+// thread, while a pipelined run's other thread works beside it (see core/cache_line.h).
+class alignas(64) SourceWatermarks {
 public:
     // What the subtask's output does after a call: at most one status change and one watermark.
     struct Emission {
@@ -65,7 +68,7 @@ private:
     void emitOutput(int64_t w, Emission& e);
 
     model::WatermarkSpec m_spec;
-    std::vector<Split> m_splits;
+    CacheLineVector<Split> m_splits;
     int64_t m_combined = INT64_MIN;
     int64_t m_maxEmitted = INT64_MIN;
     bool m_outputIdle = false;

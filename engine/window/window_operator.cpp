@@ -7,6 +7,7 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
+#include <absl/container/inlined_vector.h>
 #include <absl/hash/hash.h>
 #include <algorithm>
 #include <cstring>
@@ -39,6 +40,7 @@ int64_t windowStart(int64_t ts, int64_t offset, int64_t size)
 namespace {
 
     using Win = state::Namespace;
+    using Windows = absl::InlinedVector<Win, 4>; // an element's windows: one, or size / slide
     using state::kVoidNamespace;
 
     enum class Fire { Continue, Fire };
@@ -261,7 +263,7 @@ namespace {
         bool isWindowLate(const Win& w) const { return m_eventTime && cleanupTime(w) <= m_watermark; }
         bool isElementLate(int64_t ts) const { return m_eventTime && jadd(ts, m_lateness) <= m_watermark; }
 
-        bool assign(int64_t ts, std::vector<Win>& out)
+        bool assign(int64_t ts, Windows& out)
         {
             const auto& a = m_spec.assigner;
             if (a.type == AssignerType::Global) {
@@ -772,7 +774,7 @@ namespace {
         std::unique_ptr<state::TimerQueue> m_eventTimers;
         std::unique_ptr<state::TimerQueue> m_procTimers;
         std::unique_ptr<state::TimerQueue> m_flushTimers;
-        std::vector<Win> m_windows;
+        Windows m_windows; // of the element in hand
         Value m_compositeKey;
         Record m_out;
     };
