@@ -112,6 +112,15 @@ namespace {
     struct Chunk {
         std::string bytes; // messages, one after the other (see Pipe)
     };
+
+    inline void prefetchForWrite(const void* p)
+    {
+#if defined(__x86_64__)
+        asm volatile("prefetchw %0" : : "m"(*static_cast<const char*>(p)));
+#else
+        __builtin_prefetch(p, 1);
+#endif
+    }
     class Pipe {
     public:
         // A message: a byte of kind (and for a timed record, a flag and its sampling period's
@@ -144,8 +153,9 @@ namespace {
         std::string& begin(Kind kind, int64_t timedScale, int target, int64_t at)
         {
             std::string& b = m_filling->bytes;
-            // The chunk's lines were last read by the other core: ask for them ahead of the writes.
-            __builtin_prefetch(b.data() + b.size() + 512, 1);
+            // The chunk's lines were last read by the other core: ask for them, for writing,
+            // ahead of the writes (GCC's __builtin_prefetch reads unless built for PREFETCHW).
+            prefetchForWrite(b.data() + b.size() + 512);
             b += static_cast<char>(kind | (timedScale > 0 ? 4 | std::countr_zero(static_cast<uint64_t>(timedScale)) << 3 : 0));
             putVar(b, static_cast<uint64_t>(target));
             putVar(b, zigzag(at - m_sentNow));
