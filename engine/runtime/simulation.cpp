@@ -130,8 +130,8 @@ namespace {
         // watermark's channel and value; an idleness change's channel. About 30 bytes for a
         // record of three fields: the two threads share few cache lines per record.
         enum Kind : uint8_t { Record, Watermark, Idle, Active };
-        static constexpr size_t kBytes = 32 * 1024; // per chunk
-        static constexpr size_t kDepth = 8;         // chunks waiting at most
+        static constexpr size_t kBytes = 8 * 1024; // per chunk
+        static constexpr size_t kDepth = 16;       // chunks waiting at most
         static constexpr size_t kWake = kDepth / 2;
 
         Pipe(int64_t start, size_t exchanges)
