@@ -209,7 +209,8 @@ namespace {
     };
 
     int runJob(const std::string& jobPath, const std::vector<std::string>& events, const std::vector<std::string>& sets,
-        const std::string& outPath, const std::string& metricsPath, bool progress, bool watermarks, const SeriesOut& series)
+        const std::string& outPath, const std::string& metricsPath, bool progress, bool watermarks, const SeriesOut& series,
+        bool oneThread)
     {
         auto spec = loadJob(jobPath, sets);
         if (!spec)
@@ -237,6 +238,27 @@ namespace {
                 seriesText += j.dump() + "\n";
             };
         }
+        options.pipeline = !oneThread;
+        // run() asks this every few thousand records on the engine's thread, where the
+        // progress figures are read: the progress line, never a stop.
+        runtime::Simulation* running = nullptr;
+        auto started = std::chrono::steady_clock::now();
+        auto lastReport = started;
+        if (progress)
+            options.stopRequested = [&] {
+                auto now = std::chrono::steady_clock::now();
+                if (!running || now - lastReport <= std::chrono::milliseconds(500))
+                    return false;
+                lastReport = now;
+                auto [done, total] = running->progress();
+                double secs = std::chrono::duration<double>(now - started).count();
+                std::fprintf(stderr, "\rstreamlab: %lld events, %.0f%% of input, %.0f events/s, processing time %s   ",
+                    static_cast<long long>(running->eventsReplayed()),
+                    total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0,
+                    static_cast<double>(running->eventsReplayed()) / std::max(secs, 1e-9),
+                    std::to_string(running->processingTime()).c_str());
+                return false;
+            };
         std::FILE* out = stdout;
         if (!outPath.empty() && outPath != "-") {
             out = std::fopen(outPath.c_str(), "wb");
@@ -251,30 +273,8 @@ namespace {
                 rc = fail(sim.status().message());
             } else {
                 auto& s = **sim;
-                auto started = std::chrono::steady_clock::now();
-                auto lastReport = started;
-                Status st;
-                for (uint64_t i = 0;; ++i) {
-                    auto r = s.advance(256);
-                    if (!r.ok()) {
-                        st = r.status();
-                        break;
-                    }
-                    if (!*r)
-                        break;
-                    if (progress && (i & 0xff) == 0) {
-                        auto now = std::chrono::steady_clock::now();
-                        if (now - lastReport > std::chrono::milliseconds(500)) {
-                            lastReport = now;
-                            auto [done, total] = s.progress();
-                            double secs = std::chrono::duration<double>(now - started).count();
-                            std::fprintf(stderr, "\rstreamlab: %lld events, %.0f%% of input, %.0f events/s, processing time %s   ",
-                                static_cast<long long>(s.eventsReplayed()), total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0,
-                                static_cast<double>(s.eventsReplayed()) / std::max(secs, 1e-9),
-                                std::to_string(s.processingTime()).c_str());
-                        }
-                    }
-                }
+                running = &s;
+                Status st = s.run(); // pipelined when the job allows (RunOptions::pipeline)
                 if (progress)
                     std::fprintf(stderr, "\rstreamlab: %lld events replayed%40s\n", static_cast<long long>(s.eventsReplayed()), "");
                 auto snap = s.snapshot();
@@ -495,7 +495,7 @@ int runCli(int argc, char** argv)
 
     std::string jobPath, outPath, metricsPath;
     std::vector<std::string> events, sets;
-    bool progress = false, watermarks = false;
+    bool progress = false, watermarks = false, oneThread = false;
     auto* run = app.add_subcommand("run", "Replay a job headless and write what reaches its sinks as JSON Lines");
     run->add_option("JOB", jobPath, "The job file")->required();
     run->add_option("--events", events, "Event file for a source, replacing the job's: NODE=FILE")->allow_extra_args(false);
@@ -504,6 +504,9 @@ int runCli(int argc, char** argv)
     run->add_option("--metrics", metricsPath, "Write the final metrics as one JSON object to this file");
     run->add_flag("--progress", progress, "Print a progress line on stderr");
     run->add_flag("--watermarks", watermarks, "Also write each advance of a sink's input watermark");
+    run->add_flag("--one-thread", oneThread,
+        "Run every subtask on one thread (by default, when the job allows, the subtasks downstream of the "
+        "sources' exchanges run on a second thread: the same results, sooner)");
     SeriesOut series;
     run->add_option("--metrics-series", series.path, "Write a metrics snapshot per interval of processing time (JSON Lines)");
     run->add_option("--series-interval", series.interval, "Processing time between two snapshots of --metrics-series (default 1s)");
@@ -574,7 +577,7 @@ int runCli(int argc, char** argv)
     }
     // --events may be repeated; CLI11 keeps each occurrence.
     if (run->parsed())
-        return runJob(jobPath, events, sets, outPath, metricsPath, progress, watermarks, series);
+        return runJob(jobPath, events, sets, outPath, metricsPath, progress, watermarks, series, oneThread);
     if (planCmd->parsed()) {
         auto spec = loadJob(planJob, {});
         if (!spec)
