@@ -113,6 +113,8 @@ namespace {
         std::string bytes; // messages, one after the other (see Pipe)
     };
 
+    // Asks for the line at `p` in the state for writing (GCC's __builtin_prefetch reads unless
+    // built for PREFETCHW, which every x86-64 CPU of the last ten years has).
     inline void prefetchForWrite(const void* p)
     {
 #if defined(__x86_64__)
@@ -121,12 +123,12 @@ namespace {
         __builtin_prefetch(p, 1);
 #endif
     }
+
     class Pipe {
     public:
         // A message: a byte of kind (and for a timed record, a flag and its sampling period's
-        // logarithm, see begin()), the target
-        // subtask's index, the processing time as a zig-zag varint difference from the previous
-        // message's, then per kind: a record's gate index, its length (4 bytes) and bytes; a
+        // logarithm, see begin()), the target subtask's index, the processing time as a zig-zag
+        // varint difference from the previous message's, then per kind: a record's gate index, its length (4 bytes) and bytes; a
         // watermark's channel and value; an idleness change's channel. About 30 bytes for a
         // record of three fields: the two threads share few cache lines per record.
         enum Kind : uint8_t { Record, Watermark, Idle, Active };
@@ -153,8 +155,7 @@ namespace {
         std::string& begin(Kind kind, int64_t timedScale, int target, int64_t at)
         {
             std::string& b = m_filling->bytes;
-            // The chunk's lines were last read by the other core: ask for them, for writing,
-            // ahead of the writes (GCC's __builtin_prefetch reads unless built for PREFETCHW).
+            // The chunk's lines were last read by the other core: ask for them ahead of the writes.
             prefetchForWrite(b.data() + b.size() + 512);
             b += static_cast<char>(kind | (timedScale > 0 ? 4 | std::countr_zero(static_cast<uint64_t>(timedScale)) << 3 : 0));
             putVar(b, static_cast<uint64_t>(target));
@@ -333,6 +334,7 @@ namespace {
         bool removeStateRoot = false;
         ~Engine()
         {
+            pipe.reset(); // a pipelined run's other thread first (run() has always stopped it)
             tasks.clear(); // close the RocksDB instances first
             if (removeStateRoot) {
                 std::error_code ec;
@@ -510,7 +512,7 @@ namespace {
         // A pipelined run (see Pipe), when the job allows one: false when it does not.
         bool startPipeline()
         {
-            if (pipe || complete || observer || (seriesInterval > 0 && onSeries) || !checkpointDir.empty())
+            if (pipe || complete || !failure.ok() || observer || (seriesInterval > 0 && onSeries) || !checkpointDir.empty())
                 return false;
             // The source chains: source subtasks and what is chained to them.
             std::set<Task*> upstream;
