@@ -159,6 +159,10 @@ private slots:
             for (const char* p : { "config.parallelism=1", "config.parallelism=4" })
                 QTest::addRow("%s %s", name, p) << QString(STREAMLAB_SAMPLES "/%1/job.json").arg(name) << QString(p)
                                                  << QString() << true;
+        // A network exchange on the downstream thread too (window p4 -> sink p1, rebalance).
+        QTest::addRow("clickstream sink parallelism 1")
+            << QString(STREAMLAB_SAMPLES "/clickstream/job.json") << QString("config.parallelism=4")
+            << QString("out.parallelism=1") << true;
         // Late firings every minute of processing time: timers keep the job on one thread.
         QTest::addRow("stuck-producer lateFiring every 1m")
             << QString(STREAMLAB_SAMPLES "/stuck-producer/job.json") << QString("config.parallelism=2")
