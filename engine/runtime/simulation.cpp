@@ -303,6 +303,10 @@ namespace {
         int64_t nextArrival = 0;
         int partitionField = -1;
         int64_t integralRate = 0; // the rate when it is a whole number of events per second
+        // records * 1000 / integralRate as quotient and remainder, for `arrivalAt` records: kept
+        // up by addition from one record to the next (a division per record cost 3% of a replay).
+        int64_t arrivalAt = 0, arrivalQuot = 0, arrivalRem = 0;
+        int64_t rateStep = 0, rateStepRem = 0; // 1000 / integralRate, 1000 % integralRate
         int nextRoundRobin = 0;   // the partition of the next record (roundRobin)
         std::vector<std::pair<Task*, int>> routes; // partition -> (source subtask, its split index)
         std::vector<Task*> tasks; // one per source subtask
@@ -426,12 +430,30 @@ namespace {
             else if (s.next.isWatermark)
                 arrival = s.records == 0 ? clockStart : s.lastArrival;
             else if (s.integralRate > 0)
-                arrival = clockStart + s.records * 1000 / s.integralRate; // exact, and no floating point
+                arrival = clockStart + integralArrival(s); // exact, and no floating point
             else
                 arrival = clockStart + static_cast<int64_t>(static_cast<double>(s.records) * 1000.0 / s.spec.rate);
             // A file is read in order: nothing arrives before the line above it.
             s.nextArrival = std::max(arrival, s.lastArrival);
             return {};
+        }
+
+        // records * 1000 / integralRate, the arrival offset of a source's next record.
+        static int64_t integralArrival(SourceState& s)
+        {
+            if (s.records == s.arrivalAt + 1) {
+                s.arrivalQuot += s.rateStep;
+                s.arrivalRem += s.rateStepRem;
+                if (s.arrivalRem >= s.integralRate) {
+                    s.arrivalRem -= s.integralRate;
+                    ++s.arrivalQuot;
+                }
+            } else if (s.records != s.arrivalAt) {
+                s.arrivalQuot = s.records * 1000 / s.integralRate;
+                s.arrivalRem = s.records * 1000 % s.integralRate;
+            }
+            s.arrivalAt = s.records;
+            return s.arrivalQuot;
         }
 
         void emitSource(Task* t, const time::SourceWatermarks::Emission& e)
@@ -1397,8 +1419,11 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
         if (!reader.ok())
             return reader.status();
         s.reader = std::move(reader).value();
-        if (s.spec.rate >= 1 && s.spec.rate <= 1e12 && std::floor(s.spec.rate) == s.spec.rate)
+        if (s.spec.rate >= 1 && s.spec.rate <= 1e12 && std::floor(s.spec.rate) == s.spec.rate) {
             s.integralRate = static_cast<int64_t>(s.spec.rate);
+            s.rateStep = 1000 / s.integralRate;
+            s.rateStepRem = 1000 % s.integralRate;
+        }
         if (s.spec.partitionBy != "roundRobin") {
             s.partitionField = s.reader->schema()->indexOf(s.spec.partitionBy);
             if (s.partitionField < 0)
