@@ -89,6 +89,19 @@ private slots:
         QVERIFY(m["totals"].toObject()["firings"].toObject()["late"].toInt() > 0);
     }
 
+    // `run` uses a second thread when the job allows; --one-thread does not: the same output, and
+    // the progress line works either way.
+    void oneThreadGivesTheSameOutput()
+    {
+        auto two = streamlab({ "run", kSample, "--watermarks", "--set", "config.parallelism=4", "--progress" });
+        auto one = streamlab({ "run", kSample, "--watermarks", "--set", "config.parallelism=4", "--one-thread" });
+        QCOMPARE(two.code, 0);
+        QCOMPARE(one.code, 0);
+        QVERIFY(two.out.count('\n') > 300);
+        QCOMPARE(two.out, one.out);
+        QVERIFY2(two.err.contains("5000 events replayed"), two.err.constData());
+    }
+
     void brokenJobFile()
     {
         QString job = write("broken.json", "{\n  \"format\": \"streamlab-job\",\n  \"nodes\": [,]\n}\n");
