@@ -60,8 +60,8 @@ namespace {
     };
 
     // Sampled timing: one source record in 64 is timed through the whole pipeline, one in 1024
-    // after the first 65,536 (a clock read costs up to 100 ns on a virtual machine, and a long
-    // run has samples enough).
+    // after the first 65,536 (a clock read costs about 25 ns here, a timed record several, and
+    // a long run has samples enough).
     constexpr int kSample = 64;
     constexpr int kSampleLater = 1024;
     constexpr int64_t kSampleLaterFrom = 65536;
@@ -128,9 +128,10 @@ namespace {
     public:
         // A message: a byte of kind (and for a timed record, a flag and its sampling period's
         // logarithm, see begin()), the target subtask's index, the processing time as a zig-zag
-        // varint difference from the previous message's, then per kind: a record's gate index, its length (4 bytes) and bytes; a
-        // watermark's channel and value; an idleness change's channel. About 30 bytes for a
-        // record of three fields: the two threads share few cache lines per record.
+        // varint difference from the previous message's, then per kind: a record's gate index,
+        // its length (4 bytes) and bytes; a watermark's channel and value; an idleness change's
+        // channel. About 30 bytes for a record of three fields: the two threads share few cache
+        // lines per record.
         enum Kind : uint8_t { Record, Watermark, Idle, Active };
         static constexpr size_t kBytes = 8 * 1024; // per chunk
         static constexpr size_t kDepth = 16;       // chunks waiting at most
@@ -151,9 +152,11 @@ namespace {
         std::vector<const Gate*> gates;
 
         // The engine's thread: begin() starts a message in the chunk being filled and returns it
-        // to append the rest to; end() hands the chunk over once it is full.
+        // to append the rest to; end() hands the chunk over once it is full. `timedScale`: the
+        // sampling period (a power of two) of a timed record, else 0.
         std::string& begin(Kind kind, int64_t timedScale, int target, int64_t at)
         {
+            assert(timedScale == 0 || std::has_single_bit(static_cast<uint64_t>(timedScale)));
             std::string& b = m_filling->bytes;
             // The chunk's lines were last read by the other core: ask for them ahead of the writes.
             prefetchForWrite(b.data() + b.size() + 512);
