@@ -299,7 +299,9 @@ namespace {
                     }
                 }
                 if (st.ok() && !metricsPath.empty()) {
-                    std::string text = metricsJson(snap).dump(2) + "\n";
+                    auto j = metricsJson(snap);
+                    j["threads"] = s.pipelined() ? 2 : 1; // the engine's, see --one-thread
+                    std::string text = j.dump(2) + "\n";
                     if (metricsPath == "-") {
                         std::fputs(text.c_str(), stderr);
                     } else {

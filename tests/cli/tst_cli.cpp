@@ -86,6 +86,7 @@ private slots:
         auto win = m["operators"].toObject()["perMinute"].toObject();
         QCOMPARE(win["subtasks"].toArray().size(), 2);
         QCOMPARE(win["total"].toObject()["recordsIn"].toInt(), 5000);
+        QCOMPARE(m["threads"].toInt(), 2); // the window and sinks ran on a second thread
         QVERIFY(m["totals"].toObject()["firings"].toObject()["late"].toInt() > 0);
     }
 
