@@ -201,6 +201,27 @@ private slots:
         QCOMPARE(two.records, one.records);
     }
 
+    // A replay stopped mid-run (RunOptions::stopRequested) while the downstream thread works:
+    // run() waits for that thread and fails with Aborted, and nothing hangs.
+    void pipelinedRunStops()
+    {
+        auto job = model::Job::load(kClicks);
+        QVERIFY(job.ok());
+        auto c = model::compile(*job);
+        QVERIFY(!c.hasErrors());
+        Collect out;
+        runtime::RunOptions options;
+        int asked = 0;
+        options.stopRequested = [&] { return ++asked > 1; };
+        auto sim = runtime::Simulation::create(c.spec, options, &out);
+        QVERIFY(sim.ok());
+        Status st = (*sim)->run();
+        QVERIFY((*sim)->pipelined());
+        QCOMPARE(st.code(), Status::Code::Aborted);
+        QVERIFY((*sim)->eventsReplayed() > 0);
+        QVERIFY((*sim)->eventsReplayed() < 5000);
+    }
+
     void keyGroupCountsAddUp()
     {
         auto r = runJob(kClicks, {});
