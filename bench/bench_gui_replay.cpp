@@ -175,11 +175,19 @@ int main(int argc, char** argv)
     pulse.setTimerType(Qt::PreciseTimer);
     pulse.setInterval(5);
     QElapsedTimer clock;
-    qint64 last = -1, worst = 0, ticks = 0;
+    qint64 last = -1, worst = 0, worstAt = 0, ticks = 0;
+    QString worstView; // the view raised last when the longest stall ended
+    QString shown;
+    auto gap = [&](qint64 now) {
+        if (last >= 0 && now - last > worst) {
+            worst = now - last;
+            worstAt = now;
+            worstView = shown;
+        }
+    };
     QObject::connect(&pulse, &QTimer::timeout, [&] {
         const qint64 now = clock.nsecsElapsed();
-        if (last >= 0)
-            worst = std::max(worst, now - last);
+        gap(now);
         last = now;
         ++ticks;
     });
@@ -189,7 +197,10 @@ int main(int argc, char** argv)
     int viewIndex = 0;
     QTimer flip;
     flip.setInterval(1000);
-    QObject::connect(&flip, &QTimer::timeout, [&] { w.raiseView(views[viewIndex++ % views.size()]); });
+    QObject::connect(&flip, &QTimer::timeout, [&] {
+        shown = views[viewIndex++ % views.size()];
+        w.raiseView(shown);
+    });
 
     auto threadCpu = [] {
         timespec ts {};
@@ -201,8 +212,7 @@ int main(int argc, char** argv)
         [&](quint64, bool ok, const QString& message) {
             tGui = static_cast<double>(clock.nsecsElapsed()) / 1e9;
             // The end counts too: a freeze while the last snapshot is shown is a stall as well.
-            if (last >= 0)
-                worst = std::max(worst, clock.nsecsElapsed() - last);
+            gap(clock.nsecsElapsed());
             cpuGui = threadCpu() - cpu0;
             pulse.stop();
             flip.stop();
@@ -231,7 +241,8 @@ int main(int argc, char** argv)
         const double tReplay = replayWithoutWindow(compiled.spec);
         replayTimes.push_back(tReplay);
         last = -1;
-        worst = ticks = 0;
+        worst = worstAt = ticks = 0;
+        shown = worstView = QString();
         QTimer::singleShot(200, &w, [&] {
             clock.start();
             cpu0 = threadCpu();
@@ -246,9 +257,11 @@ int main(int argc, char** argv)
         ticksAll += ticks;
         cpuAll += cpuGui;
         std::printf("round %d: headless %.2f s (one thread %.2f s), replay without window %.2f s (%.2fx one "
-                    "thread; CPU %.2f s vs %.2f s), GUI replay %.2f s (%.2fx, %.2fx one thread), longest stall %.1f ms\n",
+                    "thread; CPU %.2f s vs %.2f s), GUI replay %.2f s (%.2fx, %.2fx one thread), longest stall %.1f ms "
+                    "(ending %.2f s into the replay, view %s)\n",
             round + 1, tHeadless, tOneThread, tReplay, tReplay / tOneThread, g_replayCpu, g_headlessCpu, tGui,
-            tGui / tHeadless, tGui / tOneThread, std::max<double>(0, static_cast<double>(worst) / 1e6 - 5.0));
+            tGui / tHeadless, tGui / tOneThread, std::max<double>(0, static_cast<double>(worst) / 1e6 - 5.0),
+            static_cast<double>(worstAt) / 1e9, worstView.isEmpty() ? "-" : qPrintable(worstView));
     }
     const double mh = median(headlessTimes), m1 = median(oneThreadTimes), mg = median(guiTimes);
     double sumGui = 0;
