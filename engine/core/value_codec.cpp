@@ -4,15 +4,6 @@
 
 namespace streamlab {
 
-void putVarint(std::string& out, uint64_t v)
-{
-    while (v >= 0x80) {
-        out += static_cast<char>((v & 0x7f) | 0x80);
-        v >>= 7;
-    }
-    out += static_cast<char>(v);
-}
-
 template <class T>
 static void putFixed(std::string& out, T v)
 {

@@ -10,7 +10,15 @@
 
 namespace streamlab {
 
-void putVarint(std::string& out, uint64_t v);
+// Inline: a pipelined run writes a few per record (runtime/simulation.cpp, Pipe).
+inline void putVarint(std::string& out, uint64_t v)
+{
+    while (v >= 0x80) {
+        out += static_cast<char>((v & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out += static_cast<char>(v);
+}
 void encodeValue(std::string& out, const Value& v);
 
 // Reads what encodeValue and putVarint wrote, advancing `pos`; `ok` turns false on bad bytes.

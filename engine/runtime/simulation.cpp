@@ -161,8 +161,8 @@ namespace {
             // The chunk's lines were last read by the other core: ask for them ahead of the writes.
             prefetchForWrite(b.data() + b.size() + 512);
             b += static_cast<char>(kind | (timedScale > 0 ? 4 | std::countr_zero(static_cast<uint64_t>(timedScale)) << 3 : 0));
-            putVar(b, static_cast<uint64_t>(target));
-            putVar(b, zigzag(at - m_sentNow));
+            putVarint(b, static_cast<uint64_t>(target));
+            putVarint(b, zigzag(at - m_sentNow));
             m_sentNow = at;
             return b;
         }
@@ -171,15 +171,8 @@ namespace {
             if (m_filling->bytes.size() >= kBytes)
                 send();
         }
-        static void putVar(std::string& out, uint64_t v)
-        {
-            while (v >= 0x80) {
-                out += static_cast<char>(v | 0x80);
-                v >>= 7;
-            }
-            out += static_cast<char>(v);
-        }
         static uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+        static int64_t unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
         void send()
         {
@@ -795,7 +788,7 @@ namespace {
         std::string* out = &L.wire;
         if (g.handedOver) {
             out = &E.pipe->begin(Pipe::Record, L.timing ? L.scale : 0, target->pipeId, *L.now);
-            Pipe::putVar(*out, static_cast<uint64_t>(g.pipeId));
+            putVarint(*out, static_cast<uint64_t>(g.pipeId));
             sizeAt = out->size();
             out->append(4, '\0');
         } else {
@@ -869,40 +862,23 @@ namespace {
 
     void Pipe::deliver(const Chunk& c)
     {
-        const char* p = c.bytes.data();
-        const char* const end = p + c.bytes.size();
-        auto var = [&p] {
-            uint64_t v = 0;
-            for (int shift = 0;; shift += 7) {
-                auto b = static_cast<uint8_t>(*p++);
-                v |= static_cast<uint64_t>(b & 0x7f) << shift;
-                if (b < 0x80)
-                    return v;
-            }
-        };
-        auto signedVar = [&var] {
-            uint64_t v = var();
-            return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
-        };
-        while (p < end && failure.ok()) {
-            const auto head = static_cast<uint8_t>(*p++);
+        ByteReader in { c.bytes };
+        while (!in.atEnd() && failure.ok()) {
+            const auto head = in.fixed<uint8_t>();
             const bool timing = head & 4;
             const int64_t scale = int64_t(1) << (head >> 3);
-            Task* target = targets[var()];
-            now += signedVar();
+            Task* target = targets[in.varint()];
+            now += unzigzag(in.varint());
             switch (static_cast<Kind>(head & 3)) {
             case Record: {
-                const Gate* g = gates[var()];
-                uint32_t size = 0;
-                std::memcpy(&size, p, sizeof size);
-                p += sizeof size;
+                const Gate* g = gates[in.varint()];
+                const auto size = in.fixed<uint32_t>();
                 lane.timing = timing;
                 lane.scale = scale;
                 int64_t start = timing ? nowNs() : 0;
-                bool ok = g->serializer->deserialize(std::string_view(p, size), lane.received);
-                assert(ok);
+                bool ok = g->serializer->deserialize(in.bytes(size), lane.received);
+                assert(ok && in.ok);
                 (void)ok;
-                p += size;
                 if (timing)
                     deserializeNs[static_cast<size_t>(g->exchange)] += (nowNs() - start) * scale;
                 // The receiver may keep the record: hand it a copy that it owns.
@@ -913,13 +889,13 @@ namespace {
                 break;
             }
             case Watermark: {
-                const int channel = static_cast<int>(var());
-                target->valve.inputWatermark(channel, signedVar(), *target);
+                const int channel = static_cast<int>(in.varint());
+                target->valve.inputWatermark(channel, unzigzag(in.varint()), *target);
                 break;
             }
             case Idle:
             case Active: {
-                const int channel = static_cast<int>(var());
+                const int channel = static_cast<int>(in.varint());
                 target->valve.inputStatus(channel, (head & 3) == Idle, *target);
                 break;
             }
@@ -1025,8 +1001,8 @@ namespace {
                         continue;
                     }
                     std::string& b = engine->pipe->begin(Pipe::Watermark, 0, t->pipeId, *lane->now);
-                    Pipe::putVar(b, static_cast<uint64_t>(c));
-                    Pipe::putVar(b, Pipe::zigzag(w));
+                    putVarint(b, static_cast<uint64_t>(c));
+                    putVarint(b, Pipe::zigzag(w));
                     engine->pipe->end();
                 }
     }
@@ -1041,7 +1017,7 @@ namespace {
                         continue;
                     }
                     std::string& b = engine->pipe->begin(idle ? Pipe::Idle : Pipe::Active, 0, t->pipeId, *lane->now);
-                    Pipe::putVar(b, static_cast<uint64_t>(c));
+                    putVarint(b, static_cast<uint64_t>(c));
                     engine->pipe->end();
                 }
     }
