@@ -2,6 +2,8 @@
 #include "state/keyed_state.h"
 #include "state/ttl.h"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <absl/container/inlined_vector.h>
 #include <map>
 #include <absl/hash/hash.h>
@@ -148,79 +150,26 @@ namespace {
 
     int64_t valueBytes(const Value& v) { return window::Aggregator::valueBytes(v); }
 
-    // The key table shared by a backend's states: dense ids for keys, the current key. Finding a
-    // key's id is the first thing every element costs, with the key table competing for the
-    // cache with the state rows: its index is open addressing over 32-byte slots, two to a
-    // cache line, each with the key's hash, its id, and a string key of up to 18 bytes inline.
-    // So a look-up reads one line (a Value-keyed hash map's 48-byte slots straddle lines) and
-    // only longer or non-string keys are compared with `values`.
+    // The key table shared by a backend's states: dense ids for keys, the current key.
     struct Keys {
+        absl::flat_hash_map<Value, uint32_t, ValueHash, ValueEq> ids;
         std::vector<Value> values;
         std::vector<int64_t> bytes;
         uint32_t current = 0;
 
         uint32_t idOf(const Value& key)
         {
-            if ((values.size() + 1) * 8 > m_slots.size() * 7)
-                grow();
-            const uint64_t h = ValueHash {}(key) | 1; // 0 marks an empty slot
-            const auto* str = std::get_if<std::string>(&key);
-            const bool inlined = str && str->size() <= kInline;
-            for (size_t i = h & m_mask;; i = (i + 1) & m_mask) {
-                Slot& slot = m_slots[i];
-                if (slot.hash == 0)
-                    return add(slot, h, key);
-                if (slot.hash != h)
-                    continue;
-                if (slot.length == kNotInline ? ValueEq {}(values[slot.id], key)
-                                              : inlined && slot.length == str->size()
-                            && std::memcmp(slot.chars, str->data(), str->size()) == 0)
-                    return slot.id;
-            }
-        }
-
-    private:
-        static constexpr uint8_t kInline = 18;
-        static constexpr uint8_t kNotInline = 0xff;
-        struct alignas(32) Slot {
-            uint64_t hash = 0;
-            uint32_t id = 0;
-            uint8_t length = kNotInline; // of the inline string key
-            char chars[kInline + 1] = {};
-        };
-        static_assert(sizeof(Slot) == 32);
-
-        uint32_t add(Slot& slot, uint64_t h, const Value& key)
-        {
-            const auto id = static_cast<uint32_t>(values.size());
-            slot.hash = h;
-            slot.id = id;
-            if (const auto* str = std::get_if<std::string>(&key); str && str->size() <= kInline) {
-                slot.length = static_cast<uint8_t>(str->size());
-                std::memcpy(slot.chars, str->data(), str->size());
-            }
+            auto it = ids.find(key);
+            if (it != ids.end())
+                return it->second;
+            uint32_t id = static_cast<uint32_t>(values.size());
+            ids.emplace(key, id);
             values.push_back(key);
             std::string b;
             encodeValue(b, key);
             bytes.push_back(static_cast<int64_t>(b.size()));
             return id;
         }
-        void grow()
-        {
-            std::vector<Slot> old = std::move(m_slots);
-            m_slots.assign(std::max<size_t>(64, old.size() * 2), Slot {});
-            m_mask = m_slots.size() - 1;
-            for (const Slot& s : old) {
-                if (s.hash == 0)
-                    continue;
-                size_t i = s.hash & m_mask;
-                while (m_slots[i].hash != 0)
-                    i = (i + 1) & m_mask;
-                m_slots[i] = s;
-            }
-        }
-        std::vector<Slot> m_slots;
-        size_t m_mask = 0;
     };
 
     struct Accounted {
