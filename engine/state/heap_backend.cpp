@@ -118,12 +118,6 @@ namespace {
         int64_t size() const { return m_size; }
         uint32_t keyCount() const { return static_cast<uint32_t>(m_rows.size()); }
         Row& row(uint32_t key) { return m_rows[key]; }
-        // A hint: key's row is needed soon.
-        void prefetch(uint32_t key) const
-        {
-            if (key < m_rows.size())
-                __builtin_prefetch(&m_rows[key]);
-        }
         // f(keyId, sub, entry) in key-id order, then sub-key order.
         template <typename F>
         void forEach(F&& f) const
@@ -178,8 +172,6 @@ namespace {
         // Checkpoint: entries with their keys (not key ids), so that a restore rebuilds the ids.
         virtual void save(std::string& out, const Keys& keys) const = 0;
         virtual void load(ByteReader& in, Keys& keys) = 0;
-        // A hint: the entries of key id `key` are needed soon.
-        virtual void prefetch(uint32_t key) const { (void)key; }
     };
 
     void putNs(std::string& out, const Namespace& ns)
@@ -299,7 +291,6 @@ namespace {
             return e->acc;
         }
         void clear(const Namespace& ns) override { m_map.erase(m_keys.current, ns); }
-        void prefetch(uint32_t key) const override { m_map.prefetch(key); }
         void mergeNamespaces(const Namespace& target, const std::vector<Namespace>& sources) override
         {
             for (const auto& s : sources) {
@@ -567,10 +558,8 @@ namespace {
     // counts its live timers, and a removed timer is skipped when it surfaces.
     class HeapTimers final : public TimerQueue {
     public:
-        // `states`: the backend's states, whose entries the timers' keys will need when they fire.
-        HeapTimers(Keys& keys, const std::vector<Accounted*>& states)
+        explicit HeapTimers(Keys& keys)
             : m_keys(keys)
-            , m_states(states)
         {
         }
         void add(const Namespace& ns, int64_t time) override { insert(m_keys.current, ns, time); }
@@ -594,14 +583,6 @@ namespace {
                     b.sorted = true;
                 }
                 while (b.next < b.items.size()) {
-                    // A bucket fires in key order, each timer's key with its own state rows:
-                    // start loading those of a timer a few ahead.
-                    if (b.next + kAhead < b.items.size()) {
-                        const uint32_t ahead = b.items[b.next + kAhead].first;
-                        m_registered.prefetch(ahead);
-                        for (const Accounted* a : m_states)
-                            a->prefetch(ahead);
-                    }
                     auto [key, ns] = b.items[b.next++];
                     if (!m_registered.erase(key, Sub { it->first, ns }))
                         continue; // removed, or a second copy of a timer removed and registered again
@@ -691,9 +672,7 @@ namespace {
             b.items.emplace_back(key, ns);
             ++b.live;
         }
-        static constexpr size_t kAhead = 8;
         Keys& m_keys;
-        const std::vector<Accounted*>& m_states;
         SlotTable<Sub, char> m_registered;
         std::map<int64_t, Bucket> m_buckets;
     };
@@ -737,7 +716,7 @@ namespace {
         }
         std::unique_ptr<TimerQueue> timerQueue(const std::string&) override
         {
-            auto t = std::make_unique<HeapTimers>(m_keys, m_accounted);
+            auto t = std::make_unique<HeapTimers>(m_keys);
             m_timers.push_back(t.get());
             return t;
         }
