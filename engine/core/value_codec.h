@@ -19,6 +19,17 @@ inline void putVarint(std::string& out, uint64_t v)
     }
     out += static_cast<char>(v);
 }
+// The same into a buffer with room for kMaxVarint bytes; returns the end.
+inline constexpr size_t kMaxVarint = 10;
+inline char* putVarint(char* p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = static_cast<char>((v & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    *p++ = static_cast<char>(v);
+    return p;
+}
 void encodeValue(std::string& out, const Value& v);
 
 // Reads what encodeValue and putVarint wrote, advancing `pos`; `ok` turns false on bad bytes.

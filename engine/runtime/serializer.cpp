@@ -2,6 +2,7 @@
 
 #include "core/value_codec.h"
 
+#include <cassert>
 #include <cstring>
 
 namespace streamlab::runtime {
@@ -38,68 +39,118 @@ RecordSerializer::RecordSerializer(SchemaPtr schema)
 
 void RecordSerializer::serialize(const Record& r, std::string& out) const
 {
+    if (!m_generic) {
+        const size_t at = out.size();
+        out.resize(at + maxSize(r));
+        char* end = write(r, out.data() + at);
+        out.resize(static_cast<size_t>(end - out.data()));
+        return;
+    }
     // StreamElementSerializer: a tag (record with or without timestamp), then the timestamp.
     bool hasTs = r.timestamp != kMinTimestamp;
     out += static_cast<char>(hasTs ? 0 : 1);
     if (hasTs)
         putFixed(out, r.timestamp);
     const auto& fields = m_schema->fields;
-    if (m_generic) {
-        putString(out, kGenericTypeName);
-        putVarint(out, fields.size());
-        for (size_t i = 0; i < fields.size(); ++i) {
-            putString(out, fields[i].name);
-            putTagged(out, r.fields[i]);
-        }
-        return;
+    putString(out, kGenericTypeName);
+    putVarint(out, fields.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+        putString(out, fields[i].name);
+        putTagged(out, r.fields[i]);
     }
+}
+
+namespace {
+
+    // A value of another alternative than its field's type (an expression typed loosely) is
+    // coerced rather than trusted.
+    int64_t coercedLong(const Value& v)
+    {
+        if (auto* x = std::get_if<int64_t>(&v))
+            return *x;
+        if (auto* d = std::get_if<double>(&v))
+            return static_cast<int64_t>(*d);
+        if (auto* b = std::get_if<bool>(&v))
+            return static_cast<int64_t>(*b);
+        return 0;
+    }
+    template <class T>
+    char* putRaw(char* p, T v)
+    {
+        std::memcpy(p, &v, sizeof(T));
+        return p + sizeof(T);
+    }
+    char* putRawString(char* p, std::string_view s)
+    {
+        p = putVarint(p, s.size());
+        std::memcpy(p, s.data(), s.size());
+        return p + s.size();
+    }
+
+} // namespace
+
+size_t RecordSerializer::maxSize(const Record& r) const
+{
+    const auto& fields = m_schema->fields;
+    size_t n = 1 + sizeof(int64_t) + (fields.size() + 7) / 8;
+    for (size_t i = 0; i < fields.size(); ++i) {
+        const Value& v = r.fields[i];
+        if (fields[i].type == FieldType::String) {
+            auto* str = std::get_if<std::string>(&v);
+            n += kMaxVarint + (str ? str->size() : isNull(v) ? 0 : valueToText(v).size());
+        } else {
+            n += sizeof(int64_t);
+        }
+    }
+    return n;
+}
+
+char* RecordSerializer::write(const Record& r, char* p) const
+{
+    assert(!m_generic);
+    // StreamElementSerializer: a tag (record with or without timestamp), then the timestamp.
+    const bool hasTs = r.timestamp != kMinTimestamp;
+    *p++ = static_cast<char>(hasTs ? 0 : 1);
+    if (hasTs)
+        p = putRaw(p, r.timestamp);
     // Null mask, one bit per field.
-    size_t maskAt = out.size();
-    out.append((fields.size() + 7) / 8, '\0');
+    const auto& fields = m_schema->fields;
+    char* mask = p;
+    std::memset(mask, 0, (fields.size() + 7) / 8);
+    p += (fields.size() + 7) / 8;
     for (size_t i = 0; i < fields.size(); ++i) {
         const Value& v = r.fields[i];
         if (isNull(v)) {
-            out[maskAt + i / 8] = static_cast<char>(out[maskAt + i / 8] | (1 << (i % 8)));
+            mask[i / 8] = static_cast<char>(mask[i / 8] | (1 << (i % 8)));
             continue;
         }
-        // A value of another alternative than its field's type (an expression typed loosely)
-        // is coerced rather than trusted.
-        auto asLong = [&] {
-            if (auto* x = std::get_if<int64_t>(&v))
-                return *x;
-            if (auto* d = std::get_if<double>(&v))
-                return static_cast<int64_t>(*d);
-            if (auto* b = std::get_if<bool>(&v))
-                return static_cast<int64_t>(*b);
-            return int64_t(0);
-        };
         switch (fields[i].type) {
         case FieldType::Int:
-            putFixed(out, static_cast<int32_t>(asLong()));
+            p = putRaw(p, static_cast<int32_t>(coercedLong(v)));
             break;
         case FieldType::Long:
         case FieldType::Timestamp:
-            putFixed(out, asLong());
+            p = putRaw(p, coercedLong(v));
             break;
         case FieldType::Double: {
             auto d = asDouble(v);
-            putFixed(out, d ? *d : 0.0);
+            p = putRaw(p, d ? *d : 0.0);
             break;
         }
         case FieldType::Boolean:
-            out += static_cast<char>(std::holds_alternative<bool>(v) ? std::get<bool>(v) : asLong() != 0);
+            *p++ = static_cast<char>(std::holds_alternative<bool>(v) ? std::get<bool>(v) : coercedLong(v) != 0);
             break;
         case FieldType::String:
             if (auto* str = std::get_if<std::string>(&v))
-                putString(out, *str);
+                p = putRawString(p, *str);
             else
-                putString(out, valueToText(v));
+                p = putRawString(p, valueToText(v));
             break;
-        case FieldType::Any:
-            putTagged(out, v);
+        case FieldType::Any: // not typed: serialize() takes the generic path
             break;
         }
     }
+    return p;
 }
 
 bool RecordSerializer::deserialize(std::string_view in, Record& out) const

@@ -22,6 +22,10 @@ public:
     bool generic() const { return m_generic; }
     // Appends the encoding of `r` to `out`.
     void serialize(const Record& r, std::string& out) const;
+    // The typed encoding (not generic()) straight into a buffer: at most maxSize(r) bytes from
+    // `p`, returning their end. What serialize() appends, without a string append per field.
+    size_t maxSize(const Record& r) const;
+    char* write(const Record& r, char* p) const;
     // Reads one record; false when the bytes are malformed (a bug: the same process wrote them).
     bool deserialize(std::string_view in, Record& out) const;
 
