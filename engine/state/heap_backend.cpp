@@ -8,6 +8,8 @@
 #include <map>
 #include <absl/hash/hash.h>
 #include <algorithm>
+#include <array>
+#include <memory>
 #include <cstring>
 
 namespace streamlab::state {
@@ -374,6 +376,129 @@ namespace {
         size_t m_sweepIndex = 0;
     };
 
+    // Aggregating states without TTL that one owner uses together (aggregatingStates): one
+    // table whose entry holds all N accumulators, with a bit per state for whether it is set.
+    // Each state stays what HeapAggregating is (its own entries, size and checkpoint form); an
+    // element costs one row lookup instead of N, and a window's accumulators share cache lines.
+    template <size_t N>
+    struct Fused {
+        uint32_t present = 0; // bit i: state i has an accumulator
+        std::array<window::Accumulator, N> accs;
+    };
+    template <size_t N>
+    using FusedTable = SlotTable<Namespace, Fused<N>, 2>;
+
+    template <size_t N>
+    class FusedAggregating final : public AggregatingState, public Accounted {
+    public:
+        FusedAggregating(Keys& keys, window::Aggregator agg, std::shared_ptr<FusedTable<N>> table, size_t index)
+            : m_keys(keys)
+            , m_agg(agg)
+            , m_table(std::move(table))
+            , m_index(index)
+            , m_bit(1u << index)
+        {
+        }
+        bool add(const Namespace& ns, const Value& element) override
+        {
+            auto& f = m_table->at(m_keys.current, ns);
+            window::Accumulator& acc = f.accs[m_index];
+            const bool created = !(f.present & m_bit);
+            if (created) {
+                acc = window::Accumulator {};
+                f.present |= m_bit;
+            }
+            m_agg.addValue(acc, element);
+            return created;
+        }
+        std::optional<window::Accumulator> get(const Namespace& ns) override
+        {
+            const auto* f = m_table->find(m_keys.current, ns);
+            if (!f || !(f->present & m_bit))
+                return std::nullopt;
+            return f->accs[m_index];
+        }
+        void clear(const Namespace& ns) override { take(m_keys.current, ns); }
+        void mergeNamespaces(const Namespace& target, const std::vector<Namespace>& sources) override
+        {
+            for (const auto& s : sources) {
+                auto from = take(m_keys.current, s);
+                if (!from)
+                    continue;
+                auto& f = m_table->at(m_keys.current, target);
+                if (!(f.present & m_bit)) {
+                    f.accs[m_index] = window::Accumulator {};
+                    f.present |= m_bit;
+                }
+                m_agg.merge(f.accs[m_index], *from);
+            }
+        }
+        void account(StateSize& s, const Keys& keys) const override
+        {
+            m_table->forEach([&](uint32_t key, const Namespace&, const Fused<N>& f) {
+                if (!(f.present & m_bit))
+                    return;
+                ++s.entries;
+                s.bytes += keys.bytes[key] + 16 + m_agg.accountedBytes(f.accs[m_index]);
+            });
+        }
+        // HeapAggregating's form (its last access is 0 without TTL): either restores the other's.
+        void save(std::string& out, const Keys& keys) const override
+        {
+            uint64_t n = 0;
+            m_table->forEach([&](uint32_t, const Namespace&, const Fused<N>& f) { n += (f.present & m_bit) ? 1 : 0; });
+            putVarint(out, n);
+            m_table->forEach([&](uint32_t key, const Namespace& ns, const Fused<N>& f) {
+                if (!(f.present & m_bit))
+                    return;
+                encodeValue(out, keys.values[key]);
+                putNs(out, ns);
+                putAcc(out, f.accs[m_index]);
+                encodeValue(out, Value { int64_t(0) });
+            });
+        }
+        void load(ByteReader& in, Keys& keys) override
+        {
+            std::vector<std::pair<uint32_t, Namespace>> mine;
+            m_table->forEach([&](uint32_t key, const Namespace& ns, const Fused<N>& f) {
+                if (f.present & m_bit)
+                    mine.emplace_back(key, ns);
+            });
+            for (const auto& [key, ns] : mine)
+                take(key, ns);
+            const uint64_t n = in.varint();
+            for (uint64_t i = 0; i < n && in.ok; ++i) {
+                const uint32_t key = keys.idOf(in.value());
+                const Namespace ns = getNs(in);
+                auto& f = m_table->at(key, ns);
+                f.accs[m_index] = getAcc(in);
+                f.present |= m_bit;
+                getI64(in); // last access
+            }
+        }
+
+    private:
+        // This state's accumulator out of the entry (nullopt when unset); the entry goes with the last.
+        std::optional<window::Accumulator> take(uint32_t key, const Namespace& ns)
+        {
+            auto* f = m_table->find(key, ns);
+            if (!f || !(f->present & m_bit))
+                return std::nullopt;
+            std::optional<window::Accumulator> acc(std::move(f->accs[m_index]));
+            f->accs[m_index] = window::Accumulator {};
+            f->present &= ~m_bit;
+            if (f->present == 0)
+                m_table->erase(key, ns);
+            return acc;
+        }
+
+        Keys& m_keys;
+        window::Aggregator m_agg;
+        std::shared_ptr<FusedTable<N>> m_table;
+        size_t m_index;
+        uint32_t m_bit;
+    };
+
     class HeapList final : public ListState, public Accounted {
     public:
         explicit HeapList(Keys& keys)
@@ -696,6 +821,20 @@ namespace {
             m_accounted.push_back(s.get());
             return s;
         }
+        std::vector<std::unique_ptr<AggregatingState>> aggregatingStates(const std::vector<std::string>& names,
+            const std::vector<window::Aggregator>& aggs, const std::optional<model::TtlSpec>& ttl) override
+        {
+            switch (ttl ? 0 : aggs.size()) { // TTL's access times stay per state
+            case 2:
+                return fused<2>(aggs);
+            case 3:
+                return fused<3>(aggs);
+            case 4:
+                return fused<4>(aggs);
+            default:
+                return KeyedStateBackend::aggregatingStates(names, aggs, ttl);
+            }
+        }
         std::unique_ptr<ListState> listState(const std::string&) override
         {
             auto s = std::make_unique<HeapList>(m_keys);
@@ -766,6 +905,19 @@ namespace {
         }
 
     private:
+        template <size_t N>
+        std::vector<std::unique_ptr<AggregatingState>> fused(const std::vector<window::Aggregator>& aggs)
+        {
+            auto table = std::make_shared<FusedTable<N>>();
+            std::vector<std::unique_ptr<AggregatingState>> out;
+            for (size_t i = 0; i < N; ++i) {
+                auto s = std::make_unique<FusedAggregating<N>>(m_keys, aggs[i], table, i);
+                m_accounted.push_back(s.get());
+                out.push_back(std::move(s));
+            }
+            return out;
+        }
+
         const Clock* m_clock;
         Keys m_keys;
         std::vector<Accounted*> m_accounted; // owned by the operator, which outlives size() calls

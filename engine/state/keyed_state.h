@@ -122,6 +122,17 @@ public:
     virtual std::unique_ptr<AggregatingState> aggregatingState(
         const std::string& name, const window::Aggregator& agg, const std::optional<model::TtlSpec>& ttl)
         = 0;
+    // Aggregating states that their owner adds to, reads and clears together, under one key and
+    // namespace (the aggregates of one window). Each behaves exactly as aggregatingState(); the
+    // heap backend keeps their accumulators side by side, so that one lookup finds them all.
+    virtual std::vector<std::unique_ptr<AggregatingState>> aggregatingStates(const std::vector<std::string>& names,
+        const std::vector<window::Aggregator>& aggs, const std::optional<model::TtlSpec>& ttl)
+    {
+        std::vector<std::unique_ptr<AggregatingState>> out;
+        for (size_t i = 0; i < names.size(); ++i)
+            out.push_back(aggregatingState(names[i], aggs[i], ttl));
+        return out;
+    }
     virtual std::unique_ptr<ListState> listState(const std::string& name) = 0;
     virtual std::unique_ptr<ValueState> valueState(const std::string& name) = 0;
     virtual std::unique_ptr<MapState> mapState(const std::string& name) = 0;

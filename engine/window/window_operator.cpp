@@ -108,12 +108,14 @@ namespace {
         {
             Operator::open(ctx);
             auto& b = *ctx.state;
-            for (size_t i = 0; i < m_aggs.size(); ++i) {
-                const std::string name = partStateName("window-contents", i);
-                if (m_spec.stateKind == model::StateKind::List)
+            std::vector<std::string> names;
+            for (size_t i = 0; i < m_aggs.size(); ++i)
+                names.push_back(partStateName("window-contents", i));
+            if (m_spec.stateKind == model::StateKind::List) {
+                for (const auto& name : names)
                     m_lists.push_back(b.listState(name));
-                else
-                    m_contents.push_back(b.aggregatingState(name, m_aggs[i], m_spec.ttl));
+            } else {
+                m_contents = b.aggregatingStates(names, m_aggs, m_spec.ttl);
             }
             // Only the states this window's trigger and policies use: on RocksDB each is a column
             // family, and creating one costs a manifest write.
@@ -793,8 +795,10 @@ namespace {
         void open(const runtime::OperatorContext& ctx) override
         {
             Operator::open(ctx);
+            std::vector<std::string> names;
             for (size_t i = 0; i < m_aggs.size(); ++i)
-                m_states.push_back(ctx.state->aggregatingState(partStateName("aggregate", i), m_aggs[i], m_ttl));
+                names.push_back(partStateName("aggregate", i));
+            m_states = ctx.state->aggregatingStates(names, m_aggs, m_ttl);
         }
         void processElement(const Record& r) override
         {
