@@ -26,8 +26,10 @@ namespace {
                 return absl::HashOf(2, std::get<int64_t>(v));
             case 3:
                 return absl::HashOf(3, std::get<double>(v));
-            case 4:
-                return absl::HashOf(4, std::string_view(std::get<std::string>(v)));
+            case 4: { // absl's own string hash: a std::string_view goes through std::hash here
+                const auto& str = std::get<std::string>(v);
+                return absl::HashOf(4, absl::string_view(str.data(), str.size()));
+            }
             case 5: {
                 size_t h = 5;
                 for (const auto& x : std::get<ListPtr>(v)->items)
