@@ -7,7 +7,6 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
-#include <absl/container/inlined_vector.h>
 #include <absl/hash/hash.h>
 #include <algorithm>
 #include <cstring>
@@ -40,7 +39,9 @@ int64_t windowStart(int64_t ts, int64_t offset, int64_t size)
 namespace {
 
     using Win = state::Namespace;
-    using Windows = absl::InlinedVector<Win, 4>; // an element's windows: one, or size / slide
+    // An element's windows: one, or size / slide. A vector kept across elements: its push_back
+    // stays inline, where absl::InlinedVector's was a call per element.
+    using Windows = std::vector<Win>;
     using state::kVoidNamespace;
 
     enum class Fire { Continue, Fire };
@@ -85,6 +86,7 @@ namespace {
             m_eventTime = spec.assigner.type != AssignerType::Global;
             m_merging = spec.assigner.type == AssignerType::Session;
             m_lateness = spec.allowedLateness;
+            m_windows.reserve(4);
             // An element that finds its window's contents already there registers no timers under
             // the event-time trigger: the element that created them registered the same ones
             // (the trigger's at maxTimestamp, the cleanup at maxTimestamp + lateness), and they
