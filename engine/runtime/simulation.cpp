@@ -153,7 +153,12 @@ namespace {
         // lines per record.
         enum Kind : uint8_t { Record, Watermark, Idle, Active };
         static constexpr size_t kBytes = 8 * 1024; // per chunk
-        static constexpr size_t kDepth = 16;       // chunks waiting at most
+        // Chunks waiting at most: 1 MB, a few milliseconds of the engine's thread. When a
+        // watermark passes the end of a tumbling window, the downstream thread fires every key's
+        // window at once (10,000 firings, about 10 ms); with 16 chunks the engine's thread waited
+        // through each burst and the downstream one then waited for it (a thousand times in 10
+        // million events), where 128 let both keep going: 1.35-1.47 s against 1.49-2.00 s.
+        static constexpr size_t kDepth = 128;
         static constexpr size_t kWake = kDepth / 2;
 
         Pipe(int64_t start, size_t exchanges)
