@@ -132,16 +132,19 @@ namespace {
         }
 
     private:
-        // The first pair after `sub`, linear from the back: rows are short, and most elements
-        // go to a key's newest window, which sorts last (a rate that leaves several windows of
-        // a key open, or sliding windows, would otherwise walk the older ones first).
+        // The first pair after `sub`: linear from the back in a short row, where most elements
+        // go to a key's newest window, which sorts last; a binary search in a long one (a sliding
+        // window of an hour by the minute keeps 60 windows a key, each element updating them all).
         static typename Row::iterator upper(Row& r, const Sub& sub)
         {
+            if (r.size() > kLinear)
+                return std::upper_bound(r.begin(), r.end(), sub, [](const Sub& a, const auto& p) { return a < p.first; });
             auto it = r.end();
             while (it != r.begin() && sub < (it - 1)->first)
                 --it;
             return it;
         }
+        static constexpr size_t kLinear = 16;
         std::vector<Row> m_rows;
         int64_t m_size = 0;
     };

@@ -75,6 +75,40 @@ private slots:
         QVERIFY(b->status().ok());
     }
 
+    // A key with many windows at once (a sliding window of an hour by the minute keeps 60): each
+    // window's accumulator found, added to and cleared in any order.
+    void manyWindowsOfOneKey_data() { kinds_data(); }
+    void manyWindowsOfOneKey()
+    {
+        QFETCH(QString, backend);
+        auto b = this->backend(backend);
+        auto s = b->aggregatingState("sum", sumOf(), std::nullopt);
+        auto timers = b->timerQueue("event");
+        b->setCurrentKey(std::string("k"), 1);
+        const int n = 60;
+        auto ns = [](int i) { return Namespace { i * 60000, i * 60000 + 3600000 }; };
+        for (int round = 0; round < 3; ++round)
+            for (int j = 0; j < n; ++j) {
+                const int i = (j * 37 + round) % n; // every window, out of order
+                QCOMPARE(s->add(ns(i), int64_t(i)), round == 0);
+                timers->add(ns(i), ns(i).end - 1);
+            }
+        for (int i = 0; i < n; ++i)
+            QCOMPARE(s->get(ns(i))->longSum, 3 * i);
+        QVERIFY(!s->get(Namespace { 1, 2 }));
+        for (int i = 0; i < n; i += 2)
+            s->clear(ns(i));
+        for (int i = 0; i < n; ++i)
+            QCOMPARE(s->get(ns(i)).has_value(), i % 2 == 1);
+        for (int i = 0; i < n; ++i) { // each timer once, in time order
+            auto t = timers->pollDue(INT64_MAX);
+            QVERIFY(t);
+            QCOMPARE(t->first, ns(i));
+        }
+        QVERIFY(!timers->pollDue(INT64_MAX));
+        QVERIFY(b->status().ok());
+    }
+
     // aggregatingStates: each state of a group behaves as one of its own (the heap keeps a
     // group's accumulators side by side; RocksDB makes separate states).
     void aggregatingGroupStatesAreIndependent_data() { kinds_data(); }
