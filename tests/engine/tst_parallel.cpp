@@ -7,7 +7,10 @@
 #include "runtime/serializer.h"
 #include "runtime/simulation.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 using namespace streamlab;
 
@@ -201,6 +204,34 @@ private slots:
         QCOMPARE(two.records, one.records);
     }
 
+    // Records far larger than a pipe chunk (8 KB) cross to the downstream thread whole: a
+    // chunk grows for them and is reused after.
+    void pipelinedRunCarriesLargeRecords()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath("big.csv");
+        {
+            std::ofstream f(csv.toStdString());
+            f << "ts,key,payload\n";
+            for (int i = 0; i < 300; ++i)
+                f << 1663927200000 + i * 100 << ",k" << i % 7 << "," << std::string(static_cast<size_t>(i % 3 == 0 ? 40000 : 10), 'a' + i % 26) << "\n";
+        }
+        const QString job = dir.filePath("job.json");
+        std::ofstream(job.toStdString()) << R"({"format":"streamlab-job","version":1,"nodes":[
+            {"id":"src","kind":"source","path":)" << nlohmann::json(csv.toStdString()).dump() << R"(,"timestamp":"ts",
+             "schema":{"ts":"timestamp","key":"string","payload":"string"},
+             "watermark":{"strategy":"boundedOutOfOrderness","maxOutOfOrderness":"1s"}},
+            {"id":"k","kind":"keyBy","key":["key"]},
+            {"id":"out","kind":"sink"}],
+            "edges":[{"from":"src","to":"k"},{"from":"k","to":"out"}]})";
+        auto one = runJob(job.toStdString(), {}, { .pipeline = false });
+        auto two = runJob(job.toStdString(), {}, { .pipeline = true });
+        QVERIFY(two.pipelined);
+        QCOMPARE(one.records.size(), size_t(300));
+        QCOMPARE(two.records, one.records);
+        QCOMPARE(counters(two.metrics), counters(one.metrics));
+    }
+
     // A replay stopped mid-run (RunOptions::stopRequested) while the downstream thread works:
     // run() waits for that thread and fails with Aborted, and nothing hangs.
     void pipelinedRunStops()
@@ -331,6 +362,24 @@ private slots:
             QCOMPARE(back.timestamp, r.timestamp);
             QVERIFY(back.fields == r.fields);
         }
+        // Typed fields holding another alternative are coerced, a record without a timestamp
+        // keeps none, and records appended one after the other read back apart.
+        auto schema = std::make_shared<Schema>(*typed);
+        runtime::RecordSerializer s(schema);
+        Record loose;
+        loose.fields = { int64_t(42), 3.9, true, int64_t(5), int64_t(0), 7.0 };
+        std::string two;
+        s.serialize(r, two);
+        const size_t first = two.size();
+        s.serialize(loose, two);
+        Record a, b;
+        QVERIFY(s.deserialize(std::string_view(two).substr(0, first), a));
+        QVERIFY(s.deserialize(std::string_view(two).substr(first), b));
+        QVERIFY(a.fields == r.fields);
+        QCOMPARE(b.timestamp, kMinTimestamp);
+        std::vector<Value> coerced { std::string("42"), int64_t(3), int64_t(1), 5.0, false, int64_t(7) };
+        QVERIFY(b.fields == coerced);
+        QVERIFY(s.maxSize(loose) >= two.size() - first);
         // A list (composite key, collect) survives the generic encoding.
         auto any = std::make_shared<Schema>();
         any->fields = { { "k", FieldType::Any } };
