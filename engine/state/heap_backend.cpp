@@ -118,6 +118,7 @@ namespace {
         {
             m_rows.clear();
             m_size = 0;
+            m_hintRow = nullptr;
         }
         int64_t size() const { return m_size; }
         uint32_t keyCount() const { return static_cast<uint32_t>(m_rows.size()); }
@@ -133,20 +134,37 @@ namespace {
 
     private:
         // The first pair after `sub`: linear from the back in a short row, where most elements
-        // go to a key's newest window, which sorts last; a binary search in a long one (a sliding
-        // window of an hour by the minute keeps 60 windows a key, each element updating them all).
-        static typename Row::iterator upper(Row& r, const Sub& sub)
+        // go to a key's newest window, which sorts last. In a long one (a sliding window of an
+        // hour by the minute keeps 60 windows a key, each element updating them all, one after
+        // the other) next to the pair found last when it is there, else a binary search.
+        typename Row::iterator upper(Row& r, const Sub& sub)
         {
-            if (r.size() > kLinear)
-                return std::upper_bound(r.begin(), r.end(), sub, [](const Sub& a, const auto& p) { return a < p.first; });
-            auto it = r.end();
-            while (it != r.begin() && sub < (it - 1)->first)
-                --it;
+            if (r.size() <= kLinear) {
+                auto it = r.end();
+                while (it != r.begin() && sub < (it - 1)->first)
+                    --it;
+                return it;
+            }
+            if (&r == m_hintRow) {
+                for (size_t i : { m_hint - 1, m_hint + 1, m_hint }) { // unsigned: -1 wraps past the end
+                    if (i < r.size() && r[i].first == sub) {
+                        m_hint = i;
+                        return r.begin() + static_cast<std::ptrdiff_t>(i) + 1;
+                    }
+                }
+            }
+            auto it = std::upper_bound(r.begin(), r.end(), sub, [](const Sub& a, const auto& p) { return a < p.first; });
+            m_hintRow = &r;
+            m_hint = static_cast<size_t>(it - r.begin()) - 1; // the match, when there is one
             return it;
         }
         static constexpr size_t kLinear = 16;
         std::vector<Row> m_rows;
         int64_t m_size = 0;
+        // The long row searched last and the index of its pair found then: only a guess, checked
+        // before use (rows move when m_rows grows, pairs when one is inserted or erased).
+        const Row* m_hintRow = nullptr;
+        size_t m_hint = 0;
     };
 
     int64_t valueBytes(const Value& v) { return window::Aggregator::valueBytes(v); }

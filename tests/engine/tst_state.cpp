@@ -93,8 +93,10 @@ private slots:
                 QCOMPARE(s->add(ns(i), int64_t(i)), round == 0);
                 timers->add(ns(i), ns(i).end - 1);
             }
+        for (int i = n - 1; i >= 0; --i) // as a sliding window's element: each window in turn
+            QVERIFY(!s->add(ns(i), int64_t(1)));
         for (int i = 0; i < n; ++i)
-            QCOMPARE(s->get(ns(i))->longSum, 3 * i);
+            QCOMPARE(s->get(ns(i))->longSum, 3 * i + 1);
         QVERIFY(!s->get(Namespace { 1, 2 }));
         for (int i = 0; i < n; i += 2)
             s->clear(ns(i));
