@@ -1,5 +1,6 @@
 #include "io/event_reader.h"
 
+#include "core/cache_line.h"
 #include "core/java_hash.h"
 #include "io/line_source.h"
 
@@ -101,7 +102,7 @@ namespace {
     // Splits one CSV record into fields (RFC 4180 quoting, "" escapes). Returns the column of
     // each field's start. `scratch` holds unescaped text of quoted fields.
     struct CsvSplitter {
-        std::vector<std::string_view> fields;
+        CacheLineVector<std::string_view> fields; // written for every line: lines of its own (see Gate)
         std::vector<int64_t> columns;
         std::vector<std::string> unquoted;
         bool unterminated = false;

@@ -408,8 +408,10 @@ namespace {
         uint32_t present = 0; // bit i: state i has an accumulator
         std::array<window::Accumulator, N> accs;
     };
+    // Made on the engine's thread when the window opens, written for every window on the
+    // window's thread in a pipelined run: cache-line aligned, so that it shares no line.
     template <size_t N>
-    using FusedTable = SlotTable<Namespace, Fused<N>, 2>;
+    struct alignas(64) FusedTable : SlotTable<Namespace, Fused<N>, 2> { };
 
     template <size_t N>
     class FusedAggregating final : public AggregatingState, public Accounted {

@@ -1,5 +1,6 @@
 #include "window/window_operator.h"
 
+#include "core/cache_line.h"
 #include "time/duration.h"
 #include "window/accumulator.h"
 #include "state/keyed_state.h"
@@ -40,8 +41,10 @@ namespace {
 
     using Win = state::Namespace;
     // An element's windows: one, or size / slide. A vector kept across elements: its push_back
-    // stays inline, where absl::InlinedVector's was a call per element.
-    using Windows = std::vector<Win>;
+    // stays inline, where absl::InlinedVector's was a call per element. Reserved when the
+    // operator is made, on the engine's thread, and written for every element on the window's:
+    // on cache lines of its own.
+    using Windows = CacheLineVector<Win>;
     using state::kVoidNamespace;
 
     enum class Fire { Continue, Fire };
