@@ -1,6 +1,7 @@
 #include "runtime/plan.h"
 
 #include <map>
+#include <set>
 
 namespace streamlab::runtime {
 
@@ -62,6 +63,58 @@ namespace {
             }
             out.push_back(x);
         }
+    }
+
+} // namespace
+
+namespace {
+
+    // Engine::startPipeline's rules on the plan: the source tasks (a source and what is chained
+    // to it) stay on the engine's thread; the rest go to a second one when something leaves a
+    // source task over a network exchange, no sink is chained to a source, and no operator on
+    // the second thread asks for processing-time timers (a window's processing-time trigger,
+    // lateFiring.every, or a global window's trigger).
+    void decideRunThreads(Plan& plan, const model::JobSpec& spec)
+    {
+        std::set<std::string> upstream;
+        for (const auto& t : plan.tasks)
+            if (plan.op(t.chain.front())->kind == NodeKind::Source)
+                upstream.insert(t.chain.begin(), t.chain.end());
+        for (const auto& t : plan.tasks) {
+            if (plan.op(t.chain.front())->kind != NodeKind::Source)
+                continue;
+            for (const auto& id : t.chain)
+                if (plan.op(id)->kind == NodeKind::Sink) {
+                    plan.oneThreadBecause = "sink '" + id + "' is chained to source '" + t.chain.front()
+                        + "' (its results would interleave with the other thread's sinks)";
+                    return;
+                }
+        }
+        bool handOver = false;
+        for (const auto& x : plan.exchanges)
+            handOver |= !x.chained && upstream.contains(x.from);
+        if (!handOver) {
+            plan.oneThreadBecause = "no network exchange follows the sources' tasks";
+            return;
+        }
+        for (const auto& o : plan.operators) {
+            if (upstream.contains(o.id) || o.kind != NodeKind::Window)
+                continue;
+            const auto& w = spec.node(o.id)->as<model::WindowSpec>();
+            std::string why;
+            if (w.assigner.type == model::AssignerType::Global)
+                why = "a global window";
+            else if (w.trigger.type == model::TriggerType::ProcessingTime)
+                why = "a processingTime trigger";
+            else if (w.lateFiringEvery)
+                why = "lateFiring.every";
+            if (!why.empty()) {
+                plan.oneThreadBecause = "window '" + o.id + "' may ask for processing-time timers (" + why
+                    + "), which one thread orders among the records";
+                return;
+            }
+        }
+        plan.runThreads = 2;
     }
 
 } // namespace
@@ -135,6 +188,7 @@ Result<Plan> buildPlan(const model::JobSpec& spec)
             for (int i = 0; i < o.parallelism; ++i)
                 o.keyGroups.push_back(keyGroupRange(o.maxParallelism, o.parallelism, i));
     }
+    decideRunThreads(plan, spec);
     return plan;
 }
 
@@ -176,6 +230,11 @@ std::string Plan::toText() const
         }
         s += x.chained ? "  chained\n" : "  network (serialized)\n";
     }
+    if (runThreads == 2)
+        s += "run: 2 threads, the tasks after the sources' network exchanges on the second (one with "
+             "--one-thread, --checkpoint-dir or --metrics-series)\n";
+    else
+        s += "run: 1 thread: " + oneThreadBecause + "\n";
     return s;
 }
 
@@ -205,6 +264,9 @@ nlohmann::ordered_json Plan::toJson() const
             xj["key"] = x.keyFields;
         j["exchanges"].push_back(xj);
     }
+    j["run"] = { { "threads", runThreads } };
+    if (runThreads == 1)
+        j["run"]["oneThreadBecause"] = oneThreadBecause;
     return j;
 }
 

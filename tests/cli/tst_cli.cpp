@@ -221,6 +221,8 @@ private slots:
         QCOMPARE(j.code, 0);
         auto o = QJsonDocument::fromJson(j.out).object();
         QCOMPARE(o["tasks"].toArray().size(), 2);
+        QVERIFY2(r.out.contains("run: 2 threads"), r.out.constData());
+        QCOMPARE(o["run"].toObject()["threads"].toInt(), 2);
     }
 
     void keysMatchFlink()

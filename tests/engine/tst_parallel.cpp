@@ -39,6 +39,7 @@ struct Outcome {
     metrics::MetricsSnapshot metrics;
     bool pipelined = false;
     Status status;
+    int planThreads = 0; // what `streamlab plan` says a run does with the job
 };
 
 struct How {
@@ -68,7 +69,10 @@ Outcome runJob(const std::string& jobFile, const std::vector<std::string>& sets,
     Status st = (*sim)->run();
     if (!st.ok() && !how.mayFail)
         qFatal("%s", st.message().c_str());
-    return { out.records, (*sim)->snapshot(), (*sim)->pipelined(), st };
+    auto plan = runtime::buildPlan(c.spec);
+    if (!plan.ok())
+        qFatal("%s", plan.status().message().c_str());
+    return { out.records, (*sim)->snapshot(), (*sim)->pipelined(), st, plan->runThreads };
 }
 
 // Every counter of a snapshot but the measured times, one line each.
@@ -170,6 +174,10 @@ private slots:
         QTest::addRow("stuck-producer lateFiring every 1m")
             << QString(STREAMLAB_SAMPLES "/stuck-producer/job.json") << QString("config.parallelism=2")
             << QString("avgPer5m.lateFiring.every=1m") << false;
+        // So does a processing-time trigger.
+        QTest::addRow("clickstream processingTime trigger")
+            << QString(STREAMLAB_SAMPLES "/clickstream/job.json") << QString("config.parallelism=2")
+            << QString("perMinute.trigger.type=processingTime") << false;
     }
     void pipelinedRunMatchesOneThread()
     {
@@ -184,6 +192,7 @@ private slots:
         auto two = runJob(job.toStdString(), sets, { .pipeline = true, .watermarks = true });
         QVERIFY(!one.pipelined);
         QCOMPARE(two.pipelined, pipelines);
+        QCOMPARE(two.planThreads, pipelines ? 2 : 1); // `streamlab plan` says what run() does
         QVERIFY(!one.records.empty());
         QCOMPARE(two.records, one.records);
         QCOMPARE(counters(two.metrics), counters(one.metrics));
@@ -339,6 +348,42 @@ private slots:
         QCOMPARE(plan->inputsOf("w")[0]->partitioner, model::Partitioner::Hash);
         QCOMPARE(plan->op("w")->keyGroups.size(), size_t(2));
         QCOMPARE(plan->op("w")->keyGroups[1].first, 64);
+        QCOMPARE(plan->runThreads, 2); // m and w -> out after the rebalance, on the second thread
+    }
+
+    // Why a run stays on one thread, as `streamlab plan` says it (the samples' rows of
+    // pipelinedRunMatchesOneThread check the prediction against run()).
+    void planSaysWhyOneThread_data()
+    {
+        QTest::addColumn<QString>("nodes");
+        QTest::addColumn<QString>("edges");
+        QTest::addColumn<QString>("because");
+        QTest::newRow("sink chained to the source")
+            << R"({"id":"out","kind":"sink"})" << R"({"from":"src","to":"out"})" << "sink 'out' is chained to source 'src'";
+        QTest::newRow("sink chained after a filter")
+            << R"({"id":"f","kind":"filter","where":"true"},{"id":"out","kind":"sink"})"
+            << R"({"from":"src","to":"f"},{"from":"f","to":"out"})" << "sink 'out' is chained to source 'src'";
+        QTest::newRow("global window")
+            << R"({"id":"k","kind":"keyBy","key":["v"]},{"id":"w","kind":"window","assigner":{"type":"global"},"trigger":{"type":"count","count":2},"aggregate":{"fn":"count"}},{"id":"out","kind":"sink"})"
+            << R"({"from":"src","to":"k"},{"from":"k","to":"w"},{"from":"w","to":"out"})" << "window 'w' may ask for processing-time timers (a global window)";
+    }
+    void planSaysWhyOneThread()
+    {
+        QFETCH(QString, nodes);
+        QFETCH(QString, edges);
+        QFETCH(QString, because);
+        auto job = model::Job::parse(R"({"format":"streamlab-job","version":1,"config":{"parallelism":1},"nodes":[
+            {"id":"src","kind":"source","path":"x.csv","timestamp":"ts","schema":{"ts":"timestamp","v":"long"}},)"
+                + nodes.toStdString() + R"(],"edges":[)" + edges.toStdString() + "]}",
+            "t");
+        QVERIFY2(job.ok(), job.status().message().c_str());
+        auto c = model::compile(*job);
+        QVERIFY2(!c.hasErrors(), model::describeErrors(c.problems, "").c_str());
+        auto plan = runtime::buildPlan(c.spec);
+        QVERIFY(plan.ok());
+        QCOMPARE(plan->runThreads, 1);
+        QVERIFY2(plan->oneThreadBecause.find(because.toStdString()) == 0, plan->oneThreadBecause.c_str());
+        QVERIFY(plan->toText().find("run: 1 thread: " + because.toStdString()) != std::string::npos);
     }
 
     void serializerRoundTrips()
