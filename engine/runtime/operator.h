@@ -96,9 +96,6 @@ public:
     // downstream after this returns.
     virtual void processWatermark(int64_t w) { (void)w; }
     virtual void onProcessingTime(int64_t t) { (void)t; }
-    // Whether it may ask for processing-time timers: a pipelined run keeps such jobs on one
-    // thread, whose timer queue orders them among the records.
-    virtual bool usesProcessingTime() const { return false; }
     // Refreshes stateEntries / stateBytes in the metrics.
     virtual void updateStateMetrics() { }
     // Live change of allowed lateness (GUI); operators without lateness ignore it.

@@ -69,11 +69,12 @@ namespace {
 
 namespace {
 
-    // Engine::startPipeline's rules on the plan: the source tasks (a source and what is chained
+    // Whether a pipelined run may take the job: the source tasks (a source and what is chained
     // to it) stay on the engine's thread; the rest go to a second one when something leaves a
-    // source task over a network exchange, no sink is chained to a source, and no operator on
-    // the second thread asks for processing-time timers (a window's processing-time trigger,
-    // lateFiring.every, or a global window's trigger).
+    // source task over a network exchange, no sink is chained to a source (its results would
+    // interleave with the other thread's sinks at random), and no operator on the second thread
+    // may ask for processing-time timers (a window's processing-time trigger, lateFiring.every,
+    // or a global window's trigger), which only the engine's timer queue orders among records.
     void decideRunThreads(Plan& plan, const model::JobSpec& spec)
     {
         std::set<std::string> upstream;

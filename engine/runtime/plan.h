@@ -48,9 +48,9 @@ struct Plan {
     std::vector<PlanExchange> exchanges; // physical edges
     std::vector<PlanTask> tasks;
     // What `streamlab run` does with the job (Simulation::run): 2 when the tasks after the
-    // sources' network exchanges go to a second thread, else 1 and why. The same rules as the
-    // simulation applies (tested against it); the run's own options (--one-thread,
-    // --checkpoint-dir, --metrics-series) and the GUI keep it to one thread in any case.
+    // sources' network exchanges go to a second thread, else 1 and why. Simulation::run goes
+    // by it; the run's own options (--one-thread, --checkpoint-dir, --metrics-series) and the
+    // GUI keep it to one thread in any case.
     int runThreads = 1;
     std::string oneThreadBecause;
 

@@ -340,6 +340,7 @@ namespace {
     class alignas(64) Engine { // its clock and counters are written for every record (see Pipe)
     public:
         ResultListener* listener = nullptr;
+        bool pipelineAllowed = false; // by the job's structure: Plan::runThreads
         model::JobSpec spec;
         std::vector<std::unique_ptr<Task>> tasks;
         std::map<std::string, std::vector<Task*>> tasksOf;
@@ -558,7 +559,9 @@ namespace {
         // A pipelined run (see Pipe), when the job allows one: false when it does not.
         bool startPipeline()
         {
-            if (pipe || complete || !failure.ok() || observer || (seriesInterval > 0 && onSeries) || !checkpointDir.empty())
+            // The job's structure (Plan::runThreads), then what this run asks for.
+            if (!pipelineAllowed || pipe || complete || !failure.ok() || observer || (seriesInterval > 0 && onSeries)
+                || !checkpointDir.empty())
                 return false;
             // The source chains: source subtasks and what is chained to them.
             std::set<Task*> upstream;
@@ -576,19 +579,6 @@ namespace {
                             for (auto& target : g.targets)
                                 todo.push_back(target.first);
             }
-            bool handOver = false;
-            for (Task* t : upstream) {
-                if (t->isSink) // its results would interleave with the downstream sinks' at random
-                    return false;
-                for (auto* gates : { &t->main, &t->late })
-                    for (const Gate& g : *gates)
-                        handOver |= !g.chained;
-            }
-            if (!handOver)
-                return false;
-            for (auto& t : tasks)
-                if (!upstream.contains(t.get()) && t->op && t->op->usesProcessingTime())
-                    return false;
             pipe = std::make_unique<Pipe>(now, exchanges.size());
             for (auto& t : tasks) {
                 if (!upstream.contains(t.get())) {
@@ -983,7 +973,7 @@ namespace {
 
     void Task::requestProcessingTime(int64_t t)
     {
-        if (lane != &engine->lane) { // Operator::usesProcessingTime() keeps such jobs on one thread
+        if (lane != &engine->lane) { // Plan::runThreads keeps such jobs on one thread
             fail(Status::internal("a processing-time timer on the downstream thread of a pipelined run"));
             return;
         }
@@ -1420,6 +1410,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
     if (!planned.ok())
         return planned.status();
     const Plan& plan = *planned;
+    E.pipelineAllowed = plan.runThreads == 2;
 
     // Sources first: open the readers and settle their schemas.
     for (const auto& n : S.nodes) {

@@ -104,11 +104,6 @@ namespace {
             m_panesUnused = m_timersFollowContents && m_lateness == 0;
         }
 
-        bool usesProcessingTime() const override
-        {
-            return !m_eventTime || m_spec.trigger.type == TriggerType::ProcessingTime || m_spec.lateFiringEvery;
-        }
-
         void open(const runtime::OperatorContext& ctx) override
         {
             Operator::open(ctx);
