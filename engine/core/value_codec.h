@@ -10,16 +10,8 @@
 
 namespace streamlab {
 
-// Inline: a pipelined run writes a few per record (runtime/simulation.cpp, Pipe).
-inline void putVarint(std::string& out, uint64_t v)
-{
-    while (v >= 0x80) {
-        out += static_cast<char>((v & 0x7f) | 0x80);
-        v >>= 7;
-    }
-    out += static_cast<char>(v);
-}
-// The same into a buffer with room for kMaxVarint bytes; returns the end.
+// Writes `v` (LEB128) into a buffer with room for kMaxVarint bytes; returns the end. Inline: a
+// pipelined run writes a few per record (runtime/simulation.cpp, Pipe).
 inline constexpr size_t kMaxVarint = 10;
 inline char* putVarint(char* p, uint64_t v)
 {
@@ -29,6 +21,12 @@ inline char* putVarint(char* p, uint64_t v)
     }
     *p++ = static_cast<char>(v);
     return p;
+}
+// The same, appended to `out`.
+inline void putVarint(std::string& out, uint64_t v)
+{
+    char buf[kMaxVarint];
+    out.append(buf, static_cast<size_t>(putVarint(buf, v) - buf));
 }
 void encodeValue(std::string& out, const Value& v);
 

@@ -192,7 +192,6 @@ namespace {
         }
     };
 
-    // Converts text to a typed value; false with `why` when it does not fit.
     // A whole decimal integer (optional '-', at most 18 digits: no overflow possible), else
     // std::from_chars' verdict. The digit loop multiplies by a constant, which the compiler
     // turns into two additions a digit; from_chars multiplies by a base in a register.
@@ -220,6 +219,7 @@ namespace {
         return ec == std::errc() && q == text.data() + text.size();
     }
 
+    // Converts text to a typed value; false with `why` when it does not fit.
     bool convert(std::string_view text, FieldType type, Value& out, std::string& why)
     {
         switch (type) {

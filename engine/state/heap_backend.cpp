@@ -3,7 +3,6 @@
 #include "state/ttl.h"
 
 #include <absl/container/flat_hash_map.h>
-
 #include <absl/container/inlined_vector.h>
 #include <map>
 #include <absl/hash/hash.h>
@@ -427,13 +426,8 @@ namespace {
         bool add(const Namespace& ns, const Value& element) override
         {
             auto& f = m_table->at(m_keys.current, ns);
-            window::Accumulator& acc = f.accs[m_index];
             const bool created = !(f.present & m_bit);
-            if (created) {
-                acc = window::Accumulator {};
-                f.present |= m_bit;
-            }
-            m_agg.addValue(acc, element);
+            m_agg.addValue(own(f), element);
             return created;
         }
         std::optional<window::Accumulator> get(const Namespace& ns) override
@@ -450,12 +444,7 @@ namespace {
                 auto from = take(m_keys.current, s);
                 if (!from)
                     continue;
-                auto& f = m_table->at(m_keys.current, target);
-                if (!(f.present & m_bit)) {
-                    f.accs[m_index] = window::Accumulator {};
-                    f.present |= m_bit;
-                }
-                m_agg.merge(f.accs[m_index], *from);
+                m_agg.merge(own(m_table->at(m_keys.current, target)), *from);
             }
         }
         void account(StateSize& s, const Keys& keys) const override
@@ -470,17 +459,11 @@ namespace {
         // HeapAggregating's form (its last access is 0 without TTL): either restores the other's.
         void save(std::string& out, const Keys& keys) const override
         {
-            uint64_t n = 0;
-            m_table->forEach([&](uint32_t, const Namespace&, const Fused<N>& f) { n += (f.present & m_bit) ? 1 : 0; });
-            putVarint(out, n);
-            m_table->forEach([&](uint32_t key, const Namespace& ns, const Fused<N>& f) {
-                if (!(f.present & m_bit))
-                    return;
-                encodeValue(out, keys.values[key]);
-                putNs(out, ns);
-                putAcc(out, f.accs[m_index]);
-                encodeValue(out, Value { int64_t(0) });
-            });
+            saveEntries(out, keys, *m_table, [&](const Fused<N>& f) { return (f.present & m_bit) != 0; },
+                [&](const Fused<N>& f) {
+                    putAcc(out, f.accs[m_index]);
+                    encodeValue(out, Value { int64_t(0) });
+                });
         }
         void load(ByteReader& in, Keys& keys) override
         {
@@ -495,14 +478,21 @@ namespace {
             for (uint64_t i = 0; i < n && in.ok; ++i) {
                 const uint32_t key = keys.idOf(in.value());
                 const Namespace ns = getNs(in);
-                auto& f = m_table->at(key, ns);
-                f.accs[m_index] = getAcc(in);
-                f.present |= m_bit;
+                own(m_table->at(key, ns)) = getAcc(in);
                 getI64(in); // last access
             }
         }
 
     private:
+        // This state's accumulator in the entry, set (empty) when it was not.
+        window::Accumulator& own(Fused<N>& f)
+        {
+            if (!(f.present & m_bit)) {
+                f.accs[m_index] = window::Accumulator {};
+                f.present |= m_bit;
+            }
+            return f.accs[m_index];
+        }
         // This state's accumulator out of the entry (nullopt when unset); the entry goes with the last.
         std::optional<window::Accumulator> take(uint32_t key, const Namespace& ns)
         {
