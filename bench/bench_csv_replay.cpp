@@ -18,21 +18,6 @@ using namespace streamlab;
 
 namespace {
 
-// A decimal number of the generated file (digits only), as the reader's digit loop reads one.
-int64_t digitLoop(const char* p, const char* end)
-{
-    int64_t v = 0;
-    for (; p != end; ++p)
-        v = v * 10 + (*p - '0');
-    return v;
-}
-int64_t fromChars(const char* p, const char* end)
-{
-    int64_t v = 0;
-    std::from_chars(p, end, v);
-    return v;
-}
-
 // The baseline: read the file in 1 MiB chunks, split lines and fields, convert the numbers,
 // with std::from_chars (the goal's baseline since the first version) or with the digit loop
 // the reader itself uses since session 5 (the stricter baseline).
@@ -109,8 +94,8 @@ void BM_ReplaySourceToSink(benchmark::State& state)
     state.SetItemsProcessed(state.iterations() * records);
 }
 
-void BM_BareParse(benchmark::State& state) { bareParse<fromChars>(state); }
-void BM_BareParseDigitLoop(benchmark::State& state) { bareParse<digitLoop>(state); }
+void BM_BareParse(benchmark::State& state) { bareParse<bench::fromChars>(state); }
+void BM_BareParseDigitLoop(benchmark::State& state) { bareParse<bench::digitLoop>(state); }
 
 } // namespace
 

@@ -2,6 +2,7 @@
 // second run does not pay for generation. Deterministic content.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -36,6 +37,23 @@ inline std::filesystem::path eventsCsv(int64_t events, int keys, int disorderMs)
     std::fclose(f);
     std::filesystem::rename(partial, path);
     return path;
+}
+
+// The two number parsers of the hand-written baselines, for the generated files' numbers
+// (digits only): std::from_chars (the goals' baseline since the first version) and the digit
+// loop the CSV reader itself uses (the stricter baseline).
+inline int64_t fromChars(const char* p, const char* end)
+{
+    int64_t v = 0;
+    std::from_chars(p, end, v);
+    return v;
+}
+inline int64_t digitLoop(const char* p, const char* end)
+{
+    int64_t v = 0;
+    for (; p != end; ++p)
+        v = v * 10 + (*p - '0');
+    return v;
 }
 
 inline int64_t eventCount()

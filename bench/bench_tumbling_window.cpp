@@ -24,21 +24,6 @@ namespace {
 constexpr int64_t kWindow = 60'000;
 constexpr int64_t kDelay = 2'000;
 
-// A decimal number of the generated file (digits only), as the reader's digit loop reads one.
-int64_t digitLoop(const char* p, const char* end)
-{
-    int64_t v = 0;
-    for (; p != end; ++p)
-        v = v * 10 + (*p - '0');
-    return v;
-}
-int64_t fromChars(const char* p, const char* end)
-{
-    int64_t v = 0;
-    std::from_chars(p, end, v);
-    return v;
-}
-
 // The baseline: parse each line, add to count and sum of (key, window), and fire every window
 // whose end - 1 the watermark (max ts - delay - 1) has passed. Counts what it fires. Numbers
 // with std::from_chars (the goals' baseline since the first version) or with the digit loop
@@ -172,8 +157,8 @@ void replay(benchmark::State& state, int parallelism, Stages stages = Stages::Fu
         state.counters["windows"] = static_cast<double>(records);
 }
 
-void BM_HandWrittenScan(benchmark::State& state) { scan<fromChars>(state); }
-void BM_HandWrittenScanDigitLoop(benchmark::State& state) { scan<digitLoop>(state); }
+void BM_HandWrittenScan(benchmark::State& state) { scan<bench::fromChars>(state); }
+void BM_HandWrittenScanDigitLoop(benchmark::State& state) { scan<bench::digitLoop>(state); }
 
 void BM_StreamlabTumbling_p1(benchmark::State& state) { replay(state, 1); }
 // Issue 4: the same at parallelism 4, with the keyBy exchanges serializing every record.
