@@ -24,8 +24,10 @@ public:
     virtual void collectLate(const Record& r) = 0; // a window's late side output (port "late")
 };
 
-// What the GUI's live views watch, beyond sink records. Called on the simulation's thread;
-// every call is optional (an Observer may ignore any of them). See Simulation's RunOptions.
+// What the GUI's live views watch, beyond sink records. Called on the simulation's thread, or,
+// in a replay pipelined on two threads (RunOptions::pipelineReplay), for the subtasks downstream
+// of the sources' exchanges on the second thread, in the order of a one-thread replay; every
+// call is optional (an Observer may ignore any of them). See Simulation's RunOptions.
 class Observer {
 public:
     virtual ~Observer() = default;
@@ -46,10 +48,19 @@ public:
     {
         (void)node, (void)subtask, (void)split, (void)now, (void)idle;
     }
-    // A window dropped (sideOutput false) or side-output a late element.
-    virtual void onLate(const std::string& window, int subtask, int64_t now, const Record& r, bool sideOutput)
+    // A window dropped (sideOutput false) or side-output a late element. `event`: the 0-based
+    // index of the source record it came from, among all records the replay read (-1: unknown).
+    virtual void onLate(const std::string& window, int subtask, int64_t now, int64_t event, const Record& r,
+        bool sideOutput)
     {
-        (void)window, (void)subtask, (void)now, (void)r, (void)sideOutput;
+        (void)window, (void)subtask, (void)now, (void)event, (void)r, (void)sideOutput;
+    }
+    // A window took an element that was late for some of its windows (one of them already
+    // complete at the window's input watermark) but within the allowed lateness of another, or
+    // of that one: it was counted, and a perElement late firing may follow.
+    virtual void onLateCounted(const std::string& window, int subtask, int64_t now, int64_t event)
+    {
+        (void)window, (void)subtask, (void)now, (void)event;
     }
     // A window fired: `result` is the result record: key, window_start, window_end, the value (or,
     // for a list of aggregates, one field per aggregate), firing, pane; firing and pane are last.
@@ -67,6 +78,9 @@ public:
     virtual void requestProcessingTime(int64_t t) = 0;
     // Stops the run with `s` (the message names the node).
     virtual void fail(Status s) = 0;
+    // The 0-based index, among all records the replay read, of the source record being
+    // processed (for the observer; -1 when unknown).
+    virtual int64_t currentEvent() const { return -1; }
 };
 
 struct OperatorContext {

@@ -95,7 +95,13 @@ namespace {
         bool keyed = false;
         int parallelism = 1;
         int maxParallelism = 128;
-        int64_t maxWatermark = kMinTimestamp; // the most advanced subtask of the window
+    };
+
+    // What a window said about a late element (Observer::onLate, onLateCounted).
+    struct LateFate {
+        int64_t event = 0; // index of the source record among all read
+        std::string window;
+        EventFate fate = EventFate::LateFired;
     };
 
 } // namespace
@@ -138,6 +144,16 @@ struct Replay::Command {
     std::string node;
 };
 
+// The worker thread owns the simulation. At full speed the simulation may run the subtasks
+// downstream of the sources on a second thread (RunOptions::pipelineReplay, as `streamlab run`
+// does); the observer's calls for those subtasks, and the sinks' records, then come on that
+// thread. So the worker's state is in two parts: what the sources' side writes (the trace's
+// events, split watermarks, pacing), touched only by the worker thread, and `Down`, what the
+// windows and sinks write (firings, results, window watermarks, late fates), touched only by
+// whichever thread runs them. Each publish asks the simulation for a snapshot
+// (snapshotLater); the thread that answers it, having got to that point of the replay, hands
+// over Down's new part in `Part`, which the next publish shows: a pipelined replay's views lag
+// by one publish, and every command (pause, step, a lateness change) settles to one thread first.
 struct Replay::Worker final : ResultListener, Observer {
     Replay& owner;
     model::JobSpec spec;
@@ -154,35 +170,62 @@ struct Replay::Worker final : ResultListener, Observer {
     const std::stop_token* stopToken = nullptr;
     int64_t steps = 0;
     enum class StepMode { None, Event, Watermark, Firing } stepMode = StepMode::None;
-    bool stepHit = false;
+    bool stepHit = false; // steps run on one thread (Simulation::step settles)
 
-    // Trace.
+    // ----- the sources' side (the worker thread) -----
     std::vector<std::string> traceSources;
     std::vector<SchemaPtr> traceSchemas;
     std::vector<TraceRoute> routes;
     std::string traceWindow;
-    std::map<std::string, std::vector<int64_t>> windowWatermarks; // input watermark per subtask
     ChunkStore<TraceEvent> trace;
-    int64_t traceSeq = 0;
+    // Traced events whose fate the windows may still decide (a pipelined replay's second
+    // thread has not got to them yet), in event order.
+    std::deque<TraceEvent> pendingTrace;
+    int64_t eventsRead = 0; // source records heard of (Observer::onSourceRecord)
     int64_t traceCounter = 0;
     int64_t traceStride = 1;
     int64_t eventsAtPublish = 0;
-    bool lastEventOpen = false; // the last trace event is being processed
-    std::string lastEventWindow;
-    ChunkStore<FiringEvent> firings;
-    std::vector<std::string> sinks;
-    std::vector<SchemaPtr> sinkSchemas;
-    ChunkStore<SinkRow> results;
     int64_t maxEventTime = kMinTimestamp;
-    std::vector<TraceWindow> windowsScratch;
-
-    // Histories.
-    ReplayHistory history;
-    std::shared_ptr<const ReplayHistory> historyPublished = std::make_shared<ReplayHistory>();
-    bool historyDirty = false;
-    int64_t nextSampleAt = kMinTimestamp;
-    std::map<std::tuple<std::string, int, int>, size_t> seriesIndex;
+    // The largest watermark any source subtask has sent: a window's input watermark is never
+    // above it, so an event later than it cannot be late and may be left out of the trace.
+    int64_t maxSourceWatermark = kMinTimestamp;
     std::map<std::tuple<std::string, int, int>, std::pair<int64_t, bool>> splitState;
+    int64_t shownTraceWatermark = kMinTimestamp;
+
+    // ----- the windows' and sinks' side (see above) -----
+    struct Down {
+        std::map<std::string, std::vector<int64_t>> windowWatermarks; // input watermark per subtask
+        ChunkStore<FiringEvent> firings;
+        std::vector<std::string> sinks;
+        std::vector<SchemaPtr> sinkSchemas;
+        ChunkStore<SinkRow> results;
+        std::vector<LateFate> fates; // since the last part
+        Down(size_t firingCapacity, size_t resultCapacity)
+            : firings(1024, std::max<size_t>(firingCapacity, 1024), false)
+            , results(4096, resultCapacity, true)
+        {
+        }
+    } down;
+
+    // What the last answered snapshot request handed over (under partMutex).
+    struct Part {
+        // Its metrics, firings, sinks, sinkSchemas, results, resultsTruncated, traceWatermark.
+        ReplaySnapshot shown;
+        int64_t settled = 0; // events read before the request: their fates are all in `fates`
+        std::vector<LateFate> fates; // accumulated until a publish takes them
+    };
+    std::mutex partMutex;
+    Part part;
+
+    // Histories: sampled by whichever thread answers the sample's snapshot request.
+    std::mutex historyMutex;
+    ReplayHistory history;
+    bool historyDirty = false;
+    std::map<std::tuple<std::string, int, int>, size_t> seriesIndex;
+    std::shared_ptr<const ReplayHistory> historyPublished = std::make_shared<ReplayHistory>();
+    int64_t nextSampleAt = kMinTimestamp;
+    size_t samplesTaken = 0; // what history.time.size() will be once every sample asked for is in
+    int64_t sampleInterval = 100; // what history.interval will be then
 
     // Rates.
     Clock::time_point lastPublish;
@@ -208,24 +251,23 @@ struct Replay::Worker final : ResultListener, Observer {
         , options(std::move(opts))
         , speed(options.speed)
         , trace(1024, std::max<size_t>(options.traceCapacity, 1024), false)
-        , firings(1024, std::max<size_t>(options.firingCapacity, 1024), false)
-        , results(4096, options.resultCapacity, true)
+        , down(options.firingCapacity, options.resultCapacity)
     {
     }
 
-    // ----- ResultListener -----
+    // ----- ResultListener (the sinks' thread) -----
     void onRecord(const std::string& sink, int subtask, const Schema& schema, const Record& r) override
     {
         int index = -1;
-        for (size_t i = 0; i < sinks.size(); ++i)
-            if (sinks[i] == sink)
+        for (size_t i = 0; i < down.sinks.size(); ++i)
+            if (down.sinks[i] == sink)
                 index = static_cast<int>(i);
         if (index < 0) {
-            index = static_cast<int>(sinks.size());
-            sinks.push_back(sink);
-            sinkSchemas.push_back(std::make_shared<const Schema>(schema));
+            index = static_cast<int>(down.sinks.size());
+            down.sinks.push_back(sink);
+            down.sinkSchemas.push_back(std::make_shared<const Schema>(schema));
         }
-        if (SinkRow* row = results.append()) {
+        if (SinkRow* row = down.results.append()) {
             row->sink = index;
             row->subtask = subtask;
             row->setRecord(r);
@@ -233,11 +275,13 @@ struct Replay::Worker final : ResultListener, Observer {
     }
 
     // ----- Observer -----
+    // The sources' thread.
     void onSourceRecord(const std::string& source, int partition, int subtask, int64_t now,
         const Schema& schema, const Record& r) override
     {
         (void)subtask;
         (void)schema;
+        const int64_t event = eventsRead++;
         maxEventTime = std::max(maxEventTime, r.timestamp);
         if (stepMode == StepMode::Event)
             stepHit = true;
@@ -250,41 +294,28 @@ struct Replay::Worker final : ResultListener, Observer {
         // Faster than a person can follow: trace one event in traceStride, and every one that may be late.
         ++traceCounter;
         if (traceStride > 1 && traceCounter % traceStride != 0
-            && (route.window.empty() || r.timestamp > route.maxWatermark))
+            && (route.window.empty() || r.timestamp > maxSourceWatermark))
             return;
-        TraceEvent* e = trace.append();
-        e->seq = traceSeq++;
-        e->eventTime = r.timestamp;
-        e->arrival = now;
-        e->sourceIndex = si;
-        e->partition = partition;
-        e->record = r;
-        e->fate = route.window.empty() ? EventFate::NotWindowed : EventFate::OnTime;
+        TraceEvent& e = pendingTrace.emplace_back();
+        e.seq = event;
+        e.eventTime = r.timestamp;
+        e.arrival = now;
+        e.sourceIndex = si;
+        e.partition = partition;
+        e.record = r;
+        e.fate = route.window.empty() ? EventFate::NotWindowed : EventFate::OnTime;
         if (!route.window.empty()) {
             if (route.keyed && !route.key.empty()) {
-                e->key = route.key.key(r);
-                e->keyGroup = keyGroupForHash(route.key.hashCode(r), route.maxParallelism);
-                e->subtask = subtaskForKeyGroup(e->keyGroup, route.parallelism, route.maxParallelism);
+                e.key = route.key.key(r);
+                e.keyGroup = keyGroupForHash(route.key.hashCode(r), route.maxParallelism);
+                e.subtask = subtaskForKeyGroup(e.keyGroup, route.parallelism, route.maxParallelism);
             } else if (!route.keyed) {
-                e->subtask = 0;
-            }
-            // Late when one of its windows is already complete at the window's input watermark.
-            auto wm = windowWatermarks.find(route.window);
-            if (wm != windowWatermarks.end() && e->subtask >= 0
-                && e->subtask < static_cast<int>(wm->second.size())) {
-                const int64_t w = wm->second[static_cast<size_t>(e->subtask)];
-                if (r.timestamp != kMinTimestamp && r.timestamp <= w) {
-                    assignWindows(route.spec->assigner, r.timestamp, windowsScratch);
-                    for (const auto& win : windowsScratch)
-                        if (win.end - 1 <= w)
-                            e->fate = EventFate::LateFired;
-                }
+                e.subtask = 0;
             }
         }
-        lastEventOpen = true;
-        lastEventWindow = route.window;
     }
 
+    // Either thread: sources on the sources' one, windows on the windows' one.
     void onWatermark(const std::string& node, int subtask, int split, int64_t now, int64_t watermark) override
     {
         (void)now;
@@ -292,17 +323,14 @@ struct Replay::Worker final : ResultListener, Observer {
             splitState[{ node, subtask, split }].first = watermark;
             return;
         }
-        auto it = windowWatermarks.find(node);
-        if (it != windowWatermarks.end()) {
-            if (subtask < static_cast<int>(it->second.size()))
-                it->second[static_cast<size_t>(subtask)] = watermark;
-            for (auto& route : routes)
-                if (route.window == node)
-                    route.maxWatermark = std::max(route.maxWatermark, watermark);
-            if (node == traceWindow)
-                trace.touch();
+        if (isSource(node)) {
+            maxSourceWatermark = std::max(maxSourceWatermark, watermark);
+            return;
         }
-        if (stepMode == StepMode::Watermark && !isSource(node))
+        auto it = down.windowWatermarks.find(node);
+        if (it != down.windowWatermarks.end() && subtask < static_cast<int>(it->second.size()))
+            it->second[static_cast<size_t>(subtask)] = watermark;
+        if (stepMode == StepMode::Watermark)
             stepHit = true;
     }
 
@@ -313,20 +341,25 @@ struct Replay::Worker final : ResultListener, Observer {
             splitState[{ node, subtask, split }].second = idle;
     }
 
-    void onLate(
-        const std::string& window, int subtask, int64_t now, const Record& r, bool sideOutput) override
+    // The windows' thread.
+    void onLate(const std::string& window, int subtask, int64_t now, int64_t event, const Record& r,
+        bool sideOutput) override
     {
         (void)subtask, (void)now, (void)r;
-        if (lastEventOpen && window == lastEventWindow)
-            if (TraceEvent* e = trace.last())
-                e->fate = sideOutput ? EventFate::SideOutput : EventFate::Dropped;
+        down.fates.push_back({ event, window, sideOutput ? EventFate::SideOutput : EventFate::Dropped });
+    }
+
+    void onLateCounted(const std::string& window, int subtask, int64_t now, int64_t event) override
+    {
+        (void)subtask, (void)now;
+        down.fates.push_back({ event, window, EventFate::LateFired });
     }
 
     void onFiring(const std::string& window, int subtask, int64_t now, const Record& result) override
     {
         if (stepMode == StepMode::Firing)
             stepHit = true;
-        FiringEvent* f = firings.append();
+        FiringEvent* f = down.firings.append();
         f->at = now;
         f->window = window;
         f->subtask = subtask;
@@ -345,6 +378,25 @@ struct Replay::Worker final : ResultListener, Observer {
             if (auto* p = std::get_if<int64_t>(&v[n - 1]))
                 f->pane = *p;
         }
+    }
+
+    // Whether every window, aggregate and sink runs after the sources' network exchanges: the
+    // condition for the split of the worker's state (see above) when the simulation pipelines.
+    static bool downstreamOfSources(const Plan& plan)
+    {
+        if (plan.runThreads != 2)
+            return false;
+        for (const auto& t : plan.tasks) {
+            if (plan.op(t.chain.front())->kind != model::NodeKind::Source)
+                continue;
+            for (const auto& id : t.chain) {
+                const auto kind = plan.op(id)->kind;
+                if (kind == model::NodeKind::Window || kind == model::NodeKind::Aggregate
+                    || kind == model::NodeKind::Sink)
+                    return false;
+            }
+        }
+        return true;
     }
 
     bool isSource(const std::string& node) const
@@ -404,7 +456,7 @@ struct Replay::Worker final : ResultListener, Observer {
                         route.key.names.push_back(f);
                     }
                 }
-                windowWatermarks[route.window].assign(static_cast<size_t>(route.parallelism), kMinTimestamp);
+                down.windowWatermarks[route.window].assign(static_cast<size_t>(route.parallelism), kMinTimestamp);
                 if (traceWindow.empty())
                     traceWindow = route.window;
             }
@@ -455,14 +507,24 @@ struct Replay::Worker final : ResultListener, Observer {
         history.interval *= 2;
     }
 
-    void sample(const metrics::MetricsSnapshot& m, int64_t at)
+    // What the sources' side knows at a sample (the rest is in its metrics snapshot).
+    struct SampleAt {
+        int64_t at = 0;
+        int64_t maxEventTime = kMinTimestamp;
+        std::map<std::tuple<std::string, int, int>, std::pair<int64_t, bool>> splits;
+    };
+
+    // On the thread that answers the sample's snapshot request.
+    void sample(const metrics::MetricsSnapshot& m, const SampleAt& s)
     {
+        std::lock_guard lock(historyMutex);
+        const int64_t at = s.at;
         if (history.time.size() >= ReplayHistory::kMaxSamples)
             decimate();
         const size_t n = history.time.size();
         history.time.push_back(at);
         history.events.push_back(m.eventsReplayed);
-        history.maxEventTime.push_back(maxEventTime);
+        history.maxEventTime.push_back(s.maxEventTime);
         if (history.stateOperators.empty()) {
             for (const auto& o : m.operators) {
                 const model::NodeSpec* node = spec.node(o.id);
@@ -486,7 +548,7 @@ struct Replay::Worker final : ResultListener, Observer {
             history.stateEntries[i].push_back(entries);
             history.stateBytes[i].push_back(bytes);
         }
-        for (const auto& [key, value] : splitState) {
+        for (const auto& [key, value] : s.splits) {
             size_t i = seriesFor(std::get<0>(key), std::get<1>(key), std::get<2>(key));
             history.watermarks[i].resize(n, kMinTimestamp);
             history.idle[i].resize(n, 0);
@@ -516,17 +578,70 @@ struct Replay::Worker final : ResultListener, Observer {
     {
         int64_t now = sim->processingTime();
         if (nextSampleAt == kMinTimestamp) {
-            history.interval = 100;
+            std::lock_guard lock(historyMutex);
+            history.interval = sampleInterval;
             nextSampleAt = now;
         }
         if (!force && now < nextSampleAt)
             return;
-        auto m = sim->snapshot(); // the histories keep exact state sizes
-        sample(m, now);
-        nextSampleAt = now - (now % history.interval) + history.interval;
+        // The histories keep exact state sizes.
+        sim->snapshotLater(true, [this, s = SampleAt { now, maxEventTime, splitState }](metrics::MetricsSnapshot m) {
+            sample(m, s);
+        });
+        // sample() decimates the history when it is full, doubling its interval; in a pipelined
+        // replay it may run later, so the worker counts the samples itself.
+        if (samplesTaken >= ReplayHistory::kMaxSamples) {
+            samplesTaken = (samplesTaken + 1) / 2;
+            sampleInterval *= 2;
+        }
+        ++samplesTaken;
+        nextSampleAt = now - (now % sampleInterval) + sampleInterval;
     }
 
     // ----- publishing -----
+    // On the thread that answers a publish's snapshot request: hands Down's news to the worker.
+    void handOver(metrics::MetricsSnapshot m, int64_t settled)
+    {
+        int64_t traceWatermark = kMinTimestamp;
+        if (auto it = down.windowWatermarks.find(traceWindow); it != down.windowWatermarks.end() && !it->second.empty())
+            traceWatermark = *std::min_element(it->second.begin(), it->second.end());
+        auto firings = down.firings.publish();
+        auto results = down.results.publish();
+        std::lock_guard lock(partMutex);
+        ReplaySnapshot& shown = part.shown;
+        shown.metrics = std::move(m);
+        shown.firings = std::move(firings);
+        shown.results = std::move(results);
+        shown.resultsTruncated = down.results.truncated();
+        if (shown.sinks.size() != down.sinks.size()) {
+            shown.sinks = down.sinks;
+            shown.sinkSchemas = down.sinkSchemas;
+        }
+        shown.traceWatermark = traceWatermark;
+        part.settled = settled;
+        part.fates.insert(part.fates.end(), std::make_move_iterator(down.fates.begin()),
+            std::make_move_iterator(down.fates.end()));
+        down.fates.clear();
+    }
+
+    // Moves the traced events the windows are done with into the trace, with their fates
+    // (`fates` in event order, as a window reads its records).
+    void settleTrace(int64_t settled, const std::vector<LateFate>& fates)
+    {
+        size_t f = 0;
+        while (!pendingTrace.empty() && pendingTrace.front().seq < settled) {
+            TraceEvent& e = pendingTrace.front();
+            while (f < fates.size() && fates[f].event < e.seq)
+                ++f;
+            const std::string& window = routes[static_cast<size_t>(e.sourceIndex)].window;
+            for (size_t g = f; g < fates.size() && fates[g].event == e.seq; ++g)
+                if (fates[g].window == window && e.fate != EventFate::Dropped && e.fate != EventFate::SideOutput)
+                    e.fate = fates[g].fate;
+            *trace.append() = std::move(e);
+            pendingTrace.pop_front();
+        }
+    }
+
     void publish()
     {
         auto snap = std::make_shared<ReplaySnapshot>();
@@ -540,10 +655,28 @@ struct Replay::Worker final : ResultListener, Observer {
             auto [done, total] = sim->progress();
             snap->bytesRead = done;
             snap->bytesTotal = total;
-            snap->metrics = sim->snapshot(state != ReplayState::Playing || stateRefreshDue());
-            if (state == ReplayState::Finished)
-                snap->metrics.finished = true;
+            snap->pipelined = sim->pipelined();
+            // Answered at once on one thread; pipelined, the answer shows in the next publish.
+            sim->snapshotLater(state != ReplayState::Playing || stateRefreshDue(),
+                [this, settled = eventsRead](metrics::MetricsSnapshot m) { handOver(std::move(m), settled); });
         }
+        int64_t settled = 0;
+        std::vector<LateFate> fates;
+        {
+            std::lock_guard lock(partMutex);
+            const ReplaySnapshot& shown = part.shown;
+            snap->metrics = shown.metrics;
+            snap->firings = shown.firings;
+            snap->sinks = shown.sinks;
+            snap->sinkSchemas = shown.sinkSchemas;
+            snap->results = shown.results;
+            snap->resultsTruncated = shown.resultsTruncated;
+            snap->traceWatermark = shown.traceWatermark;
+            settled = part.settled;
+            fates.swap(part.fates);
+        }
+        if (state == ReplayState::Finished)
+            snap->metrics.finished = true;
         auto now = Clock::now();
         double secs = std::chrono::duration<double>(now - rateWall).count();
         if (secs >= 0.5) {
@@ -552,14 +685,22 @@ struct Replay::Worker final : ResultListener, Observer {
             rateEvents = snap->eventsReplayed;
         }
         snap->eventsPerSecond = state == ReplayState::Playing ? eventsPerSecond : 0;
-        if (historyDirty) {
-            historyPublished = std::make_shared<const ReplayHistory>(history);
-            historyDirty = false;
+        {
+            std::lock_guard lock(historyMutex);
+            if (historyDirty) {
+                historyPublished = std::make_shared<const ReplayHistory>(history);
+                historyDirty = false;
+            }
         }
         snap->history = historyPublished;
         snap->traceSources = traceSources;
         snap->traceSchemas = traceSchemas;
         snap->traceWindow = traceWindow;
+        settleTrace(settled, fates);
+        if (snap->traceWatermark != shownTraceWatermark) {
+            shownTraceWatermark = snap->traceWatermark;
+            trace.touch();
+        }
         snap->trace = trace.publish();
         snap->traceDropped = trace.dropped();
         snap->traceStride = traceStride;
@@ -567,13 +708,6 @@ struct Replay::Worker final : ResultListener, Observer {
         eventsAtPublish = snap->eventsReplayed;
         const auto budget = static_cast<int64_t>(std::max<size_t>(options.traceBudget, 1));
         traceStride = seen > budget ? (seen + budget - 1) / budget : 1;
-        snap->firings = firings.publish();
-        snap->sinks = sinks;
-        snap->sinkSchemas = sinkSchemas;
-        snap->results = results.publish();
-        snap->resultsTruncated = results.truncated();
-        if (auto it = windowWatermarks.find(traceWindow); it != windowWatermarks.end() && !it->second.empty())
-            snap->traceWatermark = *std::min_element(it->second.begin(), it->second.end());
         lastPublish = now;
         {
             std::lock_guard lock(owner.m_mutex);
@@ -590,9 +724,7 @@ struct Replay::Worker final : ResultListener, Observer {
     bool stepOnce(int64_t batch = 1)
     {
         ++steps;
-        lastEventOpen = false;
         auto r = batch > 1 ? sim->advance(batch) : sim->step();
-        lastEventOpen = false;
         if (!r.ok()) {
             state = ReplayState::Failed;
             error = r.status().message();
@@ -692,6 +824,8 @@ struct Replay::Worker final : ResultListener, Observer {
         RunOptions ro;
         ro.events = options.events;
         ro.observer = this;
+        auto plan = buildPlan(spec);
+        ro.pipelineReplay = options.pipeline && plan.ok() && downstreamOfSources(*plan);
         auto created = Simulation::create(spec, ro, this);
         if (!created.ok()) {
             state = ReplayState::Failed;
@@ -700,7 +834,6 @@ struct Replay::Worker final : ResultListener, Observer {
             // Keep answering sync() until stopped.
         } else {
             sim = std::move(*created);
-            auto plan = buildPlan(spec);
             if (plan.ok())
                 setupTrace(*plan);
             state = options.startPlaying ? ReplayState::Playing : ReplayState::Paused;
@@ -719,6 +852,8 @@ struct Replay::Worker final : ResultListener, Observer {
             if (st.stop_requested())
                 break;
             bool keepGoing = true;
+            if (!commands.empty() && sim)
+                sim->settle(); // a person acts on what the views show: everything read so far
             for (const auto& c : commands)
                 keepGoing = keepGoing && apply(*c);
             if (!commands.empty()) {
@@ -735,6 +870,9 @@ struct Replay::Worker final : ResultListener, Observer {
                 continue;
             playSlice(st);
         }
+        // The simulation's second thread, if any, calls into this worker: it ends here, before
+        // the worker's members do.
+        sim.reset();
     }
 
     static constexpr int64_t kFastBatch = 128;

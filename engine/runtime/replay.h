@@ -155,6 +155,8 @@ struct ReplaySnapshot {
     bool resultsTruncated = false;
     // Current input watermark of the trace window's subtasks (for the event-time view).
     int64_t traceWatermark = kMinTimestamp;
+    // The replay has run its windows and sinks on a second thread (ReplayOptions::pipeline).
+    bool pipelined = false;
 };
 
 struct ReplayOptions {
@@ -170,6 +172,11 @@ struct ReplayOptions {
     // Linux: nice increment of the worker thread, so that a GUI thread on a busy machine is
     // scheduled as soon as it wakes. 0: same priority. Default: 0 (a GUI sets it).
     int workerNice = 0;
+    // At full speed, run the windows and sinks on a second thread as `streamlab run` does, when
+    // the job allows it (Plan::runThreads, and no window or sink chained to a source): the views
+    // then lag one publish behind while playing. Pausing, stepping and slower speeds use one
+    // thread. Default: true.
+    bool pipeline = true;
     // Wall-clock interval between published snapshots while playing. Default: 30 ms.
     int publishIntervalMs = 30;
     // Called on the worker thread when the replay finishes (ok) or fails, with the generation.

@@ -89,6 +89,7 @@ namespace {
         int64_t childNs = 0; // time of downstream work inside the timed section
         const int64_t* now = nullptr;
         Status* failure = nullptr;
+        int64_t event = -1; // the source record being processed (Observer; TimerHost::currentEvent)
         std::string wire;  // bytes of the record crossing an exchange
         Record received;   // what the receiving side deserializes into
     };
@@ -150,10 +151,11 @@ namespace {
         // A message: a byte of kind (and for a timed record, a flag and its sampling period's
         // logarithm, see begin()), the target subtask's index, the processing time as a zig-zag
         // varint difference from the previous message's, then per kind: a record's gate index,
-        // its length (4 bytes) and bytes; a watermark's channel and value; an idleness change's
-        // channel. About 30 bytes for a record of three fields: the two threads share few cache
-        // lines per record.
-        enum Kind : uint8_t { Record, Watermark, Idle, Active };
+        // (when the run has an observer, the index of the source record it came from,) its
+        // length (4 bytes) and bytes; a watermark's channel and value; an idleness change's
+        // channel; a mark nothing (it answers the oldest of `marks`). About 30 bytes for a
+        // record of three fields: the two threads share few cache lines per record.
+        enum Kind : uint8_t { Record, Watermark, Idle, Active, Mark };
         static constexpr size_t kBytes = 8 * 1024; // per chunk
         // Chunks waiting at most: 1 MB, a few milliseconds of the engine's thread. When a
         // watermark passes the end of a tumbling window, the downstream thread fires every key's
@@ -187,7 +189,7 @@ namespace {
             char* p = m_filling->room(1 + 2 * kMaxVarint + body);
             // The chunk's lines were last read by the other core: ask for them ahead of the writes.
             prefetchForWrite(p + 512);
-            *p++ = static_cast<char>(kind | (timedScale > 0 ? 4 | std::countr_zero(static_cast<uint64_t>(timedScale)) << 3 : 0));
+            *p++ = static_cast<char>(kind | (timedScale > 0 ? 8 | std::countr_zero(static_cast<uint64_t>(timedScale)) << 4 : 0));
             p = putVarint(p, static_cast<uint64_t>(target));
             p = putVarint(p, zigzag(at - m_sentNow));
             m_sentNow = at;
@@ -242,6 +244,33 @@ namespace {
             m_thread = std::thread([this] { deliverAll(); });
         }
 
+        // Snapshots asked for while the pipe runs (Simulation::snapshotLater): the engine's
+        // thread fills in its subtasks and sends a mark; the downstream thread, reaching the
+        // mark, fills in its own and answers. Under m_mutex.
+        struct MarkRequest {
+            metrics::MetricsSnapshot snap;
+            bool refreshState = false;
+            std::function<void(metrics::MetricsSnapshot)> done;
+        };
+        void sendMark(MarkRequest request)
+        {
+            {
+                std::lock_guard lock(m_mutex);
+                m_marks.push_back(std::move(request));
+            }
+            char* p = begin(Mark, 0, 0, m_sentNow, 0);
+            end(p);
+        }
+        // After the downstream thread has stopped: the marks it did not reach (after a failure).
+        std::deque<MarkRequest> unansweredMarks()
+        {
+            std::lock_guard lock(m_mutex);
+            return std::move(m_marks);
+        }
+        Engine* engine = nullptr;
+        bool carryEvents = false; // record messages carry their source record's index (observer)
+        std::vector<char> downstreamExchange; // per exchange: its senders run downstream
+
         // The downstream thread's, on cache lines of their own: the engine's thread writes next
         // to them on every record.
         alignas(64) std::atomic<bool> failed { false };
@@ -253,6 +282,8 @@ namespace {
     private:
         void deliverAll();
         void deliver(const Chunk& c);
+        void answerMark();
+        std::deque<MarkRequest> m_marks;
         static std::unique_ptr<Chunk> newChunk()
         {
             auto c = std::make_unique<Chunk>();
@@ -302,6 +333,7 @@ namespace {
         int64_t currentProcessingTime() const override;
         void requestProcessingTime(int64_t t) override;
         void fail(Status s) override;
+        int64_t currentEvent() const override { return lane->event; }
         void onValveWatermark(int64_t w) override;
         void onValveStatus(bool idle) override;
 
@@ -352,6 +384,7 @@ namespace {
         int64_t clockStart = 0;
         int64_t events = 0;
         Observer* observer = nullptr;
+        bool observerOnTwoThreads = false; // RunOptions::pipelineReplay
         std::map<std::string, std::unique_ptr<FileSinkCommitter>> fileSinks;
         std::vector<std::string> fileSinkOrder;
         std::filesystem::path checkpointDir;
@@ -363,7 +396,9 @@ namespace {
         bool removeStateRoot = false;
         ~Engine()
         {
-            pipe.reset(); // a pipelined run's other thread first (run() has always stopped it)
+            // A pipelined advance()'s other thread first (run() has always stopped it), with
+            // `pipe` still set: the marks it answers read it.
+            (void)stopPipeline();
             tasks.clear(); // close the RocksDB instances first
             if (removeStateRoot) {
                 std::error_code ec;
@@ -384,6 +419,8 @@ namespace {
         bool complete = false;
         Status failure;
 
+        // While a pipe runs, the subtasks downstream of it and the exchanges they send on are
+        // left empty (the downstream thread writes them): fillDownstream() adds them.
         metrics::MetricsSnapshot snapshot(bool refreshState = true) const
         {
         const Engine& E = *this;
@@ -400,6 +437,10 @@ namespace {
             om.kind = std::string(model::nodeKindName(n.kind));
             om.maxParallelism = E.maxParallelism.at(n.id);
             for (const Task* t : it->second) {
+                if (downstream(*t)) {
+                    om.subtasks.emplace_back();
+                    continue;
+                }
                 if (t->op && !E.complete && refreshState)
                     t->op->updateStateMetrics();
                 om.subtasks.push_back(t->metrics);
@@ -408,7 +449,10 @@ namespace {
                 om.keyGroupRecords.assign(kg->second.begin(), kg->second.end());
             snap.operators.push_back(std::move(om));
         }
-        snap.exchanges.assign(E.exchanges.begin(), E.exchanges.end());
+        snap.exchanges.resize(E.exchanges.size());
+        for (size_t x = 0; x < E.exchanges.size(); ++x)
+            if (!pipe || !pipe->downstreamExchange[x])
+                snap.exchanges[x] = E.exchanges[x];
         snap.checkpoints = E.checkpointMetrics;
         for (const auto& s : E.sources) {
             metrics::SourceMetrics sm;
@@ -421,6 +465,45 @@ namespace {
         }
         return snap;
 }
+
+        bool downstream(const Task& t) const { return pipe && t.lane == &pipe->lane; }
+
+        // The downstream thread's half of snapshot(): its subtasks, the exchanges they send on,
+        // and the time it spent reading records back (until stopPipeline() adds it for good).
+        void fillDownstream(metrics::MetricsSnapshot& snap, bool refreshState) const
+        {
+            size_t op = 0;
+            for (const auto& n : spec.nodes) {
+                auto it = tasksOf.find(n.id);
+                if (it == tasksOf.end())
+                    continue;
+                auto& om = snap.operators[op++];
+                for (size_t i = 0; i < it->second.size(); ++i) {
+                    const Task* t = it->second[i];
+                    if (!downstream(*t))
+                        continue;
+                    if (t->op && refreshState)
+                        t->op->updateStateMetrics();
+                    om.subtasks[i] = t->metrics;
+                }
+            }
+            for (size_t x = 0; x < snap.exchanges.size(); ++x) {
+                if (pipe->downstreamExchange[x])
+                    snap.exchanges[x] = exchanges[x];
+                snap.exchanges[x].serializeNs += pipe->deserializeNs[x];
+            }
+        }
+
+        // A snapshot of every subtask at this point of the replay, handed to `done`: at once on
+        // one thread, else once the downstream thread gets there (on that thread).
+        void snapshotLater(bool refreshState, std::function<void(metrics::MetricsSnapshot)> done)
+        {
+            if (!pipe) {
+                done(snapshot(refreshState));
+                return;
+            }
+            pipe->sendMark({ snapshot(refreshState), refreshState, std::move(done) });
+        }
 
         void maybeSeries()
         {
@@ -560,8 +643,8 @@ namespace {
         bool startPipeline()
         {
             // The job's structure (Plan::runThreads), then what this run asks for.
-            if (!pipelineAllowed || pipe || complete || !failure.ok() || observer || (seriesInterval > 0 && onSeries)
-                || !checkpointDir.empty())
+            if (!pipelineAllowed || pipe || complete || !failure.ok() || (observer && !observerOnTwoThreads)
+                || (seriesInterval > 0 && onSeries) || !checkpointDir.empty())
                 return false;
             // The source chains: source subtasks and what is chained to them.
             std::set<Task*> upstream;
@@ -580,11 +663,18 @@ namespace {
                                 todo.push_back(target.first);
             }
             pipe = std::make_unique<Pipe>(now, exchanges.size());
+            pipe->engine = this;
+            pipe->carryEvents = observer != nullptr;
+            pipe->downstreamExchange.assign(exchanges.size(), 0);
+            pipe->lane.event = lane.event;
             for (auto& t : tasks) {
                 if (!upstream.contains(t.get())) {
                     t->lane = &pipe->lane;
                     t->pipeId = static_cast<int>(pipe->targets.size());
                     pipe->targets.push_back(t.get());
+                    for (auto* gates : { &t->main, &t->late })
+                        for (Gate& g : *gates)
+                            pipe->downstreamExchange[static_cast<size_t>(g.exchange)] = 1;
                     continue;
                 }
                 for (auto* gates : { &t->main, &t->late })
@@ -606,6 +696,11 @@ namespace {
             if (!pipe)
                 return failure;
             pipe->finish();
+            // Marks the downstream thread did not reach (it stops at a failure) are answered now.
+            for (auto& m : pipe->unansweredMarks()) {
+                fillDownstream(m.snap, m.refreshState);
+                m.done(std::move(m.snap));
+            }
             for (auto& t : tasks) {
                 t->lane = &lane;
                 for (auto* gates : { &t->main, &t->late })
@@ -662,6 +757,7 @@ namespace {
                 ++t->metrics.recordsIn;
                 lane.scale = samplePeriod(events);
                 lane.timing = lane.scale != 0;
+                lane.event = events - 1;
                 if (observer)
                     observer->onSourceRecord(s.node->id, partition, t->subtask, now, *s.reader->schema(), ev.record);
                 t->collect(ev.record);
@@ -810,8 +906,10 @@ namespace {
                 g.serializer->serialize(r, L.wire);
             }
             const size_t bound = typed ? g.serializer->maxSize(r) : L.wire.size();
-            char* p = E.pipe->begin(Pipe::Record, L.timing ? L.scale : 0, target->pipeId, *L.now, kMaxVarint + 4 + bound);
+            char* p = E.pipe->begin(Pipe::Record, L.timing ? L.scale : 0, target->pipeId, *L.now, 2 * kMaxVarint + 4 + bound);
             p = putVarint(p, static_cast<uint64_t>(g.pipeId));
+            if (E.pipe->carryEvents)
+                p = putVarint(p, static_cast<uint64_t>(L.event));
             char* sizeAt = p;
             p += 4;
             char* body = p;
@@ -891,13 +989,15 @@ namespace {
         ByteReader in { c.view() };
         while (!in.atEnd() && failure.ok()) {
             const auto head = in.fixed<uint8_t>();
-            const bool timing = head & 4;
-            const int64_t scale = int64_t(1) << (head >> 3);
+            const bool timing = head & 8;
+            const int64_t scale = int64_t(1) << (head >> 4);
             Task* target = targets[in.varint()];
             now += unzigzag(in.varint());
-            switch (static_cast<Kind>(head & 3)) {
+            switch (static_cast<Kind>(head & 7)) {
             case Record: {
                 const Gate* g = gates[in.varint()];
+                if (carryEvents)
+                    lane.event = static_cast<int64_t>(in.varint());
                 const auto size = in.fixed<uint32_t>();
                 lane.timing = timing;
                 lane.scale = scale;
@@ -922,11 +1022,27 @@ namespace {
             case Idle:
             case Active: {
                 const int channel = static_cast<int>(in.varint());
-                target->valve.inputStatus(channel, (head & 3) == Idle, *target);
+                target->valve.inputStatus(channel, (head & 7) == Idle, *target);
                 break;
             }
+            case Mark:
+                answerMark();
+                break;
             }
         }
+    }
+
+    void Pipe::answerMark()
+    {
+        MarkRequest m;
+        {
+            std::lock_guard lock(m_mutex);
+            assert(!m_marks.empty());
+            m = std::move(m_marks.front());
+            m_marks.pop_front();
+        }
+        engine->fillDownstream(m.snap, m.refreshState);
+        m.done(std::move(m.snap));
     }
 
     void Task::sendTo(std::vector<Gate>& gates, const Record& r)
@@ -991,7 +1107,7 @@ namespace {
     {
         metrics.watermark = w;
         if (engine->observer)
-            engine->observer->onWatermark(node->id, subtask, -1, engine->now, w);
+            engine->observer->onWatermark(node->id, subtask, -1, *lane->now, w);
         // Watermarks are rare next to records, but each may fire many windows (and time each
         // result downstream): the first 64 are timed, then one in 16.
         bool outer = false;
@@ -1013,7 +1129,7 @@ namespace {
     {
         metrics.idle = idle;
         if (engine->observer)
-            engine->observer->onIdle(node->id, subtask, -1, engine->now, idle);
+            engine->observer->onIdle(node->id, subtask, -1, *lane->now, idle);
         broadcastStatus(idle);
     }
 
@@ -1375,7 +1491,8 @@ struct Simulation::Impl {
     Engine engine;
     std::function<bool()> stopRequested;
     bool pipeline = true;
-    bool pipelined = false; // the last run() was
+    bool pipelineReplay = false;
+    bool pipelined = false; // the last run() was (or, with pipelineReplay, an advance())
 };
 
 Simulation::Simulation()
@@ -1398,6 +1515,8 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
     E.listener = listener;
     E.seriesInterval = options.seriesInterval;
     E.observer = options.observer;
+    E.observerOnTwoThreads = options.pipelineReplay;
+    sim->m->pipelineReplay = options.pipelineReplay;
     E.checkpointDir = options.checkpointDir;
     E.retainedCheckpoints = std::max(1, options.retainedCheckpoints);
     if (!options.checkpointDir.empty() && !E.spec.config.checkpointInterval)
@@ -1700,7 +1819,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
 Status Simulation::run()
 {
     Engine& E = m->engine;
-    m->pipelined = m->pipeline && E.startPipeline();
+    m->pipelined = (m->pipeline && E.startPipeline()) || E.pipe != nullptr; // (an advance() may have started it)
     Status st;
     for (;;) {
         if (m->stopRequested && m->stopRequested()) {
@@ -1720,8 +1839,26 @@ Status Simulation::run()
     return st.ok() || downstream.ok() ? st : downstream;
 }
 
-Result<bool> Simulation::step() { return m->engine.step(); }
-Result<bool> Simulation::advance(int64_t maxRecords) { return m->engine.step(std::max<int64_t>(1, maxRecords)); }
+Result<bool> Simulation::step()
+{
+    settle();
+    return m->engine.step();
+}
+
+Result<bool> Simulation::advance(int64_t maxRecords)
+{
+    Engine& E = m->engine;
+    if (m->pipelineReplay && m->pipeline && !E.pipe && E.startPipeline())
+        m->pipelined = true;
+    return E.step(std::max<int64_t>(1, maxRecords));
+}
+
+void Simulation::settle() { (void)m->engine.stopPipeline(); } // a failure stays for the next step
+
+void Simulation::snapshotLater(bool refreshState, std::function<void(metrics::MetricsSnapshot)> done)
+{
+    m->engine.snapshotLater(refreshState, std::move(done));
+}
 bool Simulation::finished() const { return m->engine.complete; }
 bool Simulation::pipelined() const { return m->pipelined; }
 int64_t Simulation::processingTime() const { return m->engine.now; }
@@ -1756,7 +1893,11 @@ SchemaPtr Simulation::outputSchema(const std::string& nodeId) const
     return it == m->engine.schemas.end() ? nullptr : it->second;
 }
 
-metrics::MetricsSnapshot Simulation::snapshot(bool refreshState) const { return m->engine.snapshot(refreshState); }
+metrics::MetricsSnapshot Simulation::snapshot(bool refreshState) const
+{
+    (void)m->engine.stopPipeline(); // see settle()
+    return m->engine.snapshot(refreshState);
+}
 
 bool Simulation::setMaxOutOfOrderness(const std::string& source, int64_t ms)
 {
@@ -1776,6 +1917,7 @@ bool Simulation::setAllowedLateness(const std::string& window, int64_t ms)
     auto it = m->engine.tasksOf.find(window);
     if (it == m->engine.tasksOf.end() || it->second.empty() || it->second.front()->node->kind != NodeKind::Window)
         return false;
+    settle(); // the window's subtasks may run on the second thread
     for (Task* t : it->second)
         t->op->setAllowedLateness(ms);
     return true;

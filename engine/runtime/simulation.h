@@ -60,6 +60,12 @@ struct RunOptions {
     // counters, sooner on two cores. Only when nothing else needs the replay's one clock: no
     // observer, metrics series, checkpoints, sink chained to a source, or processing-time timers.
     bool pipeline = true;
+    // advance() may run those subtasks on a second thread too, with an observer and a listener
+    // (for a live replay at full speed): their calls for the subtasks downstream of the sources'
+    // exchanges then come on that thread, in the order of a one-thread replay. step(),
+    // snapshot() and setAllowedLateness() first settle() (back to one thread);
+    // snapshotLater() does not wait. Default: false.
+    bool pipelineReplay = false;
 };
 
 class Simulation {
@@ -75,8 +81,13 @@ public:
     // One step: the next record or the next due timer. False once the replay is complete.
     Result<bool> step();
     // Like up to `maxRecords` calls of step() (the same results in the same order), cheaper:
-    // for a loop that needs no control after every event.
+    // for a loop that needs no control after every event. With RunOptions::pipelineReplay the
+    // subtasks downstream of the sources may go on running on a second thread after it returns.
     Result<bool> advance(int64_t maxRecords);
+    // Waits until a pipelined advance()'s second thread has delivered everything and runs every
+    // subtask on this thread again: the observer and listener have heard everything read so far.
+    // A failure there is returned by the next step. No-op when not pipelined.
+    void settle();
     bool finished() const;
     // Whether the last run() ran the subtasks downstream of the sources on a second thread
     // (RunOptions::pipeline).
@@ -92,7 +103,13 @@ public:
     // `refreshState` false keeps each subtask's state entries and bytes at their last measure:
     // measuring walks the heap state (or asks RocksDB and writes back its cache), too much for a
     // GUI that publishes 30 times a second.
+    // Settles a pipelined advance() first (see settle()).
     metrics::MetricsSnapshot snapshot(bool refreshState = true) const;
+    // The same snapshot without waiting: every subtask as at this point of the replay. Handed
+    // to `done` at once when on one thread; in a pipelined advance(), once the second thread
+    // has got there, on that thread (or on this one when it settles first). Every request is
+    // answered, in order.
+    void snapshotLater(bool refreshState, std::function<void(metrics::MetricsSnapshot)> done);
     // The schema flowing out of a node (after its map, window, ...).
     SchemaPtr outputSchema(const std::string& nodeId) const;
 

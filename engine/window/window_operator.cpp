@@ -170,7 +170,10 @@ namespace {
             if (!assign(r.timestamp, m_windows))
                 return;
             bool skipped = true;
+            bool lateForSome = false; // for the observer: one of its windows already complete
             for (const Win& w : m_windows) {
+                if (m_ctx.observer && m_eventTime && maxTimestamp(w) <= m_watermark)
+                    lateForSome = true;
                 Win actual = w, stateWindow = w;
                 if (m_merging) {
                     actual = addWindow(w);
@@ -193,7 +196,11 @@ namespace {
                 else
                     ++m_ctx.metrics->lateDropped;
                 if (m_ctx.observer)
-                    m_ctx.observer->onLate(m_ctx.nodeId, m_ctx.subtask, m_ctx.host->currentProcessingTime(), r, m_spec.lateOutput);
+                    m_ctx.observer->onLate(m_ctx.nodeId, m_ctx.subtask, m_ctx.host->currentProcessingTime(),
+                        m_ctx.host->currentEvent(), r, m_spec.lateOutput);
+            } else if (lateForSome) {
+                m_ctx.observer->onLateCounted(
+                    m_ctx.nodeId, m_ctx.subtask, m_ctx.host->currentProcessingTime(), m_ctx.host->currentEvent());
             }
             checkBackend();
         }

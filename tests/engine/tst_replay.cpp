@@ -5,8 +5,11 @@
 #include "runtime/replay.h"
 #include "runtime/simulation.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 #include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 using namespace streamlab;
 using runtime::Replay;
@@ -71,6 +74,37 @@ int64_t sumOf(
     return n;
 }
 
+// 300,000 events, one in 500 late by 5 s (dropped or counted late), through keyBy -> a 1 s
+// tumbling window with 2 s allowed lateness -> a sink: enough that a pipelined replay's two
+// threads really overlap (the pipe hands over half a megabyte at a time).
+model::JobSpec overlapJob(const std::string& events)
+{
+    {
+        std::ofstream out(events);
+        out << "ts,key,value\n";
+        for (int64_t i = 0; i < 300000; ++i)
+            out << (1000000 + i * 3 - (i % 500 == 499 ? 5000 : 0)) << ",k" << (i * 7919) % 997 << "," << i % 100
+                << "\n";
+    }
+    auto job = model::Job::parse(R"({"format":"streamlab-job","version":1,"name":"overlap",
+        "config":{"parallelism":2,"autoWatermarkInterval":"100ms"},"nodes":[
+        {"id":"src","kind":"source","path":)" + nlohmann::json(events).dump() + R"(,"timestamp":"ts",
+         "rate":100000,"schema":{"ts":"timestamp","key":"string","value":"long"},
+         "watermark":{"strategy":"boundedOutOfOrderness","maxOutOfOrderness":"1s"}},
+        {"id":"k","kind":"keyBy","key":["key"]},
+        {"id":"w","kind":"window","assigner":{"type":"tumbling","size":"1s"},"allowedLateness":"2s",
+         "aggregate":[{"fn":"count"},{"fn":"sum","field":"value"}]},
+        {"id":"out","kind":"sink","type":"collect"}],
+        "edges":[{"from":"src","to":"k"},{"from":"k","to":"w"},{"from":"w","to":"out"}]})",
+        "overlap.json");
+    if (!job.ok())
+        qFatal("%s", job.status().message().c_str());
+    auto compiled = model::compile(*job);
+    if (compiled.hasErrors())
+        qFatal("%s", model::describeErrors(compiled.problems, "").c_str());
+    return compiled.spec;
+}
+
 ReplayOptions paused()
 {
     ReplayOptions o;
@@ -130,6 +164,131 @@ private slots:
         QVERIFY(snap->history->time.size() >= 2);
         QVERIFY(snap->history->time.size() <= runtime::ReplayHistory::kMaxSamples);
         QCOMPARE(snap->history->time.back(), expected.processingTime);
+    }
+
+    // At full speed the replay runs its windows and sinks on a second thread: what it shows in
+    // the end (results, firings, the trace's fates, the histories' samples, the counters) is
+    // what the one-thread replay shows.
+    void pipelinedSameAsOneThread_data()
+    {
+        QTest::addColumn<QString>("job");
+        QTest::newRow("clickstream") << "clickstream/job.json";
+        QTest::newRow("stuck-producer") << "stuck-producer/job.json";
+        QTest::newRow("skew") << "skew/job.json";
+        QTest::newRow("idle-partition") << "idle-partition/job.json";
+        QTest::newRow("coupled-warehouse") << "coupled-warehouse/job.json";
+    }
+    void pipelinedSameAsOneThread()
+    {
+        QFETCH(QString, job);
+        auto spec = loadSpec(job);
+        auto replayWith = [&](bool pipeline) {
+            ReplayOptions o;
+            o.pipeline = pipeline;
+            o.traceBudget = 100000000; // every event traced: the same trace whatever the pace
+            o.traceCapacity = 100000000;
+            o.publishIntervalMs = 1; // many publishes while the second thread runs
+            Replay replay(spec, o, 1);
+            return replay.waitDone();
+        };
+        auto one = replayWith(false);
+        auto two = replayWith(true);
+        QCOMPARE(one->state, ReplayState::Finished);
+        QCOMPARE(two->state, ReplayState::Finished);
+        QVERIFY(!one->pipelined);
+        QVERIFY(two->pipelined);
+        QCOMPARE(resultLines(*two), resultLines(*one));
+        auto firings = [](const runtime::ReplaySnapshot& s) {
+            std::vector<std::string> v;
+            for (const auto& c : s.firings)
+                for (const auto& f : *c)
+                    v.push_back(std::to_string(f.at) + " " + f.window + "/" + std::to_string(f.subtask) + " "
+                        + std::to_string(f.windowStart) + " " + f.firing + " " + std::to_string(f.pane) + " "
+                        + valueToText(f.key) + " " + valueToText(f.value));
+            return v;
+        };
+        QCOMPARE(firings(*two), firings(*one));
+        auto trace = [](const runtime::ReplaySnapshot& s) {
+            std::vector<std::string> v;
+            for (const auto& c : s.trace)
+                for (const auto& e : *c)
+                    v.push_back(std::to_string(e.seq) + " " + std::to_string(e.arrival) + " "
+                        + std::to_string(static_cast<int>(e.fate)) + " " + std::to_string(e.subtask));
+            return v;
+        };
+        QCOMPARE(trace(*two), trace(*one));
+        QCOMPARE(static_cast<int64_t>(trace(*two).size()), two->eventsReplayed);
+        QCOMPARE(two->metrics.operators.size(), one->metrics.operators.size());
+        for (size_t i = 0; i < one->metrics.operators.size(); ++i) {
+            const auto& a = one->metrics.operators[i];
+            const auto& b = two->metrics.operators[i];
+            for (size_t t = 0; t < a.subtasks.size(); ++t) {
+                QCOMPARE(b.subtasks[t].recordsIn, a.subtasks[t].recordsIn);
+                QCOMPARE(b.subtasks[t].recordsOut, a.subtasks[t].recordsOut);
+                QCOMPARE(b.subtasks[t].lateDropped, a.subtasks[t].lateDropped);
+                QCOMPARE(b.subtasks[t].watermark, a.subtasks[t].watermark);
+                QCOMPARE(b.subtasks[t].stateEntries, a.subtasks[t].stateEntries);
+            }
+        }
+        const auto& h1 = *one->history;
+        const auto& h2 = *two->history;
+        QCOMPARE(h2.time, h1.time);
+        QCOMPARE(h2.events, h1.events);
+        QCOMPARE(h2.stateEntries, h1.stateEntries);
+        QCOMPARE(h2.watermarks, h1.watermarks);
+        QCOMPARE(h2.idle, h1.idle);
+        QCOMPARE(h2.exchangeRecords, h1.exchangeRecords);
+    }
+
+    // The same with enough events that the two threads really overlap (overlapJob).
+    void pipelinedSameAsOneThreadWhileBothRun()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto spec = overlapJob(dir.filePath("events.csv").toStdString());
+        auto replayWith = [&](bool pipeline) {
+            ReplayOptions o;
+            o.pipeline = pipeline;
+            o.traceBudget = 100000000;
+            o.traceCapacity = 100000000;
+            o.publishIntervalMs = 1;
+            Replay replay(spec, o, 1);
+            return replay.waitDone();
+        };
+        auto one = replayWith(false);
+        auto two = replayWith(true);
+        QCOMPARE(two->state, ReplayState::Finished);
+        QVERIFY(two->pipelined);
+        QCOMPARE(two->eventsReplayed, int64_t(300000));
+        QCOMPARE(resultLines(*two), resultLines(*one));
+        QCOMPARE(chunkedSize(two->firings), chunkedSize(one->firings));
+        std::map<runtime::EventFate, int64_t> fates1, fates2;
+        for (const auto& c : one->trace)
+            for (const auto& e : *c)
+                ++fates1[e.fate];
+        for (const auto& c : two->trace)
+            for (const auto& e : *c)
+                ++fates2[e.fate];
+        QCOMPARE(fates2, fates1);
+        QVERIFY(fates1[runtime::EventFate::Dropped] > 0);
+        QVERIFY(fates1[runtime::EventFate::LateFired] > 0);
+        QCOMPARE(two->history->stateEntries, one->history->stateEntries);
+        QCOMPARE(two->history->watermarks, one->history->watermarks);
+    }
+
+    // Closing the window mid-replay destroys a replay whose second thread is still delivering.
+    void destroyedWhilePipelined()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto spec = overlapJob(dir.filePath("events.csv").toStdString());
+        for (int64_t after : { 1000, 50000, 150000 }) {
+            Replay replay(spec, {}, 1);
+            auto snap = replay.waitFor([&](const runtime::ReplaySnapshot& s) {
+                return s.eventsReplayed >= after || s.state == ReplayState::Finished;
+            });
+            QVERIFY(snap->state != ReplayState::Failed);
+        }
     }
 
     void firingsOfAListOfAggregates()
