@@ -14,6 +14,7 @@
 #endif
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 namespace streamlab::runtime {
 
@@ -23,29 +24,21 @@ namespace {
 
     // Append-only storage in immutable chunks: full chunks are shared with published snapshots,
     // only the chunk being filled is copied on publish. Keeps the newest `capacity` items
-    // (dropping whole chunks) unless `keepOldest` is set, in which case it stops accepting.
-    // With `keepOldest` the chunk being filled is sealed on publish instead of copied (chunks
-    // are then of any size up to `chunk`): items are never changed after they are appended.
+    // (dropping whole chunks).
     template <class T> class ChunkStore {
     public:
-        ChunkStore(size_t chunk, size_t capacity, bool keepOldest)
+        ChunkStore(size_t chunk, size_t capacity)
             : m_chunk(chunk)
             , m_capacity(capacity)
-            , m_keepOldest(keepOldest)
         {
         }
-        // Null when full (keepOldest).
         T* append()
         {
-            if (m_keepOldest && m_size >= m_capacity) {
-                m_truncated = true;
-                return nullptr;
-            }
             if (m_current.size() >= m_chunk) {
                 m_full.push_back(std::make_shared<const std::vector<T>>(std::move(m_current)));
                 m_current = {};
                 m_current.reserve(m_chunk);
-                while (!m_keepOldest && m_full.size() * m_chunk > m_capacity) {
+                while (m_full.size() * m_chunk > m_capacity) {
                     m_dropped += static_cast<int64_t>(m_full.front()->size());
                     m_size -= m_full.front()->size();
                     m_full.erase(m_full.begin());
@@ -60,10 +53,6 @@ namespace {
         Chunks<T> publish()
         {
             if (m_dirty) {
-                if (m_keepOldest && !m_current.empty()) {
-                    m_full.push_back(std::make_shared<const std::vector<T>>(std::move(m_current)));
-                    m_current = {};
-                }
                 m_published = m_full;
                 if (!m_current.empty())
                     m_published.push_back(std::make_shared<const std::vector<T>>(m_current));
@@ -72,19 +61,76 @@ namespace {
             return m_published;
         }
         int64_t dropped() const { return m_dropped; }
-        bool truncated() const { return m_truncated; }
 
     private:
         size_t m_chunk;
         size_t m_capacity;
-        bool m_keepOldest;
         std::vector<std::shared_ptr<const std::vector<T>>> m_full;
         std::vector<T> m_current;
         Chunks<T> m_published;
         size_t m_size = 0;
         int64_t m_dropped = 0;
-        bool m_truncated = false;
         bool m_dirty = false;
+    };
+
+    // The sinks' records: the oldest `capacity` rows (then it stops accepting), in chunks
+    // sealed on publish, each owning the bytes of its rows in a few large blocks.
+    class SinkRowStore {
+    public:
+        explicit SinkRowStore(size_t capacity)
+            : m_capacity(capacity)
+        {
+        }
+        void append(int sink, int subtask, const Record& r)
+        {
+            if (m_size >= m_capacity) {
+                m_truncated = true;
+                return;
+            }
+            m_scratch.clear();
+            putVarint(m_scratch, r.fields.size());
+            for (const auto& f : r.fields)
+                encodeValue(m_scratch, f);
+            encodeValue(m_scratch, Value { r.timestamp });
+            if (!m_filling)
+                m_filling = std::make_shared<Filling>();
+            Filling& f = *m_filling;
+            if (f.blocks.empty() || f.used + m_scratch.size() > f.blockSize) {
+                f.blockSize = std::max(kBlock, m_scratch.size());
+                f.blocks.push_back(std::make_unique_for_overwrite<char[]>(f.blockSize));
+                f.used = 0;
+            }
+            char* at = f.blocks.back().get() + f.used;
+            std::memcpy(at, m_scratch.data(), m_scratch.size());
+            f.used += m_scratch.size();
+            f.rows.push_back({ sink, subtask, std::string_view(at, m_scratch.size()) });
+            ++m_size;
+        }
+        Chunks<SinkRow> publish()
+        {
+            if (m_filling && !m_filling->rows.empty()) {
+                // The chunk points at its rows and owns them with their bytes.
+                std::shared_ptr<Filling> sealed = std::move(m_filling);
+                m_full.push_back(std::shared_ptr<const std::vector<SinkRow>>(sealed, &sealed->rows));
+            }
+            return m_full;
+        }
+        bool truncated() const { return m_truncated; }
+
+    private:
+        static constexpr size_t kBlock = 256 * 1024;
+        struct Filling {
+            std::vector<SinkRow> rows;
+            std::vector<std::unique_ptr<char[]>> blocks;
+            size_t blockSize = 0;
+            size_t used = 0;
+        };
+        size_t m_capacity;
+        size_t m_size = 0;
+        bool m_truncated = false;
+        std::string m_scratch;
+        std::shared_ptr<Filling> m_filling;
+        Chunks<SinkRow> m_full;
     };
 
     // How a source's records reach the first window behind it: the key and the windows.
@@ -198,11 +244,11 @@ struct Replay::Worker final : ResultListener, Observer {
         ChunkStore<FiringEvent> firings;
         std::vector<std::string> sinks;
         std::vector<SchemaPtr> sinkSchemas;
-        ChunkStore<SinkRow> results;
+        SinkRowStore results;
         std::vector<LateFate> fates; // since the last part
         Down(size_t firingCapacity, size_t resultCapacity)
-            : firings(1024, std::max<size_t>(firingCapacity, 1024), false)
-            , results(4096, resultCapacity, true)
+            : firings(1024, std::max<size_t>(firingCapacity, 1024))
+            , results(resultCapacity)
         {
         }
     } down;
@@ -250,7 +296,7 @@ struct Replay::Worker final : ResultListener, Observer {
         , spec(std::move(s))
         , options(std::move(opts))
         , speed(options.speed)
-        , trace(1024, std::max<size_t>(options.traceCapacity, 1024), false)
+        , trace(1024, std::max<size_t>(options.traceCapacity, 1024))
         , down(options.firingCapacity, options.resultCapacity)
     {
     }
@@ -267,11 +313,7 @@ struct Replay::Worker final : ResultListener, Observer {
             down.sinks.push_back(sink);
             down.sinkSchemas.push_back(std::make_shared<const Schema>(schema));
         }
-        if (SinkRow* row = down.results.append()) {
-            row->sink = index;
-            row->subtask = subtask;
-            row->setRecord(r);
-        }
+        down.results.append(index, subtask, r);
     }
 
     // ----- Observer -----
@@ -922,15 +964,6 @@ struct Replay::Worker final : ResultListener, Observer {
         }
     }
 };
-
-void SinkRow::setRecord(const Record& r)
-{
-    encoded.clear();
-    putVarint(encoded, r.fields.size());
-    for (const auto& f : r.fields)
-        encodeValue(encoded, f);
-    encodeValue(encoded, Value { r.timestamp });
-}
 
 Record SinkRow::record() const
 {

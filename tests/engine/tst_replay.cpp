@@ -276,6 +276,30 @@ private slots:
         QCOMPARE(two->history->watermarks, one->history->watermarks);
     }
 
+    // Results beyond resultCapacity are not kept (and the snapshot says so); the rows kept are
+    // the first ones, and stay readable after the replay that made them is gone.
+    void resultsKeepTheOldestAndOutliveTheReplay()
+    {
+        auto spec = loadSpec("clickstream/job.json");
+        Collect headless;
+        auto sim = runtime::Simulation::create(spec, {}, &headless);
+        QVERIFY((*sim)->run().ok());
+        QVERIFY(headless.lines.size() > 10);
+        std::shared_ptr<const runtime::ReplaySnapshot> all, first;
+        {
+            Replay replay(spec, {}, 1);
+            all = replay.waitDone();
+            ReplayOptions o;
+            o.resultCapacity = 10;
+            Replay bounded(spec, o, 2);
+            first = bounded.waitDone();
+        }
+        QVERIFY(!all->resultsTruncated);
+        QCOMPARE(resultLines(*all), headless.lines);
+        QVERIFY(first->resultsTruncated);
+        QCOMPARE(resultLines(*first), std::vector<std::string>(headless.lines.begin(), headless.lines.begin() + 10));
+    }
+
     // Closing the window mid-replay destroys a replay whose second thread is still delivering.
     void destroyedWhilePipelined()
     {
