@@ -145,7 +145,7 @@ void FiringsView::updateChart()
 
     const auto& snap = *snapshot();
     QList<QPointF> on, late, early;
-    const size_t total = runtime::chunkedSize(snap.firings);
+    const auto total = runtime::firingCount(snap.firings);
     int64_t minX = INT64_MAX, maxX = INT64_MIN, minY = INT64_MAX, maxY = INT64_MIN;
     for (const auto& chunk : snap.firings)
         for (const auto& f : *chunk) {
@@ -184,7 +184,8 @@ void FiringsView::updateChart()
             QDateTime::fromMSecsSinceEpoch(minY - padY), QDateTime::fromMSecsSinceEpoch(maxY + padY));
         m_axisX->setFormat(maxX - minX > 3600000 * 6 ? "dd HH:mm" : "HH:mm:ss");
     }
-    m_chart->setTitle(total > size_t(m_onTime->count() + m_late->count() + m_early->count())
+    // A point per entry (FiringEvent: a watermark's firings of one window for every key are one).
+    m_chart->setTitle(runtime::chunkedSize(snap.firings) > size_t(m_onTime->count() + m_late->count() + m_early->count())
             ? tr("Window firings — the latest %1, thinned").arg(simfmt::count(qint64(total)))
             : tr("Window firings"));
 }

@@ -401,24 +401,37 @@ struct Replay::Worker final : ResultListener, Observer {
     {
         if (stepMode == StepMode::Firing)
             stepHit = true;
+        const auto& v = result.fields;
+        const size_t n = v.size();
+        if (n < 6)
+            return;
+        const auto* start = std::get_if<int64_t>(&v[1]);
+        const auto* end = std::get_if<int64_t>(&v[2]);
+        const auto* kind = std::get_if<std::string>(&v[n - 2]);
+        const auto* pane = std::get_if<int64_t>(&v[n - 1]);
+        if (FiringEvent* last = down.firings.last(); last && last->at == now && last->subtask == subtask
+            && last->windowStart == (start ? *start : kMinTimestamp) && last->windowEnd == (end ? *end : kMinTimestamp)
+            && last->pane == (pane ? *pane : 0) && kind && last->firing == *kind && last->window == window) {
+            ++last->count;
+            down.firings.touch();
+            return;
+        }
         FiringEvent* f = down.firings.append();
         f->at = now;
         f->window = window;
         f->subtask = subtask;
-        const auto& v = result.fields;
-        const size_t n = v.size();
-        if (n >= 6) {
+        {
             f->key = v[0];
-            if (auto* s = std::get_if<int64_t>(&v[1]))
-                f->windowStart = *s;
-            if (auto* e = std::get_if<int64_t>(&v[2]))
-                f->windowEnd = *e;
+            if (start)
+                f->windowStart = *start;
+            if (end)
+                f->windowEnd = *end;
             // One aggregate: its value; a list: the list of their values.
             f->value = n == 6 ? v[3] : makeList(std::vector<Value>(v.begin() + 3, v.end() - 2));
-            if (auto* k = std::get_if<std::string>(&v[n - 2]))
-                f->firing = *k;
-            if (auto* p = std::get_if<int64_t>(&v[n - 1]))
-                f->pane = *p;
+            if (kind)
+                f->firing = *kind;
+            if (pane)
+                f->pane = *pane;
         }
     }
 
@@ -964,6 +977,15 @@ struct Replay::Worker final : ResultListener, Observer {
         }
     }
 };
+
+int64_t firingCount(const Chunks<FiringEvent>& chunks)
+{
+    int64_t n = 0;
+    for (const auto& c : chunks)
+        for (const auto& f : *c)
+            n += f.count;
+    return n;
+}
 
 Record SinkRow::record() const
 {
