@@ -74,7 +74,9 @@ namespace {
     };
 
     // The sinks' records: the oldest `capacity` rows (then it stops accepting), in chunks
-    // sealed on publish, each owning the bytes of its rows in a few large blocks.
+    // sealed on publish. Their bytes go one after the other into blocks of 2 MB that the chunks
+    // using them share. (Huge pages for the blocks were slower: the kernel compacts memory for
+    // them on the windows' thread.)
     class SinkRowStore {
     public:
         explicit SinkRowStore(size_t capacity)
@@ -92,24 +94,28 @@ namespace {
             for (const auto& f : r.fields)
                 encodeValue(m_scratch, f);
             encodeValue(m_scratch, Value { r.timestamp });
-            if (!m_filling)
+            if (!m_filling) {
                 m_filling = std::make_shared<Filling>();
-            Filling& f = *m_filling;
-            if (f.blocks.empty() || f.used + m_scratch.size() > f.blockSize) {
-                f.blockSize = std::max(kBlock, m_scratch.size());
-                f.blocks.push_back(std::make_unique_for_overwrite<char[]>(f.blockSize));
-                f.used = 0;
+                m_filling->rows.reserve(m_lastRows);
+                if (m_block)
+                    m_filling->blocks.push_back(m_block);
             }
-            char* at = f.blocks.back().get() + f.used;
+            if (!m_block || m_used + m_scratch.size() > m_block->size) {
+                m_block = std::make_shared<Block>(std::max(kBlock, m_scratch.size()));
+                m_used = 0;
+                m_filling->blocks.push_back(m_block);
+            }
+            char* at = m_block->data + m_used;
             std::memcpy(at, m_scratch.data(), m_scratch.size());
-            f.used += m_scratch.size();
-            f.rows.push_back({ sink, subtask, std::string_view(at, m_scratch.size()) });
+            m_used += m_scratch.size();
+            m_filling->rows.push_back({ sink, subtask, std::string_view(at, m_scratch.size()) });
             ++m_size;
         }
         Chunks<SinkRow> publish()
         {
             if (m_filling && !m_filling->rows.empty()) {
-                // The chunk points at its rows and owns them with their bytes.
+                // The chunk points at its rows and owns them with their blocks.
+                m_lastRows = m_filling->rows.size();
                 std::shared_ptr<Filling> sealed = std::move(m_filling);
                 m_full.push_back(std::shared_ptr<const std::vector<SinkRow>>(sealed, &sealed->rows));
             }
@@ -118,17 +124,29 @@ namespace {
         bool truncated() const { return m_truncated; }
 
     private:
-        static constexpr size_t kBlock = 256 * 1024;
+        static constexpr size_t kBlock = 2 * 1024 * 1024;
+        struct Block {
+            explicit Block(size_t n)
+                : bytes(std::make_unique_for_overwrite<char[]>(n))
+                , data(bytes.get())
+                , size(n)
+            {
+            }
+            std::unique_ptr<char[]> bytes;
+            char* data;
+            size_t size;
+        };
         struct Filling {
             std::vector<SinkRow> rows;
-            std::vector<std::unique_ptr<char[]>> blocks;
-            size_t blockSize = 0;
-            size_t used = 0;
+            std::vector<std::shared_ptr<Block>> blocks;
         };
         size_t m_capacity;
         size_t m_size = 0;
         bool m_truncated = false;
         std::string m_scratch;
+        std::shared_ptr<Block> m_block; // being filled
+        size_t m_used = 0;
+        size_t m_lastRows = 0; // rows of the last chunk: the next one reserves as many
         std::shared_ptr<Filling> m_filling;
         Chunks<SinkRow> m_full;
     };
