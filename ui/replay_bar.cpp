@@ -173,8 +173,15 @@ void ReplayBar::showSnapshot()
         break;
     }
     m_events->setText(tr("<b>%1</b> events · %2").arg(QString::number(s->eventsReplayed), state));
-    m_rate->setText(
-        playing ? tr("<b>%1</b> events/s").arg(simfmt::count(qint64(s->eventsPerSecond))) : QString());
+    m_rate->setText(!playing ? QString()
+            : s->threads == 2
+            ? tr("<b>%1</b> events/s · 2 threads").arg(simfmt::count(qint64(s->eventsPerSecond)))
+            : tr("<b>%1</b> events/s").arg(simfmt::count(qint64(s->eventsPerSecond))));
+    m_rate->setToolTip(s->threads == 2
+            ? tr("At full speed the windows and sinks run on a second thread, as streamlab run does: "
+                 "the views show them one update behind the sources. Pausing, stepping or a slower "
+                 "speed goes back to one thread.")
+            : QString());
     m_clock->setText(tr("clock <b>%1</b>").arg(simfmt::time(s->processingTime)));
 }
 

@@ -729,6 +729,7 @@ struct Replay::Worker final : ResultListener, Observer {
             snap->bytesRead = done;
             snap->bytesTotal = total;
             snap->pipelined = sim->pipelined();
+            snap->threads = sim->threads();
             // Answered at once on one thread; pipelined, the answer shows in the next publish.
             sim->snapshotLater(state != ReplayState::Playing || stateRefreshDue(),
                 [this, settled = eventsRead](metrics::MetricsSnapshot m) { handOver(std::move(m), settled); });

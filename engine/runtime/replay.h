@@ -166,6 +166,8 @@ struct ReplaySnapshot {
     int64_t traceWatermark = kMinTimestamp;
     // The replay has run its windows and sinks on a second thread (ReplayOptions::pipeline).
     bool pipelined = false;
+    // Threads the simulation runs on now: 2 while playing at full speed pipelined, else 1.
+    int threads = 1;
 };
 
 struct ReplayOptions {

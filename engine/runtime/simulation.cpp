@@ -1861,6 +1861,7 @@ void Simulation::snapshotLater(bool refreshState, std::function<void(metrics::Me
 }
 bool Simulation::finished() const { return m->engine.complete; }
 bool Simulation::pipelined() const { return m->pipelined; }
+int Simulation::threads() const { return m->engine.pipe ? 2 : 1; }
 int64_t Simulation::processingTime() const { return m->engine.now; }
 std::optional<int64_t> Simulation::nextTime() const
 {

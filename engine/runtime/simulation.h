@@ -92,6 +92,8 @@ public:
     // Whether the last run() ran the subtasks downstream of the sources on a second thread
     // (RunOptions::pipeline).
     bool pipelined() const;
+    // 2 while a pipelined advance()'s second thread runs (until settle() or the end), else 1.
+    int threads() const;
 
     int64_t processingTime() const;
     // The processing time of the next step (the next record's arrival or the next timer), for

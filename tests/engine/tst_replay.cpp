@@ -300,6 +300,34 @@ private slots:
         QCOMPARE(resultLines(*first), std::vector<std::string>(headless.lines.begin(), headless.lines.begin() + 10));
     }
 
+    // Playing at full speed runs on two threads; a pause settles to one, and what the pause
+    // shows is complete: every event read so far is in the trace with its fate.
+    void pauseSettlesToOneThread()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto spec = overlapJob(dir.filePath("events.csv").toStdString());
+        ReplayOptions o;
+        o.traceBudget = 100000000;
+        o.traceCapacity = 100000000;
+        Replay replay(spec, o, 1);
+        auto snap = replay.waitFor([](const runtime::ReplaySnapshot& s) {
+            return s.threads == 2 || s.state == ReplayState::Finished;
+        });
+        QCOMPARE(snap->threads, 2);
+        replay.pause();
+        snap = replay.sync();
+        if (snap->state == ReplayState::Finished)
+            QSKIP("the replay ended before the pause");
+        QCOMPARE(snap->state, ReplayState::Paused);
+        QCOMPARE(snap->threads, 1);
+        QCOMPARE(static_cast<int64_t>(runtime::chunkedSize(snap->trace)), snap->eventsReplayed);
+        replay.play();
+        snap = replay.waitDone();
+        QCOMPARE(snap->eventsReplayed, int64_t(300000));
+        QCOMPARE(snap->threads, 1);
+    }
+
     // Closing the window mid-replay destroys a replay whose second thread is still delivering.
     void destroyedWhilePipelined()
     {
