@@ -83,6 +83,13 @@ void ReplayController::pull()
     auto s = m_replay->snapshot();
     if (s == m_snapshot || s->generation != m_generation)
         return;
+    // As fast as possible the numbers change faster than anyone reads them, and the views'
+    // updates take the CPU the replay's two threads want: half the rate then. A pause, a step
+    // or the end is shown at the next pull.
+    const bool fastest = s->state == runtime::ReplayState::Playing && s->speed <= 0;
+    if (fastest && m_lastEmit.isValid() && m_lastEmit.elapsed() < kFastPullIntervalMs)
+        return;
+    m_lastEmit.start();
     m_snapshot = std::move(s);
     emit snapshotUpdated();
 }

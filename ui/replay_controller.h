@@ -11,6 +11,7 @@
 #include <QMap>
 #include <QObject>
 #include <QString>
+#include <QElapsedTimer>
 #include <QTimer>
 #include <memory>
 #include <optional>
@@ -21,6 +22,7 @@ class ReplayController : public QObject {
     Q_OBJECT
 public:
     static constexpr int kPullIntervalMs = 33; // ~30 Hz
+    static constexpr int kFastPullIntervalMs = 66; // ~15 Hz while playing as fast as possible
 
     explicit ReplayController(QObject* parent = nullptr);
     ~ReplayController() override;
@@ -72,6 +74,7 @@ private:
     std::optional<model::JobSpec> m_spec;
     std::shared_ptr<const runtime::ReplaySnapshot> m_snapshot;
     QTimer m_timer;
+    QElapsedTimer m_lastEmit; // the last snapshot handed to the views
     uint64_t m_generation = 0;
     double m_speed = 0;
     QMap<QString, QString> m_events;
