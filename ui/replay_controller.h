@@ -1,6 +1,6 @@
 // The GUI's side of a live replay: owns the runtime::Replay of the current run (latest run wins,
 // each with a new generation number), pulls its immutable snapshot on a QTimer (at most ~30 per
-// second, whatever the event rate) and hands it to the views. Commands never block: they are
+// second, ~15 while playing as fast as possible, whatever the event rate) and hands it to the views. Commands never block: they are
 // queued to the engine's thread. Live settings (watermark delay per source, allowed lateness per
 // window, event file per source) are remembered and applied to the next restart. GUI thread only.
 #pragma once
