@@ -1,7 +1,7 @@
 #include "runtime/plan.h"
 
 #include <map>
-#include <set>
+#include <algorithm>
 
 namespace streamlab::runtime {
 
@@ -77,10 +77,10 @@ namespace {
     // or a global window's trigger), which only the engine's timer queue orders among records.
     void decideRunThreads(Plan& plan, const model::JobSpec& spec)
     {
-        std::set<std::string> upstream;
         for (const auto& t : plan.tasks)
             if (plan.op(t.chain.front())->kind == NodeKind::Source)
-                upstream.insert(t.chain.begin(), t.chain.end());
+                for (auto& o : plan.operators)
+                    o.inSourceTask = o.inSourceTask || std::find(t.chain.begin(), t.chain.end(), o.id) != t.chain.end();
         for (const auto& t : plan.tasks) {
             if (plan.op(t.chain.front())->kind != NodeKind::Source)
                 continue;
@@ -93,13 +93,13 @@ namespace {
         }
         bool handOver = false;
         for (const auto& x : plan.exchanges)
-            handOver |= !x.chained && upstream.contains(x.from);
+            handOver |= !x.chained && plan.op(x.from)->inSourceTask;
         if (!handOver) {
             plan.oneThreadBecause = "no network exchange follows the sources' tasks";
             return;
         }
         for (const auto& o : plan.operators) {
-            if (upstream.contains(o.id) || o.kind != NodeKind::Window)
+            if (o.inSourceTask || o.kind != NodeKind::Window)
                 continue;
             const auto& w = spec.node(o.id)->as<model::WindowSpec>();
             std::string why;

@@ -34,6 +34,7 @@ struct PlanOperator {
     int maxParallelism = 128;
     bool keyed = false;
     int task = -1; // index into Plan::tasks
+    bool inSourceTask = false; // chained to a source: on the engine's thread of a two-thread run
     std::vector<KeyGroupRange> keyGroups; // per subtask, for keyed operators
 };
 

@@ -105,7 +105,7 @@ namespace {
                 m_used = 0;
                 m_filling->blocks.push_back(m_block);
             }
-            char* at = m_block->data + m_used;
+            char* at = m_block->bytes.get() + m_used;
             std::memcpy(at, m_scratch.data(), m_scratch.size());
             m_used += m_scratch.size();
             m_filling->rows.push_back({ sink, subtask, std::string_view(at, m_scratch.size()) });
@@ -128,12 +128,10 @@ namespace {
         struct Block {
             explicit Block(size_t n)
                 : bytes(std::make_unique_for_overwrite<char[]>(n))
-                , data(bytes.get())
                 , size(n)
             {
             }
             std::unique_ptr<char[]> bytes;
-            char* data;
             size_t size;
         };
         struct Filling {
@@ -245,7 +243,6 @@ struct Replay::Worker final : ResultListener, Observer {
     // Traced events whose fate the windows may still decide (a pipelined replay's second
     // thread has not got to them yet), in event order.
     std::deque<TraceEvent> pendingTrace;
-    int64_t eventsRead = 0; // source records heard of (Observer::onSourceRecord)
     int64_t traceCounter = 0;
     int64_t traceStride = 1;
     int64_t eventsAtPublish = 0;
@@ -341,7 +338,7 @@ struct Replay::Worker final : ResultListener, Observer {
     {
         (void)subtask;
         (void)schema;
-        const int64_t event = eventsRead++;
+        const int64_t event = sim->eventsReplayed() - 1; // counted before the observer hears of it
         maxEventTime = std::max(maxEventTime, r.timestamp);
         if (stepMode == StepMode::Event)
             stepHit = true;
@@ -459,16 +456,11 @@ struct Replay::Worker final : ResultListener, Observer {
     {
         if (plan.runThreads != 2)
             return false;
-        for (const auto& t : plan.tasks) {
-            if (plan.op(t.chain.front())->kind != model::NodeKind::Source)
-                continue;
-            for (const auto& id : t.chain) {
-                const auto kind = plan.op(id)->kind;
-                if (kind == model::NodeKind::Window || kind == model::NodeKind::Aggregate
-                    || kind == model::NodeKind::Sink)
-                    return false;
-            }
-        }
+        for (const auto& o : plan.operators)
+            if (o.inSourceTask
+                && (o.kind == model::NodeKind::Window || o.kind == model::NodeKind::Aggregate
+                    || o.kind == model::NodeKind::Sink))
+                return false;
         return true;
     }
 
@@ -732,7 +724,7 @@ struct Replay::Worker final : ResultListener, Observer {
             snap->threads = sim->threads();
             // Answered at once on one thread; pipelined, the answer shows in the next publish.
             sim->snapshotLater(state != ReplayState::Playing || stateRefreshDue(),
-                [this, settled = eventsRead](metrics::MetricsSnapshot m) { handOver(std::move(m), settled); });
+                [this, settled = snap->eventsReplayed](metrics::MetricsSnapshot m) { handOver(std::move(m), settled); });
         }
         int64_t settled = 0;
         std::vector<LateFate> fates;

@@ -384,7 +384,7 @@ namespace {
         int64_t clockStart = 0;
         int64_t events = 0;
         Observer* observer = nullptr;
-        bool observerOnTwoThreads = false; // RunOptions::pipelineReplay
+        bool observerOnTwoThreads = false; // RunOptions::pipelineReplay: advance() pipelines too
         std::map<std::string, std::unique_ptr<FileSinkCommitter>> fileSinks;
         std::vector<std::string> fileSinkOrder;
         std::filesystem::path checkpointDir;
@@ -492,6 +492,12 @@ namespace {
                     snap.exchanges[x] = exchanges[x];
                 snap.exchanges[x].serializeNs += pipe->deserializeNs[x];
             }
+        }
+
+        void answer(Pipe::MarkRequest& m) const
+        {
+            fillDownstream(m.snap, m.refreshState);
+            m.done(std::move(m.snap));
         }
 
         // A snapshot of every subtask at this point of the replay, handed to `done`: at once on
@@ -697,10 +703,8 @@ namespace {
                 return failure;
             pipe->finish();
             // Marks the downstream thread did not reach (it stops at a failure) are answered now.
-            for (auto& m : pipe->unansweredMarks()) {
-                fillDownstream(m.snap, m.refreshState);
-                m.done(std::move(m.snap));
-            }
+            for (auto& m : pipe->unansweredMarks())
+                answer(m);
             for (auto& t : tasks) {
                 t->lane = &lane;
                 for (auto* gates : { &t->main, &t->late })
@@ -1041,8 +1045,7 @@ namespace {
             m = std::move(m_marks.front());
             m_marks.pop_front();
         }
-        engine->fillDownstream(m.snap, m.refreshState);
-        m.done(std::move(m.snap));
+        engine->answer(m);
     }
 
     void Task::sendTo(std::vector<Gate>& gates, const Record& r)
@@ -1491,7 +1494,6 @@ struct Simulation::Impl {
     Engine engine;
     std::function<bool()> stopRequested;
     bool pipeline = true;
-    bool pipelineReplay = false;
     bool pipelined = false; // the last run() was (or, with pipelineReplay, an advance())
 };
 
@@ -1516,7 +1518,6 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
     E.seriesInterval = options.seriesInterval;
     E.observer = options.observer;
     E.observerOnTwoThreads = options.pipelineReplay;
-    sim->m->pipelineReplay = options.pipelineReplay;
     E.checkpointDir = options.checkpointDir;
     E.retainedCheckpoints = std::max(1, options.retainedCheckpoints);
     if (!options.checkpointDir.empty() && !E.spec.config.checkpointInterval)
@@ -1848,7 +1849,7 @@ Result<bool> Simulation::step()
 Result<bool> Simulation::advance(int64_t maxRecords)
 {
     Engine& E = m->engine;
-    if (m->pipelineReplay && m->pipeline && !E.pipe && E.startPipeline())
+    if (E.observerOnTwoThreads && m->pipeline && !E.pipe && E.startPipeline())
         m->pipelined = true;
     return E.step(std::max<int64_t>(1, maxRecords));
 }

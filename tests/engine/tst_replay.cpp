@@ -105,6 +105,19 @@ model::JobSpec overlapJob(const std::string& events)
     return compiled.spec;
 }
 
+// A whole replay at full speed, every event traced (the same trace whatever the pace), with
+// many publishes while a second thread runs; on one thread unless `pipeline`.
+std::shared_ptr<const runtime::ReplaySnapshot> replayToTheEnd(const model::JobSpec& spec, bool pipeline)
+{
+    ReplayOptions o;
+    o.pipeline = pipeline;
+    o.traceBudget = 100000000;
+    o.traceCapacity = 100000000;
+    o.publishIntervalMs = 1;
+    Replay replay(spec, o, 1);
+    return replay.waitDone();
+}
+
 ReplayOptions paused()
 {
     ReplayOptions o;
@@ -182,17 +195,8 @@ private slots:
     {
         QFETCH(QString, job);
         auto spec = loadSpec(job);
-        auto replayWith = [&](bool pipeline) {
-            ReplayOptions o;
-            o.pipeline = pipeline;
-            o.traceBudget = 100000000; // every event traced: the same trace whatever the pace
-            o.traceCapacity = 100000000;
-            o.publishIntervalMs = 1; // many publishes while the second thread runs
-            Replay replay(spec, o, 1);
-            return replay.waitDone();
-        };
-        auto one = replayWith(false);
-        auto two = replayWith(true);
+        auto one = replayToTheEnd(spec, false);
+        auto two = replayToTheEnd(spec, true);
         QCOMPARE(one->state, ReplayState::Finished);
         QCOMPARE(two->state, ReplayState::Finished);
         QVERIFY(!one->pipelined);
@@ -246,17 +250,8 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const auto spec = overlapJob(dir.filePath("events.csv").toStdString());
-        auto replayWith = [&](bool pipeline) {
-            ReplayOptions o;
-            o.pipeline = pipeline;
-            o.traceBudget = 100000000;
-            o.traceCapacity = 100000000;
-            o.publishIntervalMs = 1;
-            Replay replay(spec, o, 1);
-            return replay.waitDone();
-        };
-        auto one = replayWith(false);
-        auto two = replayWith(true);
+        auto one = replayToTheEnd(spec, false);
+        auto two = replayToTheEnd(spec, true);
         QCOMPARE(two->state, ReplayState::Finished);
         QVERIFY(two->pipelined);
         QCOMPARE(two->eventsReplayed, int64_t(300000));
