@@ -8,6 +8,8 @@
 #include <absl/hash/hash.h>
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <utility>
 #include <memory>
 #include <cstring>
 
@@ -719,7 +721,7 @@ namespace {
                     return std::nullopt;
                 Bucket& b = it->second;
                 if (!b.sorted) {
-                    std::sort(b.items.begin() + static_cast<std::ptrdiff_t>(b.next), b.items.end());
+                    sortItems(b.items, b.next);
                     b.sorted = true;
                 }
                 while (b.next < b.items.size()) {
@@ -795,6 +797,55 @@ namespace {
             int64_t live = 0; // registered timers among items[next..]
             bool sorted = true; // items[next..] are in order
         };
+        // items[from..] by (key id, namespace), as std::sort would put them. A window end's
+        // bucket holds a timer for every key with that window (10,000 at the end of a minute):
+        // those are sorted by key id in linear time, a least-significant-digit radix sort of up
+        // to 11 bits a pass, then each run of one key by namespace (mostly a run of one). It
+        // was a sixth of the firing's time with std::sort.
+        void sortItems(std::vector<Item>& items, size_t from)
+        {
+            const size_t n = items.size() - from;
+            Item* data = items.data() + from;
+            if (n < kRadixFrom) {
+                std::sort(data, data + n);
+                return;
+            }
+            uint32_t maxKey = 0;
+            for (size_t i = 0; i < n; ++i)
+                maxKey = std::max(maxKey, data[i].first);
+            const int bits = std::bit_width(maxKey);
+            const int passes = std::max(1, (bits + kRadixBits - 1) / kRadixBits);
+            const int width = (bits + passes - 1) / passes;
+            m_scratch.resize(n);
+            Item* src = data;
+            Item* dst = m_scratch.data();
+            std::array<uint32_t, (1u << kRadixBits)> at {};
+            for (int pass = 0, shift = 0; pass < passes; ++pass, shift += width) {
+                const uint32_t mask = (1u << width) - 1;
+                std::fill_n(at.begin(), mask + 1, 0u);
+                for (size_t i = 0; i < n; ++i)
+                    ++at[(src[i].first >> shift) & mask];
+                uint32_t sum = 0;
+                for (uint32_t d = 0; d <= mask; ++d)
+                    sum += std::exchange(at[d], sum);
+                for (size_t i = 0; i < n; ++i)
+                    dst[at[(src[i].first >> shift) & mask]++] = src[i];
+                std::swap(src, dst);
+            }
+            if (src != data)
+                std::copy(src, src + n, data);
+            for (size_t i = 0; i < n;) {
+                size_t j = i + 1;
+                while (j < n && data[j].first == data[i].first)
+                    ++j;
+                if (j - i > 1)
+                    std::sort(data + i, data + j);
+                i = j;
+            }
+        }
+        static constexpr size_t kRadixFrom = 256;
+        static constexpr int kRadixBits = 11;
+
         void insert(uint32_t key, const Namespace& ns, int64_t time)
         {
             bool fresh = false;
@@ -815,6 +866,7 @@ namespace {
         Keys& m_keys;
         SlotTable<Sub, char> m_registered;
         std::map<int64_t, Bucket> m_buckets;
+        std::vector<Item> m_scratch; // sortItems' other buffer
     };
 
     class HeapBackend final : public KeyedStateBackend {

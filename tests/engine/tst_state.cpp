@@ -281,6 +281,38 @@ private slots:
         QVERIFY(!t->pollDue(INT64_MAX)); // a's 1999 was removed
     }
 
+    // The end of a minute: thousands of keys' timers at one time, registered in no order,
+    // come out by key (ids in first-seen order on the heap), each key's windows in order.
+    void manyTimersAtOneTime()
+    {
+        auto b = backend("heap");
+        auto t = b->timerQueue("event");
+        const int keys = 5000;
+        auto key = [](int i) {
+            std::string k = "k";
+            k += std::to_string(i);
+            return k;
+        };
+        for (int i = 0; i < keys; ++i) // ids 0, 1, 2, ...
+            b->setCurrentKey(key(i), 0);
+        for (int j = 0; j < keys; ++j) {
+            const int i = (j * 7919) % keys; // every key once, scrambled
+            b->setCurrentKey(key(i), 0);
+            if (i % 3 == 0)
+                t->add(kW2, 1999); // a second window of the key first
+            t->add(kW1, 1999);
+        }
+        for (int i = 0; i < keys; ++i) {
+            for (const Namespace& ns : i % 3 == 0 ? std::vector { kW1, kW2 } : std::vector { kW1 }) {
+                auto due = t->pollDue(1999);
+                QVERIFY(due);
+                QCOMPARE(valueToText(b->currentKey()), key(i));
+                QVERIFY(due->first == ns);
+            }
+        }
+        QVERIFY(!t->pollDue(INT64_MAX));
+    }
+
     void ttlExpiry_data()
     {
         QTest::addColumn<QString>("backend");
