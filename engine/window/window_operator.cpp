@@ -285,8 +285,13 @@ namespace {
             }
             switch (a.type) {
             case AssignerType::Tumbling: {
-                int64_t s = windowStart(ts, a.offset % a.size, a.size);
-                out.push_back({ s, jadd(s, a.size) });
+                // Elements come mostly in order: the last window, without two 64-bit divisions,
+                // whenever it holds the element (a wrapped end holds none).
+                if (!(m_lastTumbling.start <= ts && ts < m_lastTumbling.end)) {
+                    int64_t s = windowStart(ts, a.offset % a.size, a.size);
+                    m_lastTumbling = { s, jadd(s, a.size) };
+                }
+                out.push_back(m_lastTumbling);
                 break;
             }
             case AssignerType::Sliding: {
@@ -784,6 +789,7 @@ namespace {
         std::unique_ptr<state::TimerQueue> m_procTimers;
         std::unique_ptr<state::TimerQueue> m_flushTimers;
         Windows m_windows; // of the element in hand
+        Win m_lastTumbling { 0, 0 }; // the last tumbling window assigned (empty at first)
         Value m_compositeKey;
         Record m_out;
     };

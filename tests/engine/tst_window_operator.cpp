@@ -170,6 +170,35 @@ private slots:
         QCOMPARE(out, expected);
     }
 
+    // Each element in its own window, whatever the element before it: one on the previous
+    // window's end belongs to the next, and windows before zero and with an offset start
+    // where windowStart (FLINK-26334) puts them. Worked out by hand.
+    void tumblingWindowBordersInAnyOrder_data()
+    {
+        QTest::addColumn<QString>("offset");
+        QTest::addColumn<std::vector<int64_t>>("timestamps");
+        QTest::addColumn<std::vector<std::string>>("expected");
+        QTest::newRow("no offset") << "0" << std::vector<int64_t> { 2999, 3000, -1, 0, -3000, 5999, 6000 }
+                                   << std::vector<std::string> { "a,-3000,0,2,on_time,0", "a,0,3000,2,on_time,0",
+                                          "a,3000,6000,2,on_time,0", "a,6000,9000,1,on_time,0", "WMAX" };
+        QTest::newRow("offset 1 s") << "1s" << std::vector<int64_t> { 999, 1000, 3999, 4000, -2001, -2000 }
+                                    << std::vector<std::string> { "a,-2000,1000,2,on_time,0", "a,-5000,-2000,1,on_time,0",
+                                           "a,1000,4000,2,on_time,0", "a,4000,7000,1,on_time,0", "WMAX" };
+    }
+    void tumblingWindowBordersInAnyOrder()
+    {
+        QFETCH(QString, offset);
+        QFETCH(std::vector<int64_t>, timestamps);
+        QFETCH(std::vector<std::string>, expected);
+        std::string events;
+        for (int64_t ts : timestamps)
+            events += ev("a", ts);
+        auto out = run(R"("assigner":{"type":"tumbling","size":"3s","offset":")" + offset.toStdString()
+                + R"("},"aggregate":{"fn":"count"})",
+            events);
+        QCOMPARE(out, expected);
+    }
+
     void slidingWindowsSizeNotMultipleOfSlide()
     {
         // Size 5 s, slide 2 s: ts 0 is in 3 windows, ts 1000 in 2 (EVENT-TIME.md 2.3).
