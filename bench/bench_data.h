@@ -2,8 +2,13 @@
 // second run does not pay for generation. Deterministic content.
 #pragma once
 
+#include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
+#include <pthread.h>
+#include <sched.h>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -54,6 +59,46 @@ inline int64_t digitLoop(const char* p, const char* end)
     for (; p != end; ++p)
         v = v * 10 + (*p - '0');
     return v;
+}
+
+// How far apart the first two CPUs are right now: nanoseconds for a cache line to go from one
+// to the other and back (two threads pinned to CPUs 0 and 1 take turns writing it). On this
+// machine's virtual CPUs it is 50-70 ns at times and 330-370 ns at others (the host runs them
+// on near or far physical cores), and a pipelined run, whose two threads hand records over
+// through memory, feels the difference (bench/README.md). 0 when CPUs 0 and 1 are not both ours.
+inline double coreRoundTripNs()
+{
+    cpu_set_t saved;
+    if (pthread_getaffinity_np(pthread_self(), sizeof saved, &saved) != 0 || !CPU_ISSET(0, &saved)
+        || !CPU_ISSET(1, &saved))
+        return 0; // both threads on one CPU would take turns by time slices
+    constexpr long kTrips = 200'000;
+    alignas(64) std::atomic<long> turn { 0 };
+    auto pin = [](int cpu) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
+    };
+    std::thread other([&] {
+        pin(1);
+        for (long i = 0; i < kTrips; ++i) {
+            while (turn.load(std::memory_order_acquire) != 2 * i + 1)
+                ;
+            turn.store(2 * i + 2, std::memory_order_release);
+        }
+    });
+    pin(0);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (long i = 0; i < kTrips; ++i) {
+        while (turn.load(std::memory_order_acquire) != 2 * i)
+            ;
+        turn.store(2 * i + 1, std::memory_order_release);
+    }
+    other.join();
+    const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+    pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
+    return ns / kTrips;
 }
 
 inline int64_t eventCount()

@@ -7,7 +7,8 @@
 // written), pipelined (two threads: runtime::RunOptions::pipeline) as `streamlab run` runs.
 // Job: source (10 k string keys, 2 s disorder) -> keyBy -> 1-minute tumbling count -> sink.
 // Run: build/bench/bench_gui_replay   (STREAMLAB_BENCH_EVENTS=N for a smaller file,
-// STREAMLAB_BENCH_ROUNDS=R rounds of headless + GUI, default 3; needs a
+// STREAMLAB_BENCH_ROUNDS=R rounds of headless + GUI, default 3; STREAMLAB_BENCH_CLI=PATH another
+// streamlab executable for the headless run; needs a
 // display or QT_QPA_PLATFORM=offscreen). Built without the UI (STREAMLAB_BUILD_UI=OFF) it
 // prints the headless figure only.
 #include "bench_data.h"
@@ -105,7 +106,9 @@ double headless(const model::JobSpec& spec, int64_t& records, bool pipeline = tr
 // `streamlab run JOB --out OUT`, the whole process: what the headless run costs a person.
 double cli(const std::string& job, const std::string& out)
 {
-    const std::string command = std::string("'") + STREAMLAB_CLI + "' run '" + job + "' --out '" + out + "'";
+    const char* other = std::getenv("STREAMLAB_BENCH_CLI"); // another build's CLI, to compare builds
+    const std::string command
+        = std::string("'") + (other ? other : STREAMLAB_CLI) + "' run '" + job + "' --out '" + out + "'";
     auto t0 = std::chrono::steady_clock::now();
     if (std::system(command.c_str()) != 0) {
         std::fprintf(stderr, "failed: %s\n", command.c_str());
@@ -265,6 +268,7 @@ int main(int argc, char** argv)
         }
         if (waited)
             std::printf("(waited %.1f s for the doctor's measurement)\n", waited / 10.0);
+        const double coresBefore = bench::coreRoundTripNs();
         const double tCli = cli(jobPath, cliOut);
         cliTimes.push_back(tCli);
         const double tHeadless = headless(compiled.spec, records);
@@ -287,10 +291,11 @@ int main(int argc, char** argv)
         worstAll = std::max(worstAll, worst);
         ticksAll += ticks;
         cpuAll += cpuGui;
-        std::printf("round %d: streamlab run %.2f s; engine alone %.2f s, replay without window "
+        const double coresAfter = bench::coreRoundTripNs();
+        std::printf("round %d (cores %.0f/%.0f ns apart): streamlab run %.2f s; engine alone %.2f s, replay without window "
                     "%.2f s (CPU %.2f s vs %.2f s), GUI replay %.2f s (%.2fx streamlab run, %.2fx "
                     "the engine alone; process CPU %.2f s against %.2f s without window), longest stall %.1f ms (ending %.2f s into the replay, view %s)\n",
-            round + 1, tCli, tHeadless, tReplay, g_replayCpu, g_headlessCpu, tGui,
+            round + 1, coresBefore, coresAfter, tCli, tHeadless, tReplay, g_replayCpu, g_headlessCpu, tGui,
             tGui / tCli, tGui / tHeadless, procGui, g_replayProcessCpu, std::max<double>(0, static_cast<double>(worst) / 1e6 - 5.0),
             static_cast<double>(worstAt) / 1e9, worstView.isEmpty() ? "-" : qPrintable(worstView));
     }

@@ -145,6 +145,7 @@ void replay(benchmark::State& state, int parallelism, Stages stages = Stages::Fu
         state.SkipWithError(model::describeErrors(compiled.problems, "").c_str());
         return;
     }
+    const double cores = bench::coreRoundTripNs(); // how far apart the run's two threads may be
     int64_t records = 0;
     double otherCpu = 0; // seconds of CPU of the run's other threads (the window's, when pipelined)
     for (auto _ : state) {
@@ -166,6 +167,7 @@ void replay(benchmark::State& state, int parallelism, Stages stages = Stages::Fu
     }
     state.SetItemsProcessed(state.iterations() * bench::eventCount());
     state.counters["other_cpu_ms"] = 1000 * otherCpu / static_cast<double>(state.iterations());
+    state.counters["cores_rt_ns"] = cores;
     if (stages == Stages::Full)
         state.counters["windows"] = static_cast<double>(records);
 }
