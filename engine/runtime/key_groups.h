@@ -14,8 +14,13 @@ int32_t murmurHash(int32_t code);
 int32_t roundUpToPowerOfTwo(int32_t x);
 // The default max parallelism for operator parallelism p: min(max(roundUp(p + p/2), 128), 32768).
 int defaultMaxParallelism(int parallelism);
-// murmurHash(hashCode) % maxParallelism.
-inline int keyGroupForHash(int32_t hashCode, int maxParallelism) { return murmurHash(hashCode) % maxParallelism; }
+// murmurHash(hashCode) % maxParallelism; a mask when maxParallelism is a power of two, as by
+// default (the hash is non-negative): no integer division for every record.
+inline int keyGroupForHash(int32_t hashCode, int maxParallelism)
+{
+    const int32_t h = murmurHash(hashCode);
+    return (maxParallelism & (maxParallelism - 1)) == 0 ? h & (maxParallelism - 1) : h % maxParallelism;
+}
 // keyGroup * parallelism / maxParallelism in 32-bit arithmetic.
 inline int subtaskForKeyGroup(int keyGroup, int parallelism, int maxParallelism)
 {

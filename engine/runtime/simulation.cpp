@@ -60,15 +60,9 @@ namespace {
         bool chained = false;
         const RecordSerializer* serializer = nullptr; // network exchanges
         CacheLineVector<int64_t>* keyGroupRecords = nullptr; // of the downstream operator (hash)
-        // Hash: the index in `targets` of each key group's subtask, and maxParallelism - 1 when
-        // it is a power of two (128 by default): two integer divisions a record were a tenth of
-        // the engine's thread in a keyed job.
+        // Hash: the index in `targets` of each key group's subtask, without a division for
+        // every record (with the key group's, a tenth of the engine's thread in a keyed job).
         CacheLineVector<uint32_t> targetOfKeyGroup;
-        int keyGroupMask = -1;
-        int keyGroupOf(int32_t hashCode) const
-        {
-            return keyGroupMask >= 0 ? murmurHash(hashCode) & keyGroupMask : keyGroupForHash(hashCode, maxParallelism);
-        }
         bool handedOver = false; // a pipelined run: its targets run on the downstream thread
         int pipeId = -1;         // its number in the pipe's messages
     };
@@ -1091,7 +1085,7 @@ namespace {
                 break;
             }
             case Partitioner::Hash: {
-                const auto kg = static_cast<size_t>(g.keyGroupOf(g.key.hashCode(r)));
+                const auto kg = static_cast<size_t>(keyGroupForHash(g.key.hashCode(r), g.maxParallelism));
                 ++(*g.keyGroupRecords)[kg];
                 deliver(E, *this, g, g.targets[g.targetOfKeyGroup[kg]].first, r);
                 break;
@@ -1746,13 +1740,10 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
                 if (x.partitioner == Partitioner::Rebalance)
                     g.next = static_cast<size_t>(up->subtask) % downs.size();
             }
-            if (x.partitioner == Partitioner::Hash) {
+            if (x.partitioner == Partitioner::Hash)
                 for (int kg = 0; kg < g.maxParallelism; ++kg)
                     g.targetOfKeyGroup.push_back(static_cast<uint32_t>(
                         subtaskForKeyGroup(kg, static_cast<int>(g.targets.size()), g.maxParallelism)));
-                if (std::has_single_bit(static_cast<unsigned>(g.maxParallelism)))
-                    g.keyGroupMask = g.maxParallelism - 1;
-            }
             (x.fromPort == "late" ? up->late : up->main).push_back(std::move(g));
         }
     }

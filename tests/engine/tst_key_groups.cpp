@@ -97,6 +97,15 @@ private slots:
         QCOMPARE(keyGroupForHash(k.hashCode(r), 128), 29);
     }
 
+    // KeyGroupRangeAssignment: murmurHash(hashCode) % maxParallelism, for any maxParallelism
+    // (a power of two takes a mask, the others the remainder).
+    void keyGroupIsTheRemainderForEveryMaxParallelism()
+    {
+        for (int m : { 1, 2, 100, 127, 128, 129, 1000, 4096, 32767, 32768 })
+            for (int32_t h : { 0, 1, -1, 7, 2112, 97520992, -147182656, INT32_MAX, INT32_MIN })
+                QCOMPARE(keyGroupForHash(h, m), murmurHash(h) % m);
+    }
+
     void defaultMaxParallelism_data()
     {
         QTest::addColumn<int>("parallelism");
