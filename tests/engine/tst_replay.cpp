@@ -118,6 +118,14 @@ std::shared_ptr<const runtime::ReplaySnapshot> replayToTheEnd(const model::JobSp
     return replay.waitDone();
 }
 
+// A data table of sample jobs: column "job", a row per sample named after it.
+void samples_data(std::initializer_list<const char*> names)
+{
+    QTest::addColumn<QString>("job");
+    for (const char* n : names)
+        QTest::newRow(n) << QString(n) + "/job.json";
+}
+
 ReplayOptions paused()
 {
     ReplayOptions o;
@@ -130,14 +138,7 @@ ReplayOptions paused()
 class TestReplay : public QObject {
     Q_OBJECT
 private slots:
-    void sameResultsAsRun_data()
-    {
-        QTest::addColumn<QString>("job");
-        QTest::newRow("clickstream") << "clickstream/job.json";
-        QTest::newRow("stuck-producer") << "stuck-producer/job.json";
-        QTest::newRow("skew") << "skew/job.json";
-        QTest::newRow("state-growth") << "state-growth/job.json";
-    }
+    void sameResultsAsRun_data() { samples_data({ "clickstream", "stuck-producer", "skew", "state-growth" }); }
     void sameResultsAsRun()
     {
         QFETCH(QString, job);
@@ -184,12 +185,7 @@ private slots:
     // what the one-thread replay shows.
     void pipelinedSameAsOneThread_data()
     {
-        QTest::addColumn<QString>("job");
-        QTest::newRow("clickstream") << "clickstream/job.json";
-        QTest::newRow("stuck-producer") << "stuck-producer/job.json";
-        QTest::newRow("skew") << "skew/job.json";
-        QTest::newRow("idle-partition") << "idle-partition/job.json";
-        QTest::newRow("coupled-warehouse") << "coupled-warehouse/job.json";
+        samples_data({ "clickstream", "stuck-producer", "skew", "idle-partition", "coupled-warehouse" });
     }
     void pipelinedSameAsOneThread()
     {
