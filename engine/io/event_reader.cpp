@@ -7,6 +7,7 @@
 #include <absl/time/time.h>
 #include <charconv>
 #include <cmath>
+#include <deque>
 #include <simdjson.h>
 
 namespace streamlab::io {
@@ -18,7 +19,7 @@ std::optional<int64_t> parseTimestamp(std::string_view s)
     int64_t ms = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), ms);
     if (ec == std::errc() && p == s.data() + s.size())
-        return ms;
+        return ms == kMinTimestamp ? std::nullopt : std::optional<int64_t>(ms); // MIN: "no timestamp"
     if (s.size() < 10 || s[4] != '-')
         return std::nullopt;
     std::string text(s);
@@ -35,7 +36,34 @@ std::optional<int64_t> parseTimestamp(std::string_view s)
     }
     if (!ok)
         return std::nullopt;
-    return absl::ToUnixMillis(t);
+    const int64_t millis = absl::ToUnixMillis(t);
+    if (millis == kMinTimestamp || millis == kMaxTimestamp) // saturated: the date is out of range
+        return std::nullopt;
+    return millis;
+}
+
+namespace {
+    // A UTF-8 byte order mark, as spreadsheet programs write at the start of a file.
+    constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+    void dropBom(std::string_view& firstLine)
+    {
+        if (firstLine.substr(0, kUtf8Bom.size()) == kUtf8Bom)
+            firstLine.remove_prefix(kUtf8Bom.size());
+    }
+} // namespace
+
+std::string notATimestamp(std::string_view text)
+{
+    std::string shown(text.substr(0, 40));
+    if (text.size() > 40)
+        shown += "...";
+    const size_t digits = text.find_first_not_of("0123456789", !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0);
+    const bool integer = !text.empty() && digits == std::string_view::npos && text.size() > 1 + (text[0] == '-');
+    if (integer || (!text.empty() && text.find_first_not_of("0123456789+-.eE") == std::string_view::npos
+                       && (text.find_first_of("eE.") != std::string_view::npos)))
+        return "'" + shown + "' is outside the range of a timestamp (epoch milliseconds between -9223372036854775807 and "
+            "9223372036854775807; Long.MIN_VALUE stands for 'no timestamp' in Flink)";
+    return "'" + shown + "' is not a timestamp (epoch milliseconds or ISO-8601 such as 2022-09-23T10:00:00Z)";
 }
 
 Status EventReader::restorePosition(int64_t offset, int64_t line, const BadLines& bad)
@@ -49,9 +77,10 @@ Status EventReader::restorePosition(int64_t offset, int64_t line, const BadLines
 Status EventReader::badLine(int64_t line, int64_t column, const std::string& reason)
 {
     std::string where = m_spec.path.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
-    ++m_bad.count;
+    // Failing, the line is the run's error, not a line skipped: it is not counted as one.
     if (m_spec.onError == model::OnError::Fail)
         return Status::parseError(where + reason + " (source '" + m_nodeId + "'; set onError to skip to go on past bad lines)");
+    ++m_bad.count;
     if (m_bad.firstReasons.size() < BadLines::kKeep)
         m_bad.firstReasons.push_back(where + reason);
     return {};
@@ -100,11 +129,13 @@ namespace {
     };
 
     // Splits one CSV record into fields (RFC 4180 quoting, "" escapes). Returns the column of
-    // each field's start. `scratch` holds unescaped text of quoted fields.
+    // each field's start. `unquoted` holds the unescaped text of quoted fields: a deque, because
+    // `fields` holds views into its strings while it grows (a vector would move them, and a
+    // short string's text moves with it).
     struct CsvSplitter {
         CacheLineVector<std::string_view> fields; // written for every line: lines of its own (see Gate)
         std::vector<int64_t> columns;
-        std::vector<std::string> unquoted;
+        std::deque<std::string> unquoted;
         bool unterminated = false;
         bool quoted = false;
         const char* lineStart = nullptr;
@@ -279,13 +310,13 @@ namespace {
                 return true;
             }
             int64_t ms; // the common case, epoch milliseconds, without the ISO-8601 machinery
-            if (parseInteger(text, ms)) {
+            if (parseInteger(text, ms) && ms != kMinTimestamp) {
                 out = ms;
                 return true;
             }
             auto ts = parseTimestamp(text);
             if (!ts) {
-                why = "'" + std::string(text) + "' is not a timestamp (epoch milliseconds or ISO-8601 such as 2022-09-23T10:00:00Z)";
+                why = notATimestamp(text);
                 return false;
             }
             out = *ts;
@@ -333,8 +364,7 @@ namespace {
                 return r.status();
             if (!*r)
                 return Status::invalid(spec.path.string() + ": the file is empty; a CSV event file starts with a header line");
-            if (header.size() >= 3 && header.substr(0, 3) == "\xEF\xBB\xBF")
-                header.remove_prefix(3);
+            dropBom(header);
             m_split.split(header);
             for (auto f : m_split.fields) {
                 std::string name(f);
@@ -471,9 +501,8 @@ namespace {
                     auto a = parseTimestamp(m_split.fields[static_cast<size_t>(m_arrivalColumn)]);
                     if (!a) {
                         STREAMLAB_RETURN_IF_ERROR(badLine(startLine, m_split.column(static_cast<size_t>(m_arrivalColumn)),
-                            "arrival field '" + m_spec.arrivalField + "': '"
-                                + std::string(m_split.fields[static_cast<size_t>(m_arrivalColumn)])
-                                + "' is not a time (epoch milliseconds or ISO-8601)"));
+                            "arrival field '" + m_spec.arrivalField
+                                + "': " + notATimestamp(m_split.fields[static_cast<size_t>(m_arrivalColumn)])));
                         continue;
                     }
                     out.arrival = *a;
@@ -513,6 +542,7 @@ namespace {
             } else {
                 STREAMLAB_RETURN_IF_ERROR(m_lines.fill(kInferenceBytes));
                 std::string_view rest = m_lines.buffered();
+                dropBom(rest);
                 std::vector<std::string> names;
                 std::vector<FieldType> types;
                 simdjson::ondemand::parser parser;
@@ -603,6 +633,8 @@ namespace {
                 m_bytesRead = m_lines.bytesConsumed();
                 if (!*r)
                     return false;
+                if (m_line == 1)
+                    dropBom(line);
                 size_t firstNonSpace = line.find_first_not_of(" \t");
                 if (firstNonSpace == std::string_view::npos)
                     continue;
@@ -666,9 +698,9 @@ namespace {
                     continue;
                 }
                 if (!m_spec.arrivalField.empty() && key == m_spec.arrivalField) {
-                    auto a = readTime(v);
+                    auto a = readTime(v, m_why);
                     if (!a)
-                        return bad(columnOf(line, key), "arrival field '" + m_spec.arrivalField + "' is not a time (epoch milliseconds or ISO-8601)");
+                        return bad(columnOf(line, key), "arrival field '" + m_spec.arrivalField + "': " + m_why);
                     out.arrival = *a;
                     int idx = m_schema->indexOf(key);
                     if (idx >= 0)
@@ -684,6 +716,12 @@ namespace {
                     return bad(columnOf(line, key), "field '" + field.name + "': " + why);
                 if (idx == m_tsIndex)
                     sawTs = true;
+            }
+            // `{...}{...}`: a second value would be lost without a word. Past the object's end,
+            // the document has a location only when another token follows.
+            if (const char* at = nullptr; !doc.current_location().get(at)) {
+                int64_t col = at >= line.data() && at <= line.data() + line.size() ? static_cast<int64_t>(at - line.data()) + 1 : 1;
+                return bad(col, "more than one JSON value on the line (JSON Lines holds one object a line)");
             }
             if (out.isWatermark)
                 return {};
@@ -707,17 +745,31 @@ namespace {
             return -1;
         }
 
-        static std::optional<int64_t> readTime(simdjson::ondemand::value& v)
+        // A time as epoch milliseconds (a number, whole or not) or ISO-8601 text; else nullopt
+        // with the reason in `why`.
+        static std::optional<int64_t> readTime(simdjson::ondemand::value& v, std::string& why)
         {
             int64_t i;
-            if (!v.get_int64().get(i))
+            if (!v.get_int64().get(i) && i != kMinTimestamp)
                 return i;
             std::string_view s;
-            if (!v.get_string().get(s))
-                return parseTimestamp(s);
+            if (!v.get_string().get(s)) {
+                auto t = parseTimestamp(s);
+                if (!t)
+                    why = notATimestamp(s);
+                return t;
+            }
+            // Strictly inside (Long.MIN_VALUE, 2^63): the cast is defined there, and MIN means "none".
             double d;
-            if (!v.get_double().get(d) && std::isfinite(d))
-                return static_cast<int64_t>(d);
+            if (!v.get_double().get(d) && d > -9223372036854775808.0 && d < 9223372036854775808.0) {
+                const auto t = static_cast<int64_t>(d);
+                if (t != kMinTimestamp)
+                    return t;
+            }
+            std::string_view raw = v.raw_json_token();
+            while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t'))
+                raw.remove_suffix(1);
+            why = notATimestamp(raw);
             return std::nullopt;
         }
 
@@ -787,9 +839,10 @@ namespace {
                 return {};
             }
             case FieldType::Timestamp: {
-                auto t = readTime(v);
+                std::string why;
+                auto t = readTime(v, why);
                 if (!t)
-                    return "not a timestamp (epoch milliseconds or ISO-8601 such as 2022-09-23T10:00:00Z)";
+                    return why;
                 out = *t;
                 return {};
             }
@@ -836,6 +889,7 @@ namespace {
 
         simdjson::ondemand::parser m_parser;
         std::vector<bool> m_sawNull;
+        std::string m_why;
         bool m_lineBad = false;
     };
 
