@@ -1,4 +1,5 @@
 #include "property_panel.h"
+#include "model/json_text.h"
 
 #include "commands.h"
 #include "expr/expression.h"
@@ -362,12 +363,12 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
                 commit(path, Json());
                 return;
             }
-            try {
-                Json v = Json::parse(t.toStdString());
+            auto v = model::parseJson(t.toStdString(), "");
+            if (v.ok()) {
                 msg->hide();
-                commit(path, v);
-            } catch (const nlohmann::json::exception&) {
-                msg->setText(tr("not valid JSON"));
+                commit(path, *v);
+            } else {
+                msg->setText(tr("not valid JSON: %1").arg(qs(v.status().message().substr(v.status().message().find(": ") + 2))));
                 msg->show();
             }
         });

@@ -1,4 +1,5 @@
 #include "whatif_dialog.h"
+#include "model/json_text.h"
 
 #include "graph_model.h"
 #include "model/params.h"
@@ -65,11 +66,8 @@ namespace {
     // A value as `--set` reads it: JSON when it parses (numbers, true), else a string ("5s").
     Json setValue(const QString& text)
     {
-        try {
-            return Json::parse(text.toStdString());
-        } catch (const nlohmann::json::exception&) {
-            return Json(text.toStdString());
-        }
+        auto v = model::parseJson(text.toStdString(), "");
+        return v.ok() ? *v : Json(text.toStdString());
     }
 
     // Two values of one parameter are equal: durations by their milliseconds, numbers numerically.
@@ -690,7 +688,7 @@ bool WhatIfDialog::run()
                 Status st = model::applySet(j, target + "=" + values[i]);
                 if (!st.ok())
                     return st;
-                return replay(j, options);
+                return catchAll([&] { return replay(j, options); });
             }();
             const bool ok = r.ok();
             if (!ok && stop.stop_requested())

@@ -1,5 +1,7 @@
 #include "model/job.h"
 
+#include "model/json_text.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -49,37 +51,12 @@ std::string Edge::fromPort() const
 std::string Edge::to() const { return stringOr(doc, "to"); }
 std::string Edge::id() const { return stringOr(doc, "from") + "->" + to(); }
 
-static std::pair<size_t, size_t> lineColumn(std::string_view text, size_t byte)
-{
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i < byte && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            col = 1;
-        } else {
-            ++col;
-        }
-    }
-    return { line, col };
-}
-
 Result<Job> Job::parse(std::string_view text, const std::string& sourceName)
 {
-    Json doc;
-    try {
-        doc = Json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
-        // nlohmann reports the byte after the offending one; point at the offending one.
-        size_t byte = e.byte > 0 ? e.byte - 1 : 0;
-        auto [line, col] = lineColumn(text, byte);
-        std::string what = e.what();
-        auto pos = what.find("syntax error");
-        if (pos != std::string::npos)
-            what = what.substr(pos);
-        return Status::parseError(sourceName + ":" + std::to_string(line) + ":" + std::to_string(col)
-            + ": not valid JSON (" + what + ")");
-    }
-    return fromJson(doc, sourceName);
+    auto doc = parseJson(text, sourceName);
+    if (!doc.ok())
+        return doc.status();
+    return fromJson(*doc, sourceName);
 }
 
 Result<Job> Job::fromJson(const Json& doc, const std::string& sourceName)

@@ -1,5 +1,7 @@
 #include "model/params.h"
 
+#include "model/json_text.h"
+
 #include "model/spec.h"
 
 #include <map>
@@ -164,12 +166,13 @@ Status applySet(Job& job, std::string_view assignment)
         return Status::invalid("--set '" + text + "': " + (kind == "config" ? std::string("the config") : "a " + kind + " node")
             + " has no parameter '" + path + "' (parameters: " + names + ")");
     }
-    Json value;
-    try {
-        value = Json::parse(valueText);
-    } catch (const nlohmann::json::parse_error&) {
-        value = valueText;
-    }
+    // JSON when it is (numbers, true, objects), else the text itself ("5s").
+    Json value = valueText;
+    JsonFault fault;
+    if (auto parsed = parseJson(valueText, "--set '" + text + "'", &fault); parsed.ok())
+        value = std::move(*parsed);
+    else if (fault != JsonFault::Syntax)
+        return parsed.status();
     // Walk and create the path of objects.
     Json* cur = obj;
     size_t start = 0;
