@@ -488,7 +488,25 @@ bool isSubcommand(int argc, char** argv)
     return a == "--help" || a == "-h" || a == "--version";
 }
 
+namespace {
+    int runSubcommand(int argc, char** argv);
+}
+
 int runCli(int argc, char** argv)
+{
+    // The engine answers with Status values; this is the last line for anything a library
+    // still throws (an allocation that fails, a bug): a message and exit 1, never an abort.
+    try {
+        return runSubcommand(argc, argv);
+    } catch (const std::bad_alloc&) {
+        return fail("out of memory; the job or its input is too large for this machine");
+    } catch (const std::exception& e) {
+        return fail(std::string("internal error: ") + e.what() + " (please report it with the job file)");
+    }
+}
+
+namespace {
+int runSubcommand(int argc, char** argv)
 {
     CLI::App app { "Streamlab: a workbench for event-time stream pipelines in the style of Apache Flink.\n"
                    "Without a sub-command, opens the GUI (on JOB when given)." };
@@ -603,5 +621,7 @@ int runCli(int argc, char** argv)
     }
     return 1;
 }
+
+} // namespace
 
 } // namespace streamlab::app

@@ -50,7 +50,7 @@ DoctorResult DoctorRunner::run(const Request& request, const std::shared_ptr<std
         // changes the person's files nor races the window's replay writing the same file.
         lint::LintOptions options = request.options;
         options.stopRequested = [stop] { return stop->load(std::memory_order_relaxed); };
-        auto measured = lint::lintWithReplay(request.job, options);
+        auto measured = catchAll([&] { return lint::lintWithReplay(request.job, options); });
         if (measured.ok()) {
             result.findings = std::move(measured).value();
             result.measured = true;
@@ -58,7 +58,11 @@ DoctorResult DoctorRunner::run(const Request& request, const std::shared_ptr<std
         }
         result.measureError = QString::fromStdString(measured.status().message());
     }
-    result.findings = lint::lintStatic(request.job, request.options);
+    try {
+        result.findings = lint::lintStatic(request.job, request.options);
+    } catch (const std::exception& e) {
+        result.measureError = QString::fromStdString(std::string("internal error: ") + e.what());
+    }
     return result;
 }
 

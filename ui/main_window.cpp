@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "compare_run.h"
 #include "compare_view.h"
+#include "model/json_text.h"
 #include "model/params.h"
 #include "doctor_controller.h"
 #include "doctor_view.h"
@@ -46,6 +47,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -643,13 +645,12 @@ void MainWindow::paste()
     if (!mime)
         return;
     QByteArray data = mime->hasFormat(kClipboardMime) ? mime->data(kClipboardMime) : mime->text().toUtf8();
-    Json f;
-    try {
-        f = Json::parse(data.toStdString());
-    } catch (const nlohmann::json::exception&) {
+    auto parsed = model::parseJson(data.toStdString(), "clipboard");
+    if (!parsed.ok()) {
         statusBar()->showMessage(tr("The clipboard holds no Streamlab nodes"), 4000);
         return;
     }
+    Json f = std::move(*parsed);
     if (!f.is_object() || !f.contains("nodes") || !f["nodes"].is_array() || f["nodes"].empty()) {
         statusBar()->showMessage(tr("The clipboard holds no Streamlab nodes"), 4000);
         return;
@@ -1085,12 +1086,8 @@ bool MainWindow::applySetting(const QString& assignment)
         path = "config." + path;
     else
         node = m_model->nodeByKey(owner);
-    model::Json v;
-    try {
-        v = model::Json::parse(value.toStdString());
-    } catch (const nlohmann::json::exception&) {
-        v = value.toStdString();
-    }
+    auto parsed = model::parseJson(value.toStdString(), "");
+    model::Json v = parsed.ok() ? *parsed : model::Json(value.toStdString());
     m_undo->push(new SetParamCommand(m_model, node, path, v));
     log(tr("Set %1").arg(assignment));
     return true;
@@ -1219,9 +1216,43 @@ void MainWindow::updateNodeStats()
     }
 }
 
+namespace {
+    // No exception crosses into Qt's event loop (DESIGN.md, Errors): one that a handler lets
+    // out is caught here, logged and shown, and the window goes on.
+    class GuardedApplication final : public QApplication {
+    public:
+        using QApplication::QApplication;
+        bool notify(QObject* receiver, QEvent* event) override
+        {
+            try {
+                return QApplication::notify(receiver, event);
+            } catch (const std::exception& e) {
+                report(QString::fromUtf8(e.what()));
+            } catch (...) {
+                report(QStringLiteral("an unknown exception"));
+            }
+            return false;
+        }
+
+    private:
+        void report(const QString& what)
+        {
+            qCritical("streamlab: internal error in the window: %s", qPrintable(what));
+            if (m_reporting)
+                return;
+            m_reporting = true;
+            QMessageBox::critical(activeWindow(), QObject::tr("Streamlab"),
+                QObject::tr("Internal error: %1\n\nThe window goes on; please save your work and report this with the job file.")
+                    .arg(what));
+            m_reporting = false;
+        }
+        bool m_reporting = false;
+    };
+} // namespace
+
 int runGui(int argc, char** argv)
 {
-    QApplication app(argc, argv);
+    GuardedApplication app(argc, argv);
     QApplication::setOrganizationName("Streamlab");
     QApplication::setApplicationName("streamlab");
     QApplication::setApplicationDisplayName("Streamlab");

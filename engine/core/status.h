@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cassert>
+#include <exception>
+#include <new>
 #include <string>
 #include <utility>
 #include <variant>
@@ -55,6 +57,21 @@ private:
     Code m_code = Code::Ok;
     std::string m_message;
 };
+
+// Runs `f` (returning a Status or a Result) on a thread of its own, where an exception that
+// escaped would end the process: what a library still throws (an allocation that fails, a bug)
+// becomes an Internal status with its message.
+template <class F>
+auto catchAll(F&& f) -> decltype(f())
+{
+    try {
+        return f();
+    } catch (const std::bad_alloc&) {
+        return Status::internal("out of memory; the job or its input is too large for this machine");
+    } catch (const std::exception& e) {
+        return Status::internal(std::string("internal error: ") + e.what());
+    }
+}
 
 // Either a value or a non-ok Status.
 template <class T>

@@ -886,6 +886,36 @@ struct Replay::Worker final : ResultListener, Observer {
             (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), options.workerNice);
 #endif
         stopToken = &st;
+        // Errors are Status values; an exception that still escapes (an allocation that fails,
+        // a bug) fails this replay with its message, and the worker keeps answering commands,
+        // since a std::jthread that throws ends the process.
+        try {
+            begin();
+            loop(st);
+        } catch (const std::exception& e) {
+            failInternally(e.what());
+            try {
+                loop(st);
+            } catch (const std::exception&) {
+                // Only stop requests are served now; the replay has failed already.
+            }
+        }
+        // The simulation's second thread, if any, calls into this worker: it ends here, before
+        // the worker's members do.
+        sim.reset();
+    }
+
+    void failInternally(const std::string& what)
+    {
+        sim.reset();
+        state = ReplayState::Failed;
+        error = std::string("internal error: ") + what;
+        finish();
+    }
+
+    // Creates the simulation: Paused or Playing, or Failed with the reason.
+    void begin()
+    {
         rateWall = lastPublish = Clock::now();
         RunOptions ro;
         ro.events = options.events;
@@ -906,6 +936,11 @@ struct Replay::Worker final : ResultListener, Observer {
             resetPacing();
             publish();
         }
+    }
+
+    // Serves commands and plays until a stop request.
+    void loop(std::stop_token& st)
+    {
         while (!st.stop_requested()) {
             std::deque<std::shared_ptr<Command>> commands;
             {
@@ -936,9 +971,6 @@ struct Replay::Worker final : ResultListener, Observer {
                 continue;
             playSlice(st);
         }
-        // The simulation's second thread, if any, calls into this worker: it ends here, before
-        // the worker's members do.
-        sim.reset();
     }
 
     static constexpr int64_t kFastBatch = 128;

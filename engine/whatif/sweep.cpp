@@ -234,7 +234,7 @@ Result<std::vector<SweepOutcome>> runSweep(
     std::atomic<size_t> next { 0 };
     auto work = [&] {
         for (size_t i = next++; i < jobs.size(); i = next++)
-            results[i] = measure(jobs[i], options, tempStateDir(i));
+            results[i] = catchAll([&] { return measure(jobs[i], options, tempStateDir(i)); });
     };
     {
         std::vector<std::jthread> pool;
