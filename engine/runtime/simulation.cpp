@@ -12,6 +12,7 @@
 #include "runtime/key_selector.h"
 #include "runtime/plan.h"
 #include "runtime/serializer.h"
+#include "runtime/streams.h"
 #include "runtime/valve.h"
 #include "state/keyed_state.h"
 #include "time/watermark_generator.h"
@@ -632,7 +633,7 @@ namespace {
         {
             started = true;
             for (const auto& id : fileSinkOrder)
-                STREAMLAB_RETURN_IF_ERROR(fileSinks[id]->start());
+                STREAMLAB_RETURN_IF_ERROR(fileSinks[id]->start().withPrefix("node '" + id + "', field 'path': "));
             // The clock starts at the earliest arrival of sources with an arrival field, else 0.
             bool anyArrival = false;
             int64_t first = INT64_MAX;
@@ -1186,16 +1187,6 @@ namespace {
                 }
     }
 
-    bool sameSchema(const Schema& a, const Schema& b)
-    {
-        if (a.fields.size() != b.fields.size())
-            return false;
-        for (size_t i = 0; i < a.fields.size(); ++i)
-            if (a.fields[i].name != b.fields[i].name || a.fields[i].type != b.fields[i].type)
-                return false;
-        return true;
-    }
-
     // --- checkpoints ---
 
     struct CkOut {
@@ -1522,11 +1513,6 @@ Simulation::Simulation()
 }
 Simulation::~Simulation() = default;
 
-static Status nodeError(const model::NodeSpec& n, const std::string& field, const std::string& msg)
-{
-    return Status::invalid("node '" + n.id + "'" + (field.empty() ? "" : ", field '" + field + "'") + ": " + msg);
-}
-
 Result<std::unique_ptr<Simulation>> Simulation::create(
     const model::JobSpec& spec, const RunOptions& options, ResultListener* listener)
 {
@@ -1541,6 +1527,15 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
     E.retainedCheckpoints = std::max(1, options.retainedCheckpoints);
     if (!options.checkpointDir.empty() && !E.spec.config.checkpointInterval)
         return Status::invalid("checkpoints need config.checkpoints.interval in the job (for example \"10s\")");
+    if (!options.checkpointDir.empty()) {
+        // Now, not when the first checkpoint falls due minutes into the run.
+        std::error_code ec;
+        if (std::filesystem::exists(options.checkpointDir, ec) && !std::filesystem::is_directory(options.checkpointDir, ec))
+            return Status::invalid(options.checkpointDir.string() + ": the checkpoint folder is a file; name a folder");
+        std::filesystem::create_directories(options.checkpointDir, ec);
+        if (ec)
+            return Status::ioError(options.checkpointDir.string() + ": cannot create the checkpoint folder (" + ec.message() + ")");
+    }
     E.onSeries = options.onSeries;
     sim->m->stopRequested = options.stopRequested;
     sim->m->pipeline = options.pipeline;
@@ -1569,12 +1564,8 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
             s.rateStep = 1000 / s.integralRate;
             s.rateStepRem = 1000 % s.integralRate;
         }
-        if (s.spec.partitionBy != "roundRobin") {
-            s.partitionField = s.reader->schema()->indexOf(s.spec.partitionBy);
-            if (s.partitionField < 0)
-                return nodeError(n, "partitions.by",
-                    "field '" + s.spec.partitionBy + "' is not in the events (fields: " + s.reader->schema()->names() + ")");
-        }
+        if (s.spec.partitionBy != "roundRobin")
+            s.partitionField = s.reader->schema()->indexOf(s.spec.partitionBy); // checked by resolveStreams
         E.schemas[n.id] = s.reader->schema();
         E.sources.push_back(std::move(s));
     }
@@ -1583,82 +1574,11 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
             return Status::invalid("--events " + id + "=" + file.string() + ": there is no source node '" + id + "'");
 
     // Schemas flowing out of each operator (and out of windows' late ports), in plan order.
-    std::map<std::string, SchemaPtr> lateSchemas;
-    auto schemaOf = [&](const PlanExchange& x) { return x.fromPort == "late" ? lateSchemas[x.from] : E.schemas[x.from]; };
-    auto keyOf = [&](const PlanExchange& x, const Schema& in, KeySelector& key) -> Status {
-        for (const auto& f : x.keyFields) {
-            int i = in.indexOf(f);
-            if (i < 0)
-                return nodeError(*S.node(x.keyBy), "key", "field '" + f + "' is not in the stream (fields: " + in.names() + ")");
-            key.fields.push_back(i);
-            key.types.push_back(in.fields[static_cast<size_t>(i)].type);
-            key.names.push_back(f);
-        }
-        return {};
-    };
-    std::map<std::string, SchemaPtr> inputSchemas;
-    std::map<std::string, KeySelector> inputKeys;
-    for (const auto& o : plan.operators) {
-        if (o.kind == NodeKind::Source)
-            continue;
-        const model::NodeSpec& n = *S.node(o.id);
-        auto ins = plan.inputsOf(o.id);
-        if (ins.empty())
-            return nodeError(n, "", "has no input");
-        SchemaPtr in;
-        for (const auto* x : ins) {
-            SchemaPtr sch = schemaOf(*x);
-            if (!sch)
-                return nodeError(n, "", "its input '" + x->from + "' has no schema");
-            if (!in)
-                in = sch;
-            else if (!sameSchema(*in, *sch))
-                return nodeError(n, "", "its inputs carry different fields (" + in->names() + " versus " + sch->names()
-                        + "); a node with several inputs needs the same schema on each");
-        }
-        KeySelector key;
-        if (!ins.front()->keyBy.empty())
-            STREAMLAB_RETURN_IF_ERROR(keyOf(*ins.front(), *in, key));
-        inputSchemas[o.id] = in;
-        inputKeys[o.id] = key;
-        auto out = std::make_shared<Schema>(*in);
-        switch (n.kind) {
-        case NodeKind::Filter: {
-            auto e = expr::Expression::compile(n.as<model::FilterSpec>().where, *in);
-            if (!e.ok())
-                return nodeError(n, "where", e.status().message());
-            break;
-        }
-        case NodeKind::Map: {
-            for (const auto& [field, text] : n.as<model::MapSpec>().set) {
-                auto e = expr::Expression::compile(text, *in);
-                if (!e.ok())
-                    return nodeError(n, "set." + field, e.status().message());
-                int i = out->indexOf(field);
-                if (i < 0)
-                    out->fields.push_back({ field, e->resultType() });
-                else
-                    out->fields[static_cast<size_t>(i)].type = e->resultType();
-            }
-            break;
-        }
-        case NodeKind::Window:
-        case NodeKind::Aggregate: {
-            if (key.empty())
-                return nodeError(n, "", "needs a keyBy directly before it");
-            auto o2 = window::outputSchema(n, *in, key);
-            if (!o2.ok())
-                return o2.status();
-            out = std::make_shared<Schema>(*o2);
-            if (n.kind == NodeKind::Window)
-                lateSchemas[n.id] = in;
-            break;
-        }
-        default:
-            break;
-        }
-        E.schemas[n.id] = out;
-    }
+    auto resolved = resolveStreams(S, plan, E.schemas);
+    if (!resolved.ok())
+        return resolved.status();
+    const Streams& streams = *resolved;
+    E.schemas = streams.out;
 
     // Subtasks.
     for (const auto& o : plan.operators) {
@@ -1700,10 +1620,10 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
         auto& ups = E.tasksOf[x.from];
         auto& downs = E.tasksOf[x.to];
         auto& ch = channels[x.to];
-        SchemaPtr schema = schemaOf(x);
+        SchemaPtr schema = streams.schemaOf(x);
         KeySelector key;
         if (x.partitioner == Partitioner::Hash)
-            STREAMLAB_RETURN_IF_ERROR(keyOf(x, *schema, key));
+            STREAMLAB_RETURN_IF_ERROR(streams.keyOf(S, x, *schema, key));
         int index = static_cast<int>(E.exchanges.size());
         metrics::ExchangeMetrics xm;
         xm.from = x.fromPort.empty() ? x.from : x.from + "." + x.fromPort;
@@ -1757,8 +1677,8 @@ Result<std::unique_ptr<Simulation>> Simulation::create(
         if (o.kind == NodeKind::Source)
             continue;
         const model::NodeSpec& n = *S.node(o.id);
-        SchemaPtr in = inputSchemas[o.id];
-        const KeySelector& key = inputKeys[o.id];
+        SchemaPtr in = streams.in.at(o.id);
+        const KeySelector& key = streams.key.at(o.id);
         bool keyedOp = n.kind == NodeKind::Window || n.kind == NodeKind::Aggregate;
         model::StateBackend backendKind = n.stateBackend.value_or(S.config.stateBackend);
         for (Task* t : E.tasksOf[n.id]) {

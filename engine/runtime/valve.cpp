@@ -11,6 +11,95 @@ void Valve::reset(int channels)
     m_ch.assign(static_cast<size_t>(channels), Channel {});
     m_lastOutput = std::numeric_limits<int64_t>::min();
     m_idle = false;
+    heapRebuild();
+}
+
+bool Valve::below(size_t a, size_t b) const
+{
+    const int ca = m_heap[a], cb = m_heap[b];
+    const int64_t wa = m_ch[static_cast<size_t>(ca)].wm, wb = m_ch[static_cast<size_t>(cb)].wm;
+    return wa < wb || (wa == wb && ca < cb);
+}
+
+void Valve::heapSwap(size_t a, size_t b)
+{
+    std::swap(m_heap[a], m_heap[b]);
+    m_pos[static_cast<size_t>(m_heap[a])] = static_cast<int>(a);
+    m_pos[static_cast<size_t>(m_heap[b])] = static_cast<int>(b);
+}
+
+void Valve::siftUp(size_t i)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!below(i, parent))
+            break;
+        heapSwap(i, parent);
+        i = parent;
+    }
+}
+
+void Valve::siftDown(size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, least = i;
+        if (l < m_heap.size() && below(l, least))
+            least = l;
+        if (r < m_heap.size() && below(r, least))
+            least = r;
+        if (least == i)
+            break;
+        heapSwap(i, least);
+        i = least;
+    }
+}
+
+void Valve::heapInsert(int c)
+{
+    if (m_pos[static_cast<size_t>(c)] >= 0)
+        return;
+    m_heap.push_back(c);
+    m_pos[static_cast<size_t>(c)] = static_cast<int>(m_heap.size() - 1);
+    siftUp(m_heap.size() - 1);
+}
+
+void Valve::heapRemove(int c)
+{
+    const int at = m_pos[static_cast<size_t>(c)];
+    if (at < 0)
+        return;
+    const auto i = static_cast<size_t>(at);
+    const size_t last = m_heap.size() - 1;
+    if (i != last) {
+        heapSwap(i, last);
+        m_heap.pop_back();
+        m_pos[static_cast<size_t>(c)] = -1;
+        siftDown(i);
+        siftUp(i);
+    } else {
+        m_heap.pop_back();
+        m_pos[static_cast<size_t>(c)] = -1;
+    }
+}
+
+void Valve::heapRaised(int c)
+{
+    const int at = m_pos[static_cast<size_t>(c)];
+    if (at >= 0)
+        siftDown(static_cast<size_t>(at));
+}
+
+void Valve::heapRebuild()
+{
+    m_heap.clear();
+    m_pos.assign(m_ch.size(), -1);
+    m_active = 0;
+    for (size_t c = 0; c < m_ch.size(); ++c) {
+        if (m_ch[c].active)
+            ++m_active;
+        if (m_ch[c].active && m_ch[c].aligned)
+            heapInsert(static_cast<int>(c));
+    }
 }
 
 void Valve::inputWatermark(int channel, int64_t wm, Listener& out)
@@ -19,8 +108,12 @@ void Valve::inputWatermark(int channel, int64_t wm, Listener& out)
     if (m_idle || !c.active || wm <= c.wm)
         return;
     c.wm = wm;
-    if (!c.aligned && wm >= m_lastOutput)
+    if (c.aligned) {
+        heapRaised(channel);
+    } else if (wm >= m_lastOutput) {
         c.aligned = true;
+        heapInsert(channel);
+    }
     outputMinOfAligned(out);
 }
 
@@ -30,8 +123,9 @@ void Valve::inputStatus(int channel, bool idle, Listener& out)
     if (idle && c.active) {
         c.active = false;
         c.aligned = false;
-        bool anyActive = std::any_of(m_ch.begin(), m_ch.end(), [](const Channel& x) { return x.active; });
-        if (!anyActive) {
+        heapRemove(channel);
+        --m_active;
+        if (m_active == 0) {
             if (c.wm == m_lastOutput)
                 outputMaxOfAll(out);
             m_idle = true;
@@ -41,8 +135,11 @@ void Valve::inputStatus(int channel, bool idle, Listener& out)
         }
     } else if (!idle && !c.active) {
         c.active = true;
-        if (c.wm >= m_lastOutput)
+        ++m_active;
+        if (c.wm >= m_lastOutput) {
             c.aligned = true;
+            heapInsert(channel);
+        }
         if (m_idle) {
             m_idle = false;
             out.onValveStatus(false);
@@ -52,15 +149,10 @@ void Valve::inputStatus(int channel, bool idle, Listener& out)
 
 void Valve::outputMinOfAligned(Listener& out)
 {
-    int64_t newMin = std::numeric_limits<int64_t>::max();
-    bool hasAligned = false;
-    for (const auto& c : m_ch) {
-        if (c.active && c.aligned) {
-            hasAligned = true;
-            newMin = std::min(newMin, c.wm);
-        }
-    }
-    if (hasAligned && newMin > m_lastOutput) {
+    if (m_heap.empty())
+        return;
+    const int64_t newMin = m_ch[static_cast<size_t>(m_heap.front())].wm;
+    if (newMin > m_lastOutput) {
         m_lastOutput = newMin;
         out.onValveWatermark(newMin);
     }
@@ -96,6 +188,7 @@ bool Valve::load(ByteReader& in)
         c.active = b();
         c.aligned = b();
     }
+    heapRebuild();
     return in.ok;
 }
 
