@@ -26,8 +26,15 @@ std::filesystem::path FileSinkCommitter::staged(int64_t id) const
 Status FileSinkCommitter::start()
 {
     std::error_code ec;
-    if (m_path.has_parent_path())
+    if (std::filesystem::is_directory(m_path, ec))
+        return Status::invalid(m_path.string() + " is a folder; a file sink writes one file (name a file in it, such as "
+            + (m_path / ("results." + m_format)).string() + ")");
+    if (m_path.has_parent_path()) {
         std::filesystem::create_directories(m_path.parent_path(), ec);
+        if (ec)
+            return Status::ioError(m_path.parent_path().string() + ": cannot create the folder of " + m_path.string() + " ("
+                + ec.message() + ")");
+    }
     m_committed = 0;
     m_headerWritten = false;
     return model::writeFileAtomically(m_path, "");
