@@ -551,6 +551,9 @@ static void compileSource(const Job& job, Reader& r, SourceSpec& s)
     if (auto rate = r.number("rate")) {
         if (!(*rate > 0) || !std::isfinite(*rate))
             r.error("rate", "must be a positive number of events per second");
+        else if (*rate < kMinSourceRate)
+            r.error("rate", "must be at least 0.001 events per second (one every 1000 s), got " + Json(*rate).dump()
+                    + "; to replay long gaps between events, give the events an arrival field");
         else
             s.rate = *rate;
     }

@@ -27,13 +27,17 @@ struct WatermarkSpec {
     std::optional<int64_t> idleTimeout; // ms, > 0
 };
 
+// The slowest `rate` a source may have: one event every 1000 s of processing time. Slower is no
+// replay a person watches; a file with long gaps gives its events an arrival field instead.
+inline constexpr double kMinSourceRate = 0.001;
+
 struct SourceSpec {
     std::filesystem::path path; // absolute
     EventFormat format = EventFormat::Csv;
     Schema schema;              // declared fields; empty (declared=false) when inferred from the file
     std::string timestampField; // empty: records carry no timestamp
     std::string arrivalField;   // empty: arrival from `rate`
-    double rate = 1000;         // events per second of virtual processing time
+    double rate = 1000;         // events per second of virtual processing time, >= kMinSourceRate
     int partitionCount = 1;
     std::string partitionBy = "roundRobin"; // or a field name
     WatermarkSpec watermark;

@@ -342,6 +342,9 @@ namespace {
         int64_t watermarksIn = 0; // combined input watermarks, for sampled timing
         // Source subtasks only.
         std::unique_ptr<time::SourceWatermarks> watermarks;
+        // The time of its periodic watermark tick in the timer queue; a tick of another time
+        // there is stale (replaced after a live change of the delay) and does nothing.
+        int64_t nextTick = INT64_MIN;
         std::vector<std::pair<int64_t, bool>> splitSeen; // what the observer last heard per split
         // Keyed subtasks only: the state backend (declared before `op`'s states are destroyed).
         std::unique_ptr<state::KeyedStateBackend> backend;
@@ -551,6 +554,22 @@ namespace {
             timers.push(Timer { t, seq++, task, sourceIndex });
         }
 
+        // The periodic tick of a source subtask: every autoWatermarkInterval from the clock's start,
+        // as Flink's, but a tick that can change nothing is skipped. Until the source's next event
+        // or watermark line, or the moment a split turns idle (SourceWatermarks::quietUntil), every
+        // tick would emit the same as the one before; so the next tick is the first one of the
+        // interval's phase at or after that moment. A gap of billions of milliseconds in an arrival
+        // column is one step, not billions, and what is emitted is the same.
+        void scheduleTick(Task* t, int sourceIndex, int64_t wake)
+        {
+            const int64_t interval = spec.config.autoWatermarkInterval;
+            const __int128 from = static_cast<__int128>(std::max(wake, now + 1)) - clockStart;
+            const __int128 k = (from + interval - 1) / interval;
+            const __int128 at = clockStart + std::max<__int128>(k, 1) * interval;
+            t->nextTick = at > INT64_MAX ? INT64_MAX : static_cast<int64_t>(at);
+            schedule(t->nextTick, t, sourceIndex);
+        }
+
         Status fetch(SourceState& s)
         {
             auto r = s.reader->next(s.next);
@@ -653,9 +672,9 @@ namespace {
                 for (Task* t : s.tasks) {
                     if (t->watermarks->splits() == 0)
                         emitSource(t, t->watermarks->markIdleWithoutSplits());
-                    if (spec.config.autoWatermarkInterval > 0)
-                        schedule(clockStart + spec.config.autoWatermarkInterval, t,
-                            static_cast<int>(&s - sources.data()));
+                    // A subtask without splits emits nothing at a tick: it gets none.
+                    if (spec.config.autoWatermarkInterval > 0 && t->watermarks->splits() > 0)
+                        scheduleTick(t, static_cast<int>(&s - sources.data()), clockStart);
                 }
             }
             if (!checkpointDir.empty() && spec.config.checkpointInterval)
@@ -807,10 +826,11 @@ namespace {
             }
             if (tm.sourceIndex >= 0) {
                 SourceState& s = sources[static_cast<size_t>(tm.sourceIndex)];
-                if (s.done)
+                if (s.done || tm.time != tm.task->nextTick)
                     return;
                 emitSource(tm.task, tm.task->watermarks->onPeriodicEmit(now));
-                schedule(now + spec.config.autoWatermarkInterval, tm.task, tm.sourceIndex);
+                const int64_t input = s.hasNext ? s.nextArrival : INT64_MAX;
+                scheduleTick(tm.task, tm.sourceIndex, std::min(input, tm.task->watermarks->quietUntil()));
                 return;
             }
             tm.task->pendingTimers.erase(tm.time);
@@ -1258,17 +1278,19 @@ namespace {
         o.i(clockStart);
         // The timer queue: periodic watermark ticks, processing-time timers, checkpoints.
         auto copy = timers;
-        o.i(static_cast<int64_t>(copy.size()));
         std::map<const Task*, int64_t> index;
         for (size_t i = 0; i < tasks.size(); ++i)
             index[tasks[i].get()] = static_cast<int64_t>(i);
-        while (!copy.empty()) {
-            const Timer& tm = copy.top();
+        std::vector<Timer> live;
+        for (; !copy.empty(); copy.pop())
+            if (copy.top().sourceIndex < 0 || !copy.top().task || copy.top().time == copy.top().task->nextTick)
+                live.push_back(copy.top()); // stale ticks are left out
+        o.i(static_cast<int64_t>(live.size()));
+        for (const Timer& tm : live) {
             o.i(tm.time);
             o.i(static_cast<int64_t>(tm.seq));
             o.i(tm.task ? index[tm.task] : -1);
             o.i(tm.sourceIndex);
-            copy.pop();
         }
         for (const auto& src : sources) {
             o.i(src.records);
@@ -1411,6 +1433,8 @@ namespace {
             int64_t ti = in.i();
             tm.task = ti >= 0 && ti < static_cast<int64_t>(tasks.size()) ? tasks[static_cast<size_t>(ti)].get() : nullptr;
             tm.sourceIndex = static_cast<int>(in.i());
+            if (tm.sourceIndex >= 0 && tm.task)
+                tm.task->nextTick = tm.time;
             timers.push(tm);
         }
         for (auto& src : sources) {
@@ -1849,8 +1873,14 @@ bool Simulation::setMaxOutOfOrderness(const std::string& source, int64_t ms)
     for (auto& s : m->engine.sources) {
         if (s.node->id != source)
             continue;
-        for (Task* t : s.tasks)
+        auto& E = m->engine;
+        const int sourceIndex = static_cast<int>(&s - E.sources.data());
+        for (Task* t : s.tasks) {
             t->watermarks->setMaxOutOfOrderness(ms);
+            // A tick skipped as unable to change anything could now: the next one is due again.
+            if (E.started && !s.done && E.spec.config.autoWatermarkInterval > 0 && t->nextTick > E.now + E.spec.config.autoWatermarkInterval)
+                E.scheduleTick(t, sourceIndex, E.now + 1);
+        }
         s.spec.watermark.maxOutOfOrderness = ms;
         return true;
     }

@@ -94,6 +94,27 @@ void SourceWatermarks::periodicSplit(Split& s, int64_t now)
     }
 }
 
+int64_t SourceWatermarks::quietUntil() const
+{
+    // Right after a tick every split's generator has emitted what its records allow, so only
+    // WatermarksWithIdleness' timer moves: a split not yet idle turns idle at the first tick past
+    // inactiveSince + timeout. One with activity since the tick needs the next tick to notice.
+    if (!m_spec.idleTimeout)
+        return INT64_MAX;
+    int64_t until = INT64_MAX;
+    for (const auto& s : m_splits) {
+        if (s.idle)
+            continue;
+        if (s.activity != s.lastActivity || !s.inactiveSince)
+            return INT64_MIN;
+        const int64_t deadline = *s.inactiveSince > INT64_MAX - *m_spec.idleTimeout - 1
+            ? INT64_MAX
+            : *s.inactiveSince + *m_spec.idleTimeout + 1;
+        until = std::min(until, deadline);
+    }
+    return until;
+}
+
 SourceWatermarks::Emission SourceWatermarks::onPeriodicEmit(int64_t now)
 {
     for (auto& s : m_splits)

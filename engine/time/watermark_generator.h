@@ -36,6 +36,10 @@ public:
     Emission onWatermarkLine(int split, int64_t watermark);
     // A periodic tick at processing time `now` (every autoWatermarkInterval).
     Emission onPeriodicEmit(int64_t now);
+    // REQUIRES: called right after onPeriodicEmit. The earliest processing time at which another
+    // periodic emit could change anything if no record or watermark line comes first: when an
+    // active split's idle timeout runs out; INT64_MAX when no tick before the next input can.
+    int64_t quietUntil() const;
     // End of input (after one last onPeriodicEmit): the MAX watermark.
     Emission emitMaxWatermark();
     // No split assigned: the subtask is idle from the start.
