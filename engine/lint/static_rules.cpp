@@ -2,6 +2,7 @@
 #include "runtime/key_groups.h"
 #include "runtime/simulation.h"
 #include "time/duration.h"
+#include "window/window_operator.h"
 
 #include <algorithm>
 #include <cmath>
@@ -81,6 +82,84 @@ namespace {
             return 0;
         }
         return 0;
+    }
+
+    // A window that fires (or holds each element) more often than a run can bear: a continuous
+    // trigger at the end of input, and sliding windows with a tiny slide. Errors where a run
+    // would stop at window::kMaxFiringsOfAWindowAtOnce / kMaxWindowsPerElement, else warnings.
+    void runawayWindow(const model::NodeSpec& n, std::vector<Finding>& out)
+    {
+        const auto& w = n.as<model::WindowSpec>();
+        const auto& a = w.assigner;
+        if (w.trigger.type == model::TriggerType::ContinuousEventTime && w.trigger.interval > 0) {
+            const bool global = a.type == model::AssignerType::Global;
+            const int64_t extent = a.type == model::AssignerType::Sliding || a.type == model::AssignerType::Tumbling
+                ? a.size + w.allowedLateness
+                : 0;
+            const double firings = global ? 9223372036854775807.0 / static_cast<double>(w.trigger.interval)
+                                          : static_cast<double>(extent) / static_cast<double>(w.trigger.interval);
+            if (global || firings > 1000) {
+                Finding f;
+                f.rule = "endless-firings";
+                f.node = n.id;
+                f.severity = global || firings > static_cast<double>(window::kMaxFiringsOfAWindowAtOnce) ? Severity::Error
+                                                                                                          : Severity::Warning;
+                f.figures["firingsPerWindow"] = firings;
+                f.figures["intervalMs"] = static_cast<double>(w.trigger.interval);
+                f.explanation = "ContinuousEventTimeTrigger fires a window once for every interval the watermark "
+                                "passes, and at the end of input the watermark jumps to Long.MAX_VALUE: every window "
+                                "still open then fires all its remaining intervals at once, for each key. Flink spins "
+                                "through them; a replay stops once one window would fire more than "
+                    + std::to_string(window::kMaxFiringsOfAWindowAtOnce) + " times at one watermark.";
+                Fix fix;
+                if (global) {
+                    f.title = "a continuous trigger on a global window fires without end at the end of input";
+                    f.evidence = "a global window ends at Long.MAX_VALUE: every " + time::formatDuration(w.trigger.interval)
+                        + " up to it is " + fixed(firings, 0) + " firings for each key.";
+                    fix.summary = "fire the global window once, at the end of input: trigger eventTime";
+                    Edit edit;
+                    edit.kind = Edit::Kind::PatchNode;
+                    edit.node = n.id;
+                    edit.value = model::Json::parse(R"({"trigger": {"type": "eventTime", "interval": null}})");
+                    fix.edits.push_back(std::move(edit));
+                } else {
+                    const int64_t interval = std::max<int64_t>(1, extent / 100);
+                    f.title = "the continuous trigger fires each window " + fixed(firings, 0) + " times";
+                    f.evidence = "windows of " + time::formatDuration(a.size) + " (with lateness " + time::formatDuration(w.allowedLateness)
+                        + ") fired every " + time::formatDuration(w.trigger.interval) + ": " + fixed(firings, 0)
+                        + " firings of each window and key, most of them at once at the end of input.";
+                    fix.summary = "fire every " + time::formatDuration(interval) + " (100 early results a window)";
+                    fix.sets.push_back(n.id + ".trigger.interval=" + time::formatDuration(interval));
+                }
+                f.fix = fix;
+                out.push_back(std::move(f));
+            }
+        }
+        if (a.type == model::AssignerType::Sliding) {
+            const int64_t perElement = window::slidingWindowsPerElement(a.size, a.slide);
+            if (perElement > 1000) {
+                Finding f;
+                f.rule = "sliding-window-fanout";
+                f.node = n.id;
+                f.severity = perElement > window::kMaxWindowsPerElement ? Severity::Error : Severity::Warning;
+                f.title = "each element goes into " + std::to_string(perElement) + " sliding windows";
+                f.explanation = "SlidingEventTimeWindows assigns an element to size / slide windows, and the "
+                                "WindowOperator adds it to the state of each one and fires each: the state and the work "
+                                "grow by that factor. A replay refuses more than "
+                    + std::to_string(window::kMaxWindowsPerElement)
+                    + " windows an element; a larger slide, or a tumbling window with a running aggregate, does the same "
+                      "job for a fraction.";
+                f.evidence = "size " + time::formatDuration(a.size) + ", slide " + time::formatDuration(a.slide) + ": "
+                    + std::to_string(perElement) + " windows for each element.";
+                f.figures["windowsPerElement"] = static_cast<double>(perElement);
+                const int64_t slide = std::max<int64_t>(1, a.size / 100);
+                Fix fix;
+                fix.summary = "slide every " + time::formatDuration(slide) + " (100 windows an element)";
+                fix.sets.push_back(n.id + ".assigner.slide=" + time::formatDuration(slide));
+                f.fix = fix;
+                out.push_back(std::move(f));
+            }
+        }
     }
 
     void lateFiringFlood(const Context& ctx, const model::NodeSpec& n, std::vector<Finding>& out)
@@ -483,6 +562,7 @@ void staticRules(const Context& ctx, std::vector<Finding>& out)
     for (const auto& n : ctx.spec.nodes) {
         switch (n.kind) {
         case NodeKind::Window:
+            runawayWindow(n, out);
             lateFiringFlood(ctx, n, out);
             windowStateWithoutTtl(n, out);
             listWindowState(ctx, n, out);

@@ -31,6 +31,13 @@ static inline int64_t jsub(int64_t a, int64_t b)
     return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
 }
 
+int64_t slidingWindowsPerElement(int64_t size, int64_t slide)
+{
+    if (size <= 0 || slide <= 0)
+        return 0;
+    return size / slide + (size % slide != 0 ? 1 : 0);
+}
+
 int64_t windowStart(int64_t ts, int64_t offset, int64_t size)
 {
     int64_t rem = jsub(ts, offset) % size;
@@ -295,6 +302,14 @@ namespace {
                 break;
             }
             case AssignerType::Sliding: {
+                if (const int64_t n = slidingWindowsPerElement(a.size, a.slide); n > kMaxWindowsPerElement) {
+                    fail("sliding windows of " + time::formatDuration(a.size) + " every " + time::formatDuration(a.slide)
+                        + " put each element into " + std::to_string(n) + " windows, more than the "
+                        + std::to_string(kMaxWindowsPerElement) + " a replay allows (Flink copies the element into each one's "
+                        + "state); use a slide of at least "
+                        + time::formatDuration(a.size / kMaxWindowsPerElement + (a.size % kMaxWindowsPerElement != 0)));
+                    return false;
+                }
                 int64_t last = windowStart(ts, a.offset, a.slide);
                 for (int64_t s = last; s > jsub(ts, a.size); s = jsub(s, a.slide))
                     out.push_back({ s, jadd(s, a.size) });
@@ -454,6 +469,8 @@ namespace {
                     return Fire::Fire;
                 if (asLong(m_fireTime->get(w)) == time) {
                     int64_t next = jadd(time, t.interval);
+                    if (next <= m_watermark && runaway(w, time, t.interval))
+                        return Fire::Continue;
                     m_fireTime->put(w, next);
                     m_eventTimers->add(w, next);
                     return Fire::Fire;
@@ -465,6 +482,28 @@ namespace {
             default:
                 return Fire::Continue;
             }
+        }
+
+        // True (and the run failed) when the continuous trigger's next timer, already due, starts a
+        // catch-up of more firings of `w` at this watermark than a run allows (see
+        // kMaxFiringsOfAWindowAtOnce); a timer that overflows Long would never stop either.
+        bool runaway(const Win& w, int64_t time, int64_t interval)
+        {
+            const int64_t upTo = std::min(m_watermark, cleanupTime(w));
+            const bool wraps = jadd(time, interval) < time;
+            const uint64_t due = upTo > time ? (static_cast<uint64_t>(upTo) - static_cast<uint64_t>(time)) / static_cast<uint64_t>(interval) : 0;
+            if (!wraps && due <= static_cast<uint64_t>(kMaxFiringsOfAWindowAtOnce))
+                return false;
+            const std::string window = m_eventTime
+                ? "[" + std::to_string(w.start) + ", " + std::to_string(w.end) + ")"
+                : std::string("(global)");
+            const std::string watermark = m_watermark == INT64_MAX ? "Long.MAX_VALUE (the end of input)" : std::to_string(m_watermark);
+            fail("the continuousEventTime trigger (every " + time::formatDuration(interval) + ") would fire window " + window
+                + " of key '" + valueToText(m_ctx.state->currentKey()) + "' " + (wraps ? "without end" : std::to_string(due) + " more times")
+                + " at watermark " + watermark + ", more than the " + std::to_string(kMaxFiringsOfAWindowAtOnce)
+                + " firings of one window at one watermark that a run allows (Flink would spin through them); "
+                + (m_eventTime ? "use a longer interval" : "give the window an end (a tumbling assigner) or fire once with an eventTime trigger"));
+            return true;
         }
 
         void triggerOnMerge(const Win& merged, const std::vector<Win>& absorbed)
