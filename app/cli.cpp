@@ -160,6 +160,12 @@ namespace {
         return 1;
     }
 
+    // A message about a node names the job file first, as validation's messages do.
+    std::string aboutJob(const std::string& jobPath, const std::string& message)
+    {
+        return message.rfind("node '", 0) == 0 ? jobPath + ": " + message : message;
+    }
+
     // Loads the job, applies --set, validates. Prints every error.
     std::optional<model::JobSpec> loadJob(const std::string& path, const std::vector<std::string>& sets)
     {
@@ -270,7 +276,7 @@ namespace {
             JsonLinesOut listener(out, watermarks);
             auto sim = runtime::Simulation::create(*spec, options, &listener);
             if (!sim.ok()) {
-                rc = fail(sim.status().message());
+                rc = fail(aboutJob(jobPath, sim.status().message()));
             } else {
                 auto& s = **sim;
                 running = &s;
@@ -290,7 +296,7 @@ namespace {
                             static_cast<long long>(src.badLines - static_cast<int64_t>(src.badLineReasons.size())));
                 }
                 if (!st.ok()) {
-                    rc = fail(st.message());
+                    rc = fail(aboutJob(jobPath, st.message()));
                 } else {
                     if (!series.path.empty()) {
                         auto w = model::writeFileAtomically(series.path, seriesText);

@@ -3,6 +3,7 @@
 #include "lint/replay_facts.h"
 #include "lint/rules.h"
 #include "runtime/plan.h"
+#include "runtime/streams.h"
 
 namespace streamlab::lint {
 
@@ -27,6 +28,27 @@ namespace {
         return out;
     }
 
+    // What a run would refuse before its first record, found once the sources' schemas are known
+    // (runtime::checkStreams): a field not in the stream, a filter that is no condition, a
+    // missing event file, ... One error finding naming the job file, as validation's do.
+    std::optional<Finding> streamError(const model::Job& job, const model::JobSpec& spec, const runtime::Plan& plan,
+        const LintOptions& options)
+    {
+        auto streams = runtime::checkStreams(spec, plan, options.events);
+        if (streams.ok())
+            return std::nullopt;
+        Finding f;
+        f.rule = "job-does-not-run";
+        f.severity = Severity::Error;
+        const std::string& m = streams.status().message();
+        if (m.rfind("node '", 0) == 0)
+            f.node = m.substr(6, m.find('\'', 6) - 6);
+        f.title = "the job does not run";
+        f.explanation = "A replay (streamlab run) refuses the job before its first record.";
+        f.evidence = (job.path.empty() ? std::string() : job.path.string() + ": ") + m;
+        return f;
+    }
+
 } // namespace
 
 std::vector<Finding> lintStatic(const model::Job& job) { return lintStatic(job, LintOptions {}); }
@@ -46,6 +68,8 @@ std::vector<Finding> lintStatic(const model::Job& job, const LintOptions& option
         return { f };
     }
     std::vector<Finding> out;
+    if (auto f = streamError(job, compiled.spec, *plan, options))
+        out.push_back(std::move(*f));
     detail::staticRules(detail::Context { job, compiled.spec, *plan, options }, out);
     return out;
 }
@@ -60,6 +84,8 @@ Result<std::vector<Finding>> lintWithReplay(const model::Job& job, const LintOpt
         return plan.status();
     detail::Context ctx { job, compiled.spec, *plan, options };
     std::vector<Finding> out;
+    if (auto streams = runtime::checkStreams(compiled.spec, *plan, options.events); !streams.ok())
+        return streams.status(); // the replay cannot run: measuring fails, and says why
     detail::staticRules(ctx, out);
     ProbeOptions probe;
     probe.events = options.events;

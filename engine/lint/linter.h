@@ -17,6 +17,11 @@
 //   coupled-warehouse-sink       sink    a warehouse written directly by the job
 //   uneven-key-groups            window/aggregate  maxParallelism % parallelism != 0
 //   key-skew                     window/aggregate  (replay) max/mean subtask load >= skewThreshold
+//   endless-firings              window  a continuous trigger that fires a window past the bound of a run
+//   sliding-window-fanout        window  size / slide windows per element (error past a run's bound)
+//   job-does-not-run             node?   a run would refuse the job before its first record: a field
+//                                        not in the stream, a missing event file, ... (what
+//                                        runtime::checkStreams finds once the sources' schemas are known)
 //   invalid-job                  -       the job does not compile (nothing else is checked)
 #pragma once
 
