@@ -11,6 +11,10 @@ packages=(
   libabsl-dev libbenchmark-dev
   xvfb xauth x11-apps imagemagick fonts-dejavu-core
 )
+# scripts/fuzz.sh and scripts/sanitize.sh: clang with libFuzzer and the sanitizers' runtimes.
+if [ "${1:-}" = "--clang" ]; then
+  packages+=(clang libclang-rt-14-dev llvm-14)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1163,6 +1163,8 @@ namespace {
         timed(*this, [&] { op->processWatermark(w); });
         if (outer)
             lane->timing = false;
+        if (!lane->failure->ok())
+            return; // the operator failed on it: the watermark goes no further, as in Flink
         if (isSink && engine->listener)
             engine->listener->onSinkWatermark(node->id, subtask, w);
         broadcastWatermark(w);
@@ -1405,7 +1407,9 @@ namespace {
         auto latest = latestCheckpoint(resumeDir);
         if (!latest)
             return Status::notFound(resumeDir.string() + ": no complete checkpoint to resume from");
-        auto [id, dir] = *latest;
+        // Named, not a structured binding: the lambdas below capture them (clang 14 refuses that).
+        const auto id = latest->first;
+        const std::filesystem::path dir = latest->second;
         std::string bytes;
         {
             std::ifstream f(dir / "state.bin", std::ios::binary);

@@ -299,6 +299,24 @@ private slots:
         QCOMPARE(out, expected);
     }
 
+    void continuousTriggerOnGlobalWindowEndsWithAMessage()
+    {
+        // Flink's scenario of a continuous trigger on a global window: while the watermark moves,
+        // early firings every interval; at the end of input (MAX) the catch-up would be endless,
+        // and the run stops there, after what came before, naming the window, key and bound.
+        auto out = run(R"("assigner":{"type":"global"},"trigger":{"type":"continuousEventTime","interval":"2s"},
+            "aggregate":{"fn":"count"})",
+            ev("k", 1000) + wm(4500));
+        QCOMPARE(out.size(), size_t(4));
+        QCOMPARE(out[0], std::string("k,null,null,1,early,0"));
+        QCOMPARE(out[1], std::string("k,null,null,1,early,1"));
+        QCOMPARE(out[2], std::string("W4500"));
+        QVERIFY2(out[3].find("ERROR node 'w' (subtask 0): the continuousEventTime trigger (every 2s) would fire window "
+                             "(global) of key 'k' ") == 0
+                && out[3].find("at watermark Long.MAX_VALUE (the end of input), more than the 100000 firings") != std::string::npos,
+            out[3].c_str());
+    }
+
     void countTriggerOnGlobalWindow()
     {
         // countWindow(3): GlobalWindows + PurgingTrigger(CountTrigger(3)).
