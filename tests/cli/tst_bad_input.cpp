@@ -10,29 +10,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "streamlab_process.h"
+
 class TestBadInput : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
 
-    struct Run {
-        int code = -1;
-        QByteArray out, err;
-    };
-
-    static Run streamlab(const QStringList& args)
-    {
-        QProcess p;
-        p.start(STREAMLAB_BINARY, args);
-        if (!p.waitForFinished(60000)) {
-            p.kill();
-            p.waitForFinished();
-            qWarning("streamlab %s did not end", qPrintable(args.join(' ')));
-            return { -2, {}, {} };
-        }
-        if (p.exitStatus() != QProcess::NormalExit)
-            return { -3, p.readAllStandardOutput(), p.readAllStandardError() }; // a crash
-        return { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
-    }
+    static StreamlabRun streamlab(const QStringList& args) { return runStreamlab(args, 60000); }
 
     QString write(const QString& name, const QByteArray& text)
     {

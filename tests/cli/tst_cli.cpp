@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "streamlab_process.h"
+
 // A source reading `csv` into one sink, plus `extraNode`.
 static QByteArray tinyJobText(const QString& csv, const QString& extraNode)
 {
@@ -18,19 +20,7 @@ class TestCli : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
 
-    struct Run {
-        int code = -1;
-        QByteArray out, err;
-    };
-
-    static Run streamlab(const QStringList& args)
-    {
-        QProcess p;
-        p.start(STREAMLAB_BINARY, args);
-        if (!p.waitForFinished(120000))
-            qFatal("streamlab did not finish");
-        return { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
-    }
+    static StreamlabRun streamlab(const QStringList& args) { return runStreamlab(args); }
 
     QString write(const QString& name, const QByteArray& text)
     {
