@@ -94,6 +94,8 @@ namespace {
             , m_aggs(std::move(aggs))
         {
             m_eventTime = spec.assigner.type != AssignerType::Global;
+            if (spec.assigner.type == AssignerType::Sliding)
+                m_windowsPerElement = slidingWindowsPerElement(spec.assigner.size, spec.assigner.slide);
             m_merging = spec.assigner.type == AssignerType::Session;
             m_lateness = spec.allowedLateness;
             m_windows.reserve(4);
@@ -302,9 +304,9 @@ namespace {
                 break;
             }
             case AssignerType::Sliding: {
-                if (const int64_t n = slidingWindowsPerElement(a.size, a.slide); n > kMaxWindowsPerElement) {
+                if (m_windowsPerElement > kMaxWindowsPerElement) {
                     fail("sliding windows of " + time::formatDuration(a.size) + " every " + time::formatDuration(a.slide)
-                        + " put each element into " + std::to_string(n) + " windows, more than the "
+                        + " put each element into " + std::to_string(m_windowsPerElement) + " windows, more than the "
                         + std::to_string(kMaxWindowsPerElement) + " a replay allows (Flink copies the element into each one's "
                         + "state); use a slide of at least "
                         + time::formatDuration(a.size / kMaxWindowsPerElement + (a.size % kMaxWindowsPerElement != 0)));
@@ -810,6 +812,7 @@ namespace {
         std::vector<Aggregator> m_aggs; // one or more, each with its own contents state
         bool m_eventTime = true;
         bool m_merging = false;
+        int64_t m_windowsPerElement = 1; // sliding: ceil(size / slide), once, not per element
         bool m_timersFollowContents = false;
         bool m_panesUnused = false;
         bool m_finalFiring = false;
