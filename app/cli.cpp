@@ -502,13 +502,12 @@ int runCli(int argc, char** argv)
 {
     // The engine answers with Status values; this is the last line for anything a library
     // still throws (an allocation that fails, a bug): a message and exit 1, never an abort.
-    try {
-        return runSubcommand(argc, argv);
-    } catch (const std::bad_alloc&) {
-        return fail("out of memory; the job or its input is too large for this machine");
-    } catch (const std::exception& e) {
-        return fail(std::string("internal error: ") + e.what() + " (please report it with the job file)");
-    }
+    int rc = 1;
+    Status escaped = catchAll([&] {
+        rc = runSubcommand(argc, argv);
+        return Status();
+    });
+    return escaped.ok() ? rc : fail(escaped.message() + " (please report it with the job file)");
 }
 
 namespace {

@@ -889,27 +889,30 @@ struct Replay::Worker final : ResultListener, Observer {
         // Errors are Status values; an exception that still escapes (an allocation that fails,
         // a bug) fails this replay with its message, and the worker keeps answering commands,
         // since a std::jthread that throws ends the process.
-        try {
+        Status escaped = catchAll([&] {
             begin();
             loop(st);
-        } catch (const std::exception& e) {
-            failInternally(e.what());
-            try {
+            return Status();
+        });
+        if (!escaped.ok()) {
+            failInternally(escaped.message());
+            // Only commands are served now; the replay has failed already.
+            catchAll([&] {
                 loop(st);
-            } catch (const std::exception&) {
-                // Only stop requests are served now; the replay has failed already.
-            }
+                return Status();
+            }).permitUncheckedError();
         }
         // The simulation's second thread, if any, calls into this worker: it ends here, before
         // the worker's members do.
         sim.reset();
     }
 
-    void failInternally(const std::string& what)
+    // `message`: catchAll's ("internal error: ...", "out of memory; ...").
+    void failInternally(const std::string& message)
     {
         sim.reset();
         state = ReplayState::Failed;
-        error = std::string("internal error: ") + what;
+        error = message;
         finish();
     }
 
