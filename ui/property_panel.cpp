@@ -363,12 +363,12 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
                 commit(path, Json());
                 return;
             }
-            auto v = model::parseJson(t.toStdString(), "");
+            auto v = model::parseJson(t.toStdString(), "value");
             if (v.ok()) {
                 msg->hide();
                 commit(path, *v);
             } else {
-                msg->setText(tr("not valid JSON: %1").arg(qs(v.status().message().substr(v.status().message().find(": ") + 2))));
+                msg->setText(qs(v.status().message())); // "value:1:7: not valid JSON (...)"
                 msg->show();
             }
         });
