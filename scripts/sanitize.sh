@@ -28,10 +28,10 @@ if [ ! -f "$tsan/build.ninja" ]; then
   cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSTREAMLAB_TSAN=ON -DSTREAMLAB_BUILD_UI=OFF -DSTREAMLAB_BUILD_BENCH=OFF >/dev/null
 fi
-cmake --build "$tsan" -j"$(nproc)" --target streamlab engine_tst_replay engine_tst_parallel >"$tsan.log" 2>&1 \
+cmake --build "$tsan" -j"$(nproc)" --target streamlab engine_runtime_tst_replay engine_runtime_tst_parallel >"$tsan.log" 2>&1 \
   || { tail -n 60 "$tsan.log" >&2; echo "TSan build failed; full log: $tsan.log" >&2; exit 1; }
 export TSAN_OPTIONS="$TSAN_OPTIONS:suppressions=$root/tests/tsan.supp"
-(cd "$tsan" && ctest --output-on-failure -j"$(nproc)" -R "^(engine/tst_replay|engine/tst_parallel)$")
+(cd "$tsan" && ctest --output-on-failure -j"$(nproc)" -R "^(engine/runtime/tst_replay|engine/runtime/tst_parallel)$")
 # `streamlab run` on two threads, on every sample at parallelism 1 and 4, as a person runs it (the
 # CLI tests start it through QProcess, whose fork TSan's runtime trips over in clang 14).
 for job in "$root"/samples/*/job.json; do
