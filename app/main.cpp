@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #ifdef STREAMLAB_WITH_GUI
-#include "main_window.h"
+#include "shell/main_window.h"
 
 #include <QApplication>
 #endif

@@ -6,8 +6,8 @@
 
 #if __has_include(<QApplication>) && __has_include("main_window.h")
 #define STREAMLAB_BENCH_GUI 1
-#include "graph_model.h"
-#include "main_window.h"
+#include "designer/graph_model.h"
+#include "shell/main_window.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -20,11 +20,11 @@
 
 #if __has_include(<QApplication>) && __has_include("main_window.h")
 #define STREAMLAB_BENCH_GUI 1
-#include "doctor_controller.h"
-#include "event_time_view.h"
-#include "main_window.h"
-#include "replay_bar.h"
-#include "replay_controller.h"
+#include "doctor/doctor_controller.h"
+#include "replay/event_time_view.h"
+#include "replay/replay_bar.h"
+#include "replay/replay_controller.h"
+#include "shell/main_window.h"
 
 #include <QApplication>
 #include <QDockWidget>

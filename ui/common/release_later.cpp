@@ -1,4 +1,4 @@
-#include "release_later.h"
+#include "common/release_later.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
-#include "sim_format.h"
+#include "common/sim_format.h"
 
-#include "theme.h"
+#include "common/theme.h"
 
 #include <QAbstractAxis>
 #include <QApplication>

@@ -1,4 +1,4 @@
-#include "commands.h"
+#include "designer/commands.h"
 
 #include <QObject>
 #include <set>

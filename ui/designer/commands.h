@@ -4,7 +4,7 @@
 // so do successive edits of one parameter. GUI thread only.
 #pragma once
 
-#include "graph_model.h"
+#include "designer/graph_model.h"
 
 #include <QPointF>
 #include <QUndoCommand>

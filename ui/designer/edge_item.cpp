@@ -1,6 +1,6 @@
-#include "edge_item.h"
+#include "designer/edge_item.h"
 
-#include "theme.h"
+#include "common/theme.h"
 
 #include <QApplication>
 #include <QPainter>

@@ -3,7 +3,7 @@
 // window's late side output, red with a badge when validation finds a problem. GUI thread only.
 #pragma once
 
-#include "graph_model.h"
+#include "designer/graph_model.h"
 
 #include <QGraphicsObject>
 

@@ -1,4 +1,4 @@
-#include "graph_layout.h"
+#include "designer/graph_layout.h"
 
 #include <algorithm>
 #include <set>

@@ -2,7 +2,7 @@
 // right), as in Flink's job graph view. Pure function of the model; thread-compatible.
 #pragma once
 
-#include "graph_model.h"
+#include "designer/graph_model.h"
 
 #include <QPointF>
 #include <QSizeF>

@@ -1,4 +1,4 @@
-#include "graph_model.h"
+#include "designer/graph_model.h"
 
 #include <QTimer>
 #include <algorithm>

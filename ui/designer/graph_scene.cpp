@@ -1,9 +1,9 @@
-#include "graph_scene.h"
+#include "designer/graph_scene.h"
 
-#include "commands.h"
-#include "edge_item.h"
-#include "node_item.h"
-#include "theme.h"
+#include "common/theme.h"
+#include "designer/commands.h"
+#include "designer/edge_item.h"
+#include "designer/node_item.h"
 
 #include <QApplication>
 #include <QGraphicsPathItem>

@@ -3,7 +3,7 @@
 // change it wants goes through the undo stack. GUI thread only.
 #pragma once
 
-#include "graph_model.h"
+#include "designer/graph_model.h"
 
 #include <QGraphicsScene>
 #include <QUndoStack>

@@ -1,7 +1,7 @@
-#include "graph_view.h"
+#include "designer/graph_view.h"
 
-#include "graph_scene.h"
-#include "theme.h"
+#include "common/theme.h"
+#include "designer/graph_scene.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>

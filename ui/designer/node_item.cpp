@@ -1,8 +1,8 @@
-#include "node_item.h"
+#include "designer/node_item.h"
 
-#include "graph_scene.h"
+#include "common/theme.h"
+#include "designer/graph_scene.h"
 #include "model/params.h"
-#include "theme.h"
 
 #include <QApplication>
 #include <QGraphicsSceneMouseEvent>

@@ -4,7 +4,7 @@
 // itself, edits go through GraphScene and commands. GUI thread only.
 #pragma once
 
-#include "graph_model.h"
+#include "designer/graph_model.h"
 #include "lint/finding.h"
 
 #include <QGraphicsObject>

@@ -1,8 +1,8 @@
-#include "palette_widget.h"
+#include "designer/palette_widget.h"
 
-#include "graph_model.h"
-#include "graph_view.h"
-#include "theme.h"
+#include "common/theme.h"
+#include "designer/graph_model.h"
+#include "designer/graph_view.h"
 
 #include <QKeyEvent>
 #include <QLineEdit>

@@ -1,8 +1,8 @@
-#include "physical_view.h"
+#include "designer/physical_view.h"
 
-#include "edge_item.h"
-#include "graph_layout.h"
-#include "theme.h"
+#include "common/theme.h"
+#include "designer/edge_item.h"
+#include "designer/graph_layout.h"
 
 #include <QApplication>
 #include <QGraphicsItem>

@@ -3,7 +3,7 @@
 // each task shows its parallelism as stacked subtasks. GUI thread only.
 #pragma once
 
-#include "graph_model.h"
+#include "designer/graph_model.h"
 
 #include <QGraphicsView>
 #include <QStringList>

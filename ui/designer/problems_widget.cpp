@@ -1,6 +1,6 @@
-#include "problems_widget.h"
+#include "designer/problems_widget.h"
 
-#include "theme.h"
+#include "common/theme.h"
 
 #include <QHeaderView>
 

@@ -1,9 +1,9 @@
-#include "property_panel.h"
+#include "designer/property_panel.h"
 #include "model/json_text.h"
 
-#include "commands.h"
+#include "common/theme.h"
+#include "designer/commands.h"
 #include "expr/expression.h"
-#include "theme.h"
 #include "time/duration.h"
 
 #include <QCheckBox>

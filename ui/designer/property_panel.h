@@ -4,7 +4,7 @@
 // the error underlined. Every change is a SetParamCommand on the undo stack. GUI thread only.
 #pragma once
 
-#include "graph_model.h"
+#include "designer/graph_model.h"
 #include "model/params.h"
 
 #include <QLabel>

@@ -1,13 +1,13 @@
-#include "doctor_controller.h"
+#include "doctor/doctor_controller.h"
 
-#include "doctor_fix_command.h"
-#include "doctor_model.h"
-#include "doctor_view.h"
-#include "graph_model.h"
-#include "graph_scene.h"
+#include "designer/graph_model.h"
+#include "designer/graph_scene.h"
+#include "designer/node_item.h"
+#include "doctor/doctor_fix_command.h"
+#include "doctor/doctor_model.h"
+#include "doctor/doctor_view.h"
 #include "lint/fix.h"
-#include "node_item.h"
-#include "replay_controller.h"
+#include "replay/replay_controller.h"
 
 #include <QUndoStack>
 #include <map>

@@ -6,7 +6,7 @@
 // nodes, and applies a finding's fix as one undoable DoctorFixCommand. GUI thread only.
 #pragma once
 
-#include "doctor_runner.h"
+#include "doctor/doctor_runner.h"
 
 #include <QObject>
 #include <QStringList>

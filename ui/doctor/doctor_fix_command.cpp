@@ -1,6 +1,6 @@
-#include "doctor_fix_command.h"
+#include "doctor/doctor_fix_command.h"
 
-#include "node_item.h"
+#include "designer/node_item.h"
 
 #include <QObject>
 #include <QRectF>

@@ -6,7 +6,7 @@
 // equal to the current job makes the command obsolete. GUI thread only.
 #pragma once
 
-#include "graph_model.h"
+#include "designer/graph_model.h"
 
 #include <QSizeF>
 #include <QUndoCommand>

@@ -1,6 +1,6 @@
-#include "doctor_model.h"
+#include "doctor/doctor_model.h"
 
-#include "theme.h"
+#include "common/theme.h"
 
 #include <QPainter>
 #include <algorithm>

@@ -4,8 +4,8 @@
 // findings are a dataChanged, so a selection survives a re-check. GUI thread only.
 #pragma once
 
+#include "common/row_table_model.h"
 #include "lint/finding.h"
-#include "row_table_model.h"
 
 #include <QIcon>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "doctor_runner.h"
+#include "doctor/doctor_runner.h"
 
 #include <QMetaObject>
 #include <sys/resource.h>

@@ -1,8 +1,8 @@
-#include "doctor_view.h"
+#include "doctor/doctor_view.h"
 
-#include "doctor_model.h"
-#include "sim_format.h"
-#include "theme.h"
+#include "common/sim_format.h"
+#include "common/theme.h"
+#include "doctor/doctor_model.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

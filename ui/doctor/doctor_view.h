@@ -5,7 +5,7 @@
 // DoctorController runs the checks and applies the fixes. GUI thread only.
 #pragma once
 
-#include "doctor_runner.h"
+#include "doctor/doctor_runner.h"
 
 #include <QWidget>
 

@@ -1,7 +1,7 @@
-#include "event_time_view.h"
+#include "replay/event_time_view.h"
 
-#include "sim_format.h"
-#include "theme.h"
+#include "common/sim_format.h"
+#include "common/theme.h"
 
 #include <QApplication>
 #include <QMouseEvent>

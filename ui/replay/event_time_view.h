@@ -5,7 +5,7 @@
 // Painted directly (tens of thousands of dots). GUI thread only.
 #pragma once
 
-#include "sim_view.h"
+#include "replay/sim_view.h"
 
 #include <array>
 

@@ -3,8 +3,8 @@
 // ExchangeModel holds one row per physical exchange. GUI thread only.
 #pragma once
 
-#include "row_table_model.h"
-#include "sim_view.h"
+#include "common/row_table_model.h"
+#include "replay/sim_view.h"
 
 class QChart;
 class QDateTimeAxis;

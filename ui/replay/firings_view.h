@@ -3,8 +3,8 @@
 // side-output counts per window. FiringsModel holds one row per window operator. GUI thread only.
 #pragma once
 
-#include "row_table_model.h"
-#include "sim_view.h"
+#include "common/row_table_model.h"
+#include "replay/sim_view.h"
 
 class QChart;
 class QDateTimeAxis;

@@ -1,7 +1,7 @@
-#include "live_settings.h"
+#include "replay/live_settings.h"
 
-#include "replay_controller.h"
-#include "theme.h"
+#include "common/theme.h"
+#include "replay/replay_controller.h"
 
 #include <QDoubleSpinBox>
 #include <QFileDialog>

@@ -1,7 +1,7 @@
-#include "load_view.h"
+#include "replay/load_view.h"
 
-#include "sim_format.h"
-#include "theme.h"
+#include "common/sim_format.h"
+#include "common/theme.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>

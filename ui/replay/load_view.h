@@ -3,8 +3,8 @@
 // operator subtask. GUI thread only.
 #pragma once
 
-#include "row_table_model.h"
-#include "sim_view.h"
+#include "common/row_table_model.h"
+#include "replay/sim_view.h"
 
 class QBarSet;
 class QBarSeries;

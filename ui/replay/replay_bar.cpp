@@ -1,8 +1,8 @@
-#include "replay_bar.h"
+#include "replay/replay_bar.h"
 
-#include "replay_controller.h"
-#include "sim_format.h"
-#include "theme.h"
+#include "common/sim_format.h"
+#include "common/theme.h"
+#include "replay/replay_controller.h"
 
 #include <QAction>
 #include <QDateTime>

@@ -1,6 +1,6 @@
-#include "replay_controller.h"
+#include "replay/replay_controller.h"
 
-#include "release_later.h"
+#include "common/release_later.h"
 
 #include <QMetaObject>
 #include <QPointer>

@@ -1,9 +1,9 @@
-#include "results_view.h"
+#include "replay/results_view.h"
 
-#include "release_later.h"
+#include "common/release_later.h"
 
-#include "sim_format.h"
-#include "theme.h"
+#include "common/sim_format.h"
+#include "common/theme.h"
 #include "window/window_operator.h"
 
 #include <QComboBox>

@@ -4,7 +4,7 @@
 // GUI thread only.
 #pragma once
 
-#include "sim_view.h"
+#include "replay/sim_view.h"
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>

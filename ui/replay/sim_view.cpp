@@ -1,6 +1,6 @@
-#include "sim_view.h"
+#include "replay/sim_view.h"
 
-#include "release_later.h"
+#include "common/release_later.h"
 
 namespace streamlab::ui {
 

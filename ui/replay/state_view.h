@@ -2,7 +2,7 @@
 // axis), with the state backend in the legend. StateModel holds one row per sample. GUI thread only.
 #pragma once
 
-#include "sim_view.h"
+#include "replay/sim_view.h"
 
 #include <QAbstractTableModel>
 

@@ -1,7 +1,7 @@
-#include "watermark_view.h"
+#include "replay/watermark_view.h"
 
-#include "sim_format.h"
-#include "theme.h"
+#include "common/sim_format.h"
+#include "common/theme.h"
 
 #include <QChart>
 #include <QChartView>

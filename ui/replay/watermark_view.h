@@ -4,8 +4,8 @@
 // WatermarkModel holds one row per series with its current value. GUI thread only.
 #pragma once
 
-#include "row_table_model.h"
-#include "sim_view.h"
+#include "common/row_table_model.h"
+#include "replay/sim_view.h"
 
 class QChart;
 class QDateTimeAxis;

@@ -1,4 +1,4 @@
-#include "export_dialog.h"
+#include "shell/export_dialog.h"
 
 #include "export/json_export.h"
 #include "export/sql_export.h"

@@ -4,7 +4,7 @@
 // GUI thread only.
 #pragma once
 
-#include "graph_model.h"
+#include "designer/graph_model.h"
 
 #include <QMainWindow>
 #include <QMap>

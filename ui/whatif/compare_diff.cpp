@@ -1,4 +1,4 @@
-#include "compare_diff.h"
+#include "whatif/compare_diff.h"
 
 #include "window/window_operator.h"
 

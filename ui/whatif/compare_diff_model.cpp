@@ -1,6 +1,6 @@
-#include "compare_diff_model.h"
+#include "whatif/compare_diff_model.h"
 
-#include "sim_format.h"
+#include "common/sim_format.h"
 
 namespace streamlab::ui {
 

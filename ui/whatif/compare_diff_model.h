@@ -4,7 +4,7 @@
 // change as DiffKind). Reset whenever a new diff is set (its shape changes). GUI thread only.
 #pragma once
 
-#include "compare_diff.h"
+#include "whatif/compare_diff.h"
 
 #include <QAbstractTableModel>
 

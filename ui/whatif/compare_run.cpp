@@ -1,4 +1,4 @@
-#include "compare_run.h"
+#include "whatif/compare_run.h"
 
 #include "model/params.h"
 #include "time/duration.h"

@@ -5,9 +5,9 @@
 // them ("A: clicks.watermark.maxOutOfOrderness=0ms"). Qt-free value types; thread-compatible.
 #pragma once
 
-#include "compare_diff.h"
 #include "model/job.h"
 #include "runtime/replay.h"
+#include "whatif/compare_diff.h"
 
 #include <cstdint>
 #include <map>

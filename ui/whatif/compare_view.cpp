@@ -1,9 +1,9 @@
-#include "compare_view.h"
+#include "whatif/compare_view.h"
 
-#include "compare_diff_model.h"
-#include "release_later.h"
-#include "sim_format.h"
-#include "theme.h"
+#include "common/release_later.h"
+#include "common/sim_format.h"
+#include "common/theme.h"
+#include "whatif/compare_diff_model.h"
 
 #include <QApplication>
 #include <QChart>

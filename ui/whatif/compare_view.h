@@ -10,7 +10,7 @@
 // view shows them when they are done. GUI thread only.
 #pragma once
 
-#include "compare_run.h"
+#include "whatif/compare_run.h"
 
 #include <QWidget>
 #include <memory>

@@ -1,10 +1,10 @@
-#include "whatif_dialog.h"
+#include "whatif/whatif_dialog.h"
 #include "model/json_text.h"
 
-#include "graph_model.h"
+#include "common/sim_format.h"
+#include "common/theme.h"
+#include "designer/graph_model.h"
 #include "model/params.h"
-#include "sim_format.h"
-#include "theme.h"
 #include "time/duration.h"
 
 #include <QChart>

@@ -8,7 +8,7 @@
 // under way (SweepOptions::stopRequested) and starts no further one. The dialog is modeless and kept by the main window. GUI thread only.
 #pragma once
 
-#include "commands.h"
+#include "designer/commands.h"
 #include "whatif/sweep.h"
 
 #include <QAbstractTableModel>

@@ -1,5 +1,5 @@
 // Tests of ui/commands.*: every kind of edit is undoable and redoable with the same node ids.
-#include "commands.h"
+#include "designer/commands.h"
 
 #include <QTest>
 #include <QUndoStack>

@@ -1,7 +1,7 @@
 // Tests of ui/graph_model.*: the designer's graph model without any scene (and the property
 // panel's view of it).
-#include "graph_model.h"
-#include "property_panel.h"
+#include "designer/graph_model.h"
+#include "designer/property_panel.h"
 
 #include <QLabel>
 #include <QLineEdit>

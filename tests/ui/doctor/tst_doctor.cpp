@@ -1,15 +1,15 @@
 // Tests of the Doctor dock (ui/doctor_*): a person opens a pitfall sample, the doctor lists the
 // finding and marks its node, Fix changes the job as one undo step and the finding goes, undo
 // brings the job and the finding back. Measured rules need a replay first.
-#include "commands.h"
-#include "doctor_controller.h"
-#include "doctor_model.h"
-#include "doctor_view.h"
-#include "graph_model.h"
-#include "graph_scene.h"
-#include "main_window.h"
-#include "node_item.h"
-#include "replay_controller.h"
+#include "designer/commands.h"
+#include "designer/graph_model.h"
+#include "designer/graph_scene.h"
+#include "designer/node_item.h"
+#include "doctor/doctor_controller.h"
+#include "doctor/doctor_model.h"
+#include "doctor/doctor_view.h"
+#include "replay/replay_controller.h"
+#include "shell/main_window.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>

@@ -1,19 +1,19 @@
 // The simulator in the main window, driven through its real widgets (replay toolbar, keyboard,
 // live settings): what the views' models hold equals what `streamlab run` reports for the same
 // job and settings; pause and step move by what they say; a lateness change mid-run applies.
-#include "event_time_view.h"
-#include "firings_view.h"
-#include "graph_scene.h"
-#include "graph_view.h"
-#include "live_settings.h"
-#include "load_view.h"
-#include "main_window.h"
-#include "node_item.h"
-#include "replay_bar.h"
-#include "replay_controller.h"
-#include "results_view.h"
-#include "state_view.h"
-#include "watermark_view.h"
+#include "designer/graph_scene.h"
+#include "designer/graph_view.h"
+#include "designer/node_item.h"
+#include "replay/event_time_view.h"
+#include "replay/firings_view.h"
+#include "replay/live_settings.h"
+#include "replay/load_view.h"
+#include "replay/replay_bar.h"
+#include "replay/replay_controller.h"
+#include "replay/results_view.h"
+#include "replay/state_view.h"
+#include "replay/watermark_view.h"
+#include "shell/main_window.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -2,8 +2,8 @@
 // the connector switches the SQL, JSON is canonical, and saving writes the file.
 #include "export/json_export.h"
 #include "export/sql_export.h"
-#include "export_dialog.h"
 #include "model/job.h"
+#include "shell/export_dialog.h"
 
 #include <QComboBox>
 #include <QTemporaryDir>

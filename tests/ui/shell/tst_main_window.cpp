@@ -1,12 +1,12 @@
 // Tests of ui/main_window.* and the widgets it holds, driven like a person would drive them.
-#include "edge_item.h"
-#include "graph_scene.h"
-#include "graph_view.h"
-#include "export_dialog.h"
-#include "main_window.h"
-#include "node_item.h"
-#include "problems_widget.h"
-#include "property_panel.h"
+#include "designer/edge_item.h"
+#include "designer/graph_scene.h"
+#include "designer/graph_view.h"
+#include "designer/node_item.h"
+#include "designer/problems_widget.h"
+#include "designer/property_panel.h"
+#include "shell/export_dialog.h"
+#include "shell/main_window.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -3,14 +3,14 @@
 // driven through the real widgets: replay, "Pin A" on the replay bar, a live setting changed,
 // "Restart with these settings", and the diff table lists exactly the windows worked out by hand
 // on nine events (tests/data/whatif/compare.csv).
-#include "compare_diff.h"
-#include "compare_diff_model.h"
-#include "compare_run.h"
-#include "compare_view.h"
-#include "live_settings.h"
-#include "main_window.h"
-#include "replay_bar.h"
-#include "replay_controller.h"
+#include "replay/live_settings.h"
+#include "replay/replay_bar.h"
+#include "replay/replay_controller.h"
+#include "shell/main_window.h"
+#include "whatif/compare_diff.h"
+#include "whatif/compare_diff_model.h"
+#include "whatif/compare_run.h"
+#include "whatif/compare_view.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

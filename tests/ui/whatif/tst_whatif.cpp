@@ -3,11 +3,11 @@
 // labelled with it at (latency, completeness) as whatif::measureReplay measures them, clicking a
 // point or a row sets the value as one undoable edit, Cancel stops further replays, and a failing
 // replay shows its message in the dialog.
-#include "graph_model.h"
-#include "main_window.h"
+#include "designer/graph_model.h"
 #include "model/params.h"
+#include "shell/main_window.h"
 #include "whatif/sweep.h"
-#include "whatif_dialog.h"
+#include "whatif/whatif_dialog.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
