@@ -105,6 +105,37 @@ EdgeItem* GraphScene::edgeItem(const ConnectionId& c) const
     return it == m_edges.end() ? nullptr : it->second;
 }
 
+QGraphicsItem* GraphScene::item(NodeId id) const { return nodeItem(id); }
+
+QGraphicsItem* GraphScene::item(const ConnectionId& c) const { return edgeItem(c); }
+
+void GraphScene::setLiveStats(NodeId id, const QStringList& lines)
+{
+    if (auto* n = nodeItem(id))
+        n->setLiveStats(lines);
+}
+
+void GraphScene::clearLiveStats()
+{
+    for (const auto& [id, n] : m_nodes)
+        n->setLiveStats({});
+}
+
+void GraphScene::setDoctorFindings(NodeId id, std::optional<lint::Severity> worst, const QStringList& titles)
+{
+    if (auto* n = nodeItem(id))
+        n->setDoctorFindings(worst, titles);
+}
+
+qreal GraphScene::cardWidth() { return NodeItem::kWidth; }
+
+qreal GraphScene::cardHeaderHeight() { return NodeItem::kHeaderHeight; }
+
+QSizeF GraphScene::newCardSize()
+{
+    return { NodeItem::kWidth, NodeItem::kHeaderHeight + 8 + 2 * NodeItem::kLineHeight + 6 };
+}
+
 void GraphScene::rebuild()
 {
     m_drag = {};

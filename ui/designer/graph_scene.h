@@ -4,10 +4,13 @@
 #pragma once
 
 #include "designer/graph_model.h"
+#include "lint/finding.h"
 
 #include <QGraphicsScene>
+#include <QStringList>
 #include <QUndoStack>
 #include <map>
+#include <optional>
 
 namespace streamlab::ui {
 
@@ -23,8 +26,24 @@ public:
 
     GraphModel* graphModel() const { return m_model; }
     QUndoStack* undoStack() const { return m_undo; }
+    // The items themselves, for the designer's own code and tests; the other parts of the window
+    // use the calls below, and item() to scroll one into view.
     NodeItem* nodeItem(NodeId id) const;
     EdgeItem* edgeItem(const ConnectionId& c) const;
+    QGraphicsItem* item(NodeId id) const;
+    QGraphicsItem* item(const ConnectionId& c) const;
+
+    // What the card of a node shows besides its parameters: the replay's figures ("records\t...",
+    // one line each; empty: none) and the doctor's worst finding with every finding's title.
+    void setLiveStats(NodeId id, const QStringList& lines);
+    void clearLiveStats();
+    void setDoctorFindings(NodeId id, std::optional<lint::Severity> worst, const QStringList& titles);
+
+    // A card's geometry: its width, the height of its header, and the size of a new card (two
+    // lines of parameters), for placing nodes before their cards exist.
+    static qreal cardWidth();
+    static qreal cardHeaderHeight();
+    static QSizeF newCardSize();
 
     std::vector<NodeId> selectedNodes() const;
     std::vector<ConnectionId> selectedConnections() const;

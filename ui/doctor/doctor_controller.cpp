@@ -2,7 +2,6 @@
 
 #include "designer/graph_model.h"
 #include "designer/graph_scene.h"
-#include "designer/node_item.h"
 #include "doctor/doctor_fix_command.h"
 #include "doctor/doctor_model.h"
 #include "doctor/doctor_view.h"
@@ -133,14 +132,11 @@ void DoctorController::updateBadges()
         b.titles << QString::fromStdString(f.title);
     }
     for (NodeId id : m_model->nodeIds()) {
-        NodeItem* item = m_scene->nodeItem(id);
-        if (!item)
-            continue;
         auto it = badges.find(m_model->nodeKey(id));
         if (it == badges.end())
-            item->setDoctorFindings(std::nullopt, {});
+            m_scene->setDoctorFindings(id, std::nullopt, {});
         else
-            item->setDoctorFindings(it->second.worst, it->second.titles);
+            m_scene->setDoctorFindings(id, it->second.worst, it->second.titles);
     }
 }
 

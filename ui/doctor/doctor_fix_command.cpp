@@ -1,6 +1,6 @@
 #include "doctor/doctor_fix_command.h"
 
-#include "designer/node_item.h"
+#include "designer/graph_scene.h"
 
 #include <QObject>
 #include <QRectF>
@@ -178,7 +178,7 @@ void DoctorFixCommand::changeDoc(NodeId id, const Json& from, const Json& to)
 void DoctorFixCommand::placeNewNodes(
     model::Job& target, const GraphModel& model, const std::function<QSizeF(NodeId)>& size)
 {
-    const QSizeF newSize(NodeItem::kWidth, NodeItem::kHeaderHeight + 8 + 2 * NodeItem::kLineHeight + 6);
+    const QSizeF newSize = GraphScene::newCardSize();
     constexpr qreal kGap = 90; // between two cards of a chain, room for the edge's label
     constexpr qreal kMargin = 24;
     std::map<std::string, QRectF> placed; // by node id: the cards on the canvas and those placed
@@ -262,7 +262,7 @@ void DoctorFixCommand::closeGaps(
         if (!x || !y || !x->is_number() || !y->is_number())
             continue;
         const NodeId id = model.nodeByKey(QString::fromStdString(n.id()));
-        const QSizeF s = id != kInvalidNodeId ? size(id) : QSizeF(NodeItem::kWidth, NodeItem::kHeaderHeight + 8 + 2 * NodeItem::kLineHeight + 6);
+        const QSizeF s = id != kInvalidNodeId ? size(id) : GraphScene::newCardSize();
         cards[n.id()] = QRectF(QPointF(x->get<double>(), y->get<double>()), s);
     }
     bool changed = false;

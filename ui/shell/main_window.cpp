@@ -5,11 +5,9 @@
 #include "common/sim_format.h"
 #include "common/theme.h"
 #include "designer/commands.h"
-#include "designer/edge_item.h"
 #include "designer/graph_layout.h"
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
-#include "designer/node_item.h"
 #include "designer/palette_widget.h"
 #include "designer/physical_view.h"
 #include "designer/problems_widget.h"
@@ -441,9 +439,7 @@ void MainWindow::newJob()
     if (m_replay) {
         m_replay->stop();
         m_replay->clearSettings();
-        for (NodeId id : m_model->nodeIds())
-            if (auto* item = m_scene->nodeItem(id))
-                item->setLiveStats({});
+        m_scene->clearLiveStats();
     }
     removeAutosave();
     m_model->clear();
@@ -492,7 +488,7 @@ bool MainWindow::openFile(const QString& path, bool ask)
         missing = missing || !m_model->hasPosition(id);
     for (const auto& c : m_model->connections()) {
         const qreal gap
-            = m_model->nodePosition(c.inNode).x() - m_model->nodePosition(c.outNode).x() - NodeItem::kWidth;
+            = m_model->nodePosition(c.inNode).x() - m_model->nodePosition(c.outNode).x() - GraphScene::cardWidth();
         missing = missing || gap < 70;
     }
     if (missing) {
@@ -603,7 +599,7 @@ NodeId MainWindow::addNode(const QString& kind, QPointF scenePos)
         return kInvalidNodeId;
     Json doc = m_model->newNodeDoc(kind);
     // Snap the card's centre of the header to the drop point, on the 8-pixel grid.
-    QPointF pos = scenePos - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2);
+    QPointF pos = scenePos - QPointF(GraphScene::cardWidth() / 2, GraphScene::cardHeaderHeight() / 2);
     pos = QPointF(std::round(pos.x() / 8) * 8, std::round(pos.y() / 8) * 8);
     setJsonAt(doc, "ui.x", pos.x());
     setJsonAt(doc, "ui.y", pos.y());
@@ -698,7 +694,7 @@ void MainWindow::selectProblem(const QString& nodeKey, const QString& edgeKey)
         if (id == kInvalidNodeId)
             return;
         m_scene->selectNodes({ id });
-        if (auto* item = m_scene->nodeItem(id))
+        if (auto* item = m_scene->item(id))
             m_view->ensureVisible(item, 60, 60);
         return;
     }
@@ -706,7 +702,7 @@ void MainWindow::selectProblem(const QString& nodeKey, const QString& edgeKey)
         for (const auto& c : m_model->connections())
             if (m_model->connectionKey(c) == edgeKey) {
                 m_scene->clearSelection();
-                if (auto* e = m_scene->edgeItem(c)) {
+                if (auto* e = m_scene->item(c)) {
                     e->setSelected(true);
                     m_view->ensureVisible(e, 60, 60);
                 }
@@ -1177,13 +1173,10 @@ void MainWindow::updateNodeStats()
     if (!snap)
         return;
     for (NodeId id : m_model->nodeIds()) {
-        NodeItem* item = m_scene->nodeItem(id);
-        if (!item)
-            continue;
         const QString key = m_model->nodeKey(id);
         const auto* op = snap->metrics.op(key.toStdString());
         if (!op) {
-            item->setLiveStats({});
+            m_scene->setLiveStats(id, {});
             continue;
         }
         qint64 in = 0, out = 0, entries = 0, bytes = 0, late = 0;
@@ -1212,7 +1205,7 @@ void MainWindow::updateNodeStats()
             lines << tr("state\t%1 · %2").arg(simfmt::count(entries), simfmt::bytes(bytes));
         if (late > 0)
             lines << tr("late\t%1").arg(simfmt::count(late));
-        item->setLiveStats(lines);
+        m_scene->setLiveStats(id, lines);
     }
 }
 
