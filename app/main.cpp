@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #ifdef STREAMLAB_WITH_GUI
-#include "shell/main_window.h"
+#include "shell/run_gui.h"
 
 #include <QApplication>
 #endif

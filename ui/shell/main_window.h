@@ -1,6 +1,12 @@
-// The designer's main window: palette, canvas, property panel, history, Problems and Output
-// tabs, menus, toolbar and status bar; files (new, open, save, save as, recent files, drops of
-// job files, unsaved-changes prompt). runGui() is the GUI entry point of the app.
+// ui/shell: the window that holds the parts together, on top of them all (it may include any
+// part; no part includes it). The main window: palette, canvas, property panel, history,
+// Problems and Output tabs, menus, toolbar and status bar. Its work is in files along its seams:
+//   main_window.cpp          the window's frame: title, status bar, enabled actions, window events;
+//   main_window_actions.cpp  its actions, menus, toolbar and docks;
+//   main_window_files.cpp    files: new, open, save, save as, recent files, autosave and recovery;
+//   main_window_edit.cpp     edits as the menus do them (add, delete, copy, paste, lay out);
+//   main_window_replay.cpp   the replay's views, the doctor and what-if wired to the designer.
+// Beside it: export_dialog.h (File > Export) and run_gui.h (the app's GUI entry point).
 // GUI thread only.
 #pragma once
 
@@ -48,21 +54,6 @@ class PhysicalView;
 class ProblemsWidget;
 class PropertyPanel;
 class QuickAddPopup;
-
-// Creates the QApplication (organisation "Streamlab", application "streamlab"), opens the job
-// given as the first argument (else a new job), shows the main window and runs the event loop.
-// Options: --dark / --light force a palette; --screenshot FILE saves the window and quits (after
-// --screenshot-after MS, default 900); --replay starts a replay of the job (--speed X, default max);
-// --view NAME raises a simulator view (load, firings, state, watermarks, exchanges, eventtime,
-// results, settings) or the Doctor dock (doctor); --apply-fixes presses every Fix of the doctor,
-// one after the other, once its findings are in (after the replay's measured check with --replay,
-// which then replays the fixed job again) and fits the canvas, so that a screenshot shows the job
-// after the fixes.
-// What-if (issue 10): --sweep NODE.PARAM=FROM..TO/STEP opens Replay > Sweep… on that range and runs
-// it (with --screenshot, the dialog is saved once the sweep is done; --latency p99 plots the p99);
-// --compare NODE.PARAM=VALUE replays the job, pins it as run A, sets the parameter (one undoable
-// edit), replays run B and raises Compare A/B (with --screenshot, that dock is saved once B is done).
-int runGui(int argc, char** argv);
 
 // The questions the window asks a person. Tests replace it to answer without a modal dialog.
 class Prompter {
@@ -180,6 +171,9 @@ private:
     void updateNodeStats();
     QString autosavePath() const;
     void removeAutosave();
+
+    // What Copy puts on the clipboard beside the text: a fragment of a job (nodes and edges).
+    static constexpr const char* kClipboardMime = "application/x-streamlab-fragment+json";
 
     GraphModel* m_model;
     QUndoStack* m_undo;

@@ -1,0 +1,320 @@
+#include "shell/main_window.h"
+
+#include "common/theme.h"
+#include "designer/graph_layout.h"
+#include "designer/graph_scene.h"
+#include "designer/graph_view.h"
+#include "designer/physical_view.h"
+#include "designer/problems_widget.h"
+#include "replay/live_settings.h"
+#include "replay/replay_controller.h"
+
+#include <QAction>
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLocale>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTimer>
+
+namespace streamlab::ui {
+
+using model::Json;
+
+static constexpr int kMaxRecentFiles = 8;
+
+QMessageBox::StandardButton Prompter::askToSave(QWidget* parent, const QString& document)
+{
+    QMessageBox box(QMessageBox::Warning, QObject::tr("Unsaved changes"),
+        QObject::tr("Save the changes to “%1” before closing it?").arg(document),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, parent);
+    box.setInformativeText(QObject::tr("Your changes will be lost if you don't save them."));
+    box.setDefaultButton(QMessageBox::Save);
+    return QMessageBox::StandardButton(box.exec());
+}
+
+void Prompter::showError(QWidget* parent, const QString& title, const QString& text)
+{
+    QMessageBox box(QMessageBox::Critical, title, title, QMessageBox::Ok, parent);
+    box.setInformativeText(text);
+    box.exec();
+}
+
+bool Prompter::askToRecover(QWidget* parent, const QString& document, const QDateTime& when)
+{
+    QMessageBox box(QMessageBox::Question, QObject::tr("Recover unsaved changes"),
+        QObject::tr("Streamlab did not close normally. Recover the unsaved changes to “%1”?").arg(document),
+        QMessageBox::Yes | QMessageBox::No, parent);
+    box.setInformativeText(QObject::tr("They were saved automatically at %1.").arg(QLocale().toString(when, QLocale::ShortFormat)));
+    box.setDefaultButton(QMessageBox::Yes);
+    return box.exec() == QMessageBox::Yes;
+}
+
+QString Prompter::openFileName(QWidget* parent, const QString& dir)
+{
+    return QFileDialog::getOpenFileName(
+        parent, QObject::tr("Open Job"), dir, QObject::tr("Streamlab jobs (*.json);;All files (*)"));
+}
+
+QString Prompter::saveFileName(QWidget* parent, const QString& suggestion)
+{
+    return QFileDialog::getSaveFileName(parent, QObject::tr("Save Job As"), suggestion,
+        QObject::tr("Streamlab jobs (*.json);;All files (*)"));
+}
+
+void MainWindow::newJob()
+{
+    if (m_replay) {
+        m_replay->stop();
+        m_replay->clearSettings();
+        m_scene->clearLiveStats();
+    }
+    removeAutosave();
+    m_model->clear();
+    m_undo->clear();
+    m_file.clear();
+    m_view->setZoom(1.0);
+    m_view->centerOn(QPointF(400, 200));
+    m_problems->setProblems(m_model->compiled().problems);
+    updateTitle();
+    updateStatus();
+    updateActions();
+}
+
+bool MainWindow::openFile(const QString& path, bool ask)
+{
+    if (ask && !maybeSave())
+        return false;
+    auto job = model::Job::load(path.toStdString());
+    Status st = job.ok() ? m_model->setJob(*job) : job.status();
+    if (!st.ok()) {
+        m_lastError = QString::fromStdString(st.message());
+        const bool newer = st.code() == Status::Code::Unsupported;
+        m_prompter->showError(this,
+            newer ? tr("“%1” was written by a newer Streamlab").arg(QFileInfo(path).fileName())
+                  : tr("“%1” cannot be opened").arg(QFileInfo(path).fileName()),
+            m_lastError);
+        log(tr("Not opened: %1").arg(m_lastError));
+        return false;
+    }
+    m_lastError.clear();
+    removeAutosave();
+    m_undo->clear();
+    m_file = QFileInfo(path).absoluteFilePath();
+    if (m_replay) {
+        m_replay->stop();
+        m_replay->clearSettings();
+        m_rateBase.clear();
+        m_rates.clear();
+        if (!m_model->compiled().hasErrors())
+            m_live->setJob(m_model->compiled().spec);
+    }
+    // Nodes without a position (a hand-written file) get the automatic layout.
+    // So do files whose saved positions leave no room for the cards and the edge labels.
+    bool missing = false;
+    for (NodeId id : m_model->nodeIds())
+        missing = missing || !m_model->hasPosition(id);
+    for (const auto& c : m_model->connections()) {
+        const qreal gap
+            = m_model->nodePosition(c.inNode).x() - m_model->nodePosition(c.outNode).x() - GraphScene::cardWidth();
+        missing = missing || gap < 70;
+    }
+    if (missing) {
+        log(tr("Laid out %1 automatically: node positions were missing or too tight")
+                .arg(QFileInfo(path).fileName()));
+        auto pos = layeredLayout(*m_model, [this](NodeId id) { return m_scene->nodeSize(id); });
+        for (const auto& [id, p] : pos)
+            m_model->setNodePosition(id, p + QPointF(40, 40));
+        m_undo->setClean();
+    }
+    m_problems->setProblems(m_model->compiled().problems);
+    addRecentFile(m_file);
+    updateTitle();
+    updateStatus();
+    updateActions();
+    log(tr("Opened %1").arg(m_file));
+    QTimer::singleShot(0, m_view, [this] { m_view->fitAll(); });
+    if (m_physicalAct->isChecked())
+        m_physical->showPlan(*m_model);
+    return true;
+}
+
+bool MainWindow::saveTo(const QString& path)
+{
+    model::Job job = m_model->job();
+    Status st = job.save(path.toStdString());
+    if (!st.ok()) {
+        m_lastError = QString::fromStdString(st.message());
+        m_prompter->showError(this, tr("The job could not be saved"), m_lastError);
+        return false;
+    }
+    removeAutosave();
+    m_file = QFileInfo(path).absoluteFilePath();
+    m_undo->setClean();
+    addRecentFile(m_file);
+    updateTitle();
+    statusBar()->showMessage(tr("Saved %1").arg(m_file), 4000);
+    log(tr("Saved %1").arg(m_file));
+    return true;
+}
+
+bool MainWindow::save() { return m_file.isEmpty() ? saveAs() : saveTo(m_file); }
+
+bool MainWindow::saveAs()
+{
+    QString suggestion = m_file;
+    if (suggestion.isEmpty())
+        suggestion = QString::fromStdString(m_model->job().name()).replace(' ', '-') + ".json";
+    QString f = m_prompter->saveFileName(this, suggestion);
+    return !f.isEmpty() && saveTo(f);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!isModified())
+        return true;
+    const QString doc
+        = m_file.isEmpty() ? QString::fromStdString(m_model->job().name()) : QFileInfo(m_file).fileName();
+    switch (m_prompter->askToSave(this, doc)) {
+    case QMessageBox::Save:
+        return save();
+    case QMessageBox::Discard:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QStringList MainWindow::recentFiles() const { return QSettings().value("recentFiles").toStringList(); }
+
+void MainWindow::addRecentFile(const QString& path)
+{
+    QSettings settings;
+    QStringList files = settings.value("recentFiles").toStringList();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    settings.setValue("recentFiles", files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (const QString& f : files) {
+        QAction* a = m_recentMenu->addAction(
+            QFileInfo(f).fileName() + QStringLiteral("  —  ") + QFileInfo(f).absolutePath());
+        connect(a, &QAction::triggered, this, [this, f] { openFile(f); });
+    }
+    if (files.isEmpty())
+        m_recentMenu->addAction(tr("No recent files"))->setEnabled(false);
+    else {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear Menu"), this, [this] {
+            QSettings().remove("recentFiles");
+            rebuildRecentMenu();
+        });
+    }
+}
+
+QString MainWindow::autosaveDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave");
+}
+
+QString MainWindow::autosavePath() const
+{
+    const QByteArray key = (m_file.isEmpty() ? QStringLiteral("untitled") : m_file).toUtf8();
+    const QString id = QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha1).toHex().left(16));
+    // One per process and document, so that two windows or two instances never share one.
+    return autosaveDir() + QStringLiteral("/%1-%2.json").arg(id).arg(QCoreApplication::applicationPid());
+}
+
+bool MainWindow::autosaveNow()
+{
+    if (!isModified() || m_undo->index() == m_autosavedIndex)
+        return false;
+    QDir().mkpath(autosaveDir());
+    const QString path = autosavePath();
+    if (!m_autosaveFile.isEmpty() && m_autosaveFile != path)
+        removeAutosave();
+    model::Job job = m_model->job();
+    model::Json meta = { { "file", m_file.toStdString() }, { "savedAt", QDateTime::currentMSecsSinceEpoch() } };
+    job.root["x-streamlab-autosave"] = meta;
+    Status st = job.save(path.toStdString());
+    if (!st.ok()) {
+        log(tr("Autosave failed: %1").arg(QString::fromStdString(st.message())));
+        return false;
+    }
+    m_autosaveFile = path;
+    m_autosavedIndex = m_undo->index();
+    return true;
+}
+
+void MainWindow::removeAutosave()
+{
+    if (!m_autosaveFile.isEmpty())
+        QFile::remove(m_autosaveFile);
+    m_autosaveFile.clear();
+    m_autosavedIndex = -1;
+}
+
+bool MainWindow::recoverAutosave()
+{
+    QDir dir(autosaveDir());
+    const QFileInfoList files = dir.entryInfoList({ "*.json" }, QDir::Files, QDir::Time);
+    bool recovered = false;
+    for (const QFileInfo& f : files) {
+        if (f.absoluteFilePath() == m_autosaveFile)
+            continue;
+        // "<id>-<pid>.json": another Streamlab still running owns it (Linux: /proc/<pid>).
+        const qint64 pid = f.completeBaseName().section('-', -1).toLongLong();
+        if (pid > 0 && pid != QCoreApplication::applicationPid() && QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)))
+            continue;
+        if (!recovered) {
+            auto job = model::Job::load(f.absoluteFilePath().toStdString());
+            if (job.ok()) {
+                const model::Json* meta = nullptr;
+                if (job->root.contains("x-streamlab-autosave"))
+                    meta = &job->root["x-streamlab-autosave"];
+                const QString original = meta && (*meta)["file"].is_string()
+                    ? QString::fromStdString((*meta)["file"].get<std::string>())
+                    : QString();
+                const QString document = original.isEmpty() ? tr("an unsaved job") : QFileInfo(original).fileName();
+                if (m_prompter->askToRecover(this, document, f.lastModified())) {
+                    job->root.erase("x-streamlab-autosave");
+                    // Relative event paths resolve against the original file's folder.
+                    job->path = original.isEmpty() ? std::filesystem::path() : std::filesystem::path(original.toStdString());
+                    if (m_model->setJob(*job).ok()) {
+                        m_undo->clear();
+                        m_file = original;
+                        m_undo->resetClean(); // recovered changes are unsaved changes
+                        m_problems->setProblems(m_model->compiled().problems);
+                        updateTitle();
+                        updateStatus();
+                        updateActions();
+                        log(tr("Recovered unsaved changes to %1").arg(document));
+                        QTimer::singleShot(0, m_view, [this] { m_view->fitAll(); });
+                        recovered = true;
+                    }
+                }
+            }
+        }
+        QFile::remove(f.absoluteFilePath());
+    }
+    return recovered;
+}
+
+} // namespace streamlab::ui

@@ -1,0 +1,389 @@
+#include "shell/main_window.h"
+
+#include "common/sim_format.h"
+#include "common/theme.h"
+#include "designer/commands.h"
+#include "designer/graph_scene.h"
+#include "designer/graph_view.h"
+#include "doctor/doctor_controller.h"
+#include "doctor/doctor_view.h"
+#include "model/json_text.h"
+#include "model/params.h"
+#include "replay/event_time_view.h"
+#include "replay/exchange_view.h"
+#include "replay/firings_view.h"
+#include "replay/live_settings.h"
+#include "replay/load_view.h"
+#include "replay/replay_bar.h"
+#include "replay/replay_controller.h"
+#include "replay/results_view.h"
+#include "replay/state_view.h"
+#include "replay/watermark_view.h"
+#include "whatif/compare_run.h"
+#include "whatif/compare_view.h"
+#include "whatif/whatif_dialog.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QStatusBar>
+
+namespace streamlab::ui {
+
+using model::Json;
+
+// Charts and the canvas redraw at most every kRedrawIntervalMs while a replay plays at a set
+// speed, and every kFastRedrawIntervalMs as fast as possible: then nobody follows single events,
+// and each redraw takes memory bandwidth from the replay on the other core (measured: 10
+// redraws a second made the 10-million-event benchmark 1.6x the headless run, 4 a second 1.2x).
+static constexpr qint64 kRedrawIntervalMs = 100;
+static constexpr qint64 kFastRedrawIntervalMs = 250;
+
+void MainWindow::createSimulator()
+{
+    m_replay = new ReplayController(this);
+    m_replayBar = new ReplayBar(m_replay, this);
+    addToolBarBreak(Qt::TopToolBarArea);
+    addToolBar(Qt::TopToolBarArea, m_replayBar);
+    m_live = new LiveSettings(m_replay);
+    m_loadView = new LoadView;
+    m_firingsView = new FiringsView;
+    m_stateView = new StateView;
+    m_watermarkView = new WatermarkView;
+    m_exchangeView = new ExchangeView;
+    m_eventTimeView = new EventTimeView;
+    m_resultsView = new ResultsView;
+    m_simViews = { m_eventTimeView, m_firingsView, m_loadView, m_watermarkView, m_stateView, m_exchangeView,
+        m_resultsView };
+
+    auto* panels = menuBar()->findChild<QMenu*>("panelsMenu");
+    auto dock = [this, panels](const QString& title, const QString& key, QWidget* w, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(key + "Dock");
+        d->setWidget(w);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable
+            | QDockWidget::DockWidgetFloatable);
+        addDockWidget(area, d);
+        if (panels)
+            panels->addAction(d->toggleViewAction());
+        m_docks << d;
+        m_viewDocks[key] = d;
+        return d;
+    };
+    QDockWidget* settings = dock(tr("Replay Settings"), "settings", m_live, Qt::RightDockWidgetArea);
+    if (m_propertiesDock)
+        tabifyDockWidget(m_propertiesDock, settings);
+    QDockWidget* previous = m_bottomDock;
+    const std::pair<QString, QString> views[] = { { tr("Event Time"), "eventtime" }, { tr("Firings"), "firings" },
+        { tr("Subtask Load"), "load" }, { tr("Watermarks"), "watermarks" }, { tr("State Size"), "state" },
+        { tr("Exchanges"), "exchanges" }, { tr("Results"), "results" } };
+    for (size_t i = 0; i < std::size(views); ++i) {
+        QDockWidget* d = dock(views[i].first, views[i].second, m_simViews[int(i)], Qt::BottomDockWidgetArea);
+        if (previous)
+            tabifyDockWidget(previous, d);
+        previous = d;
+    }
+    if (m_propertiesDock)
+        m_propertiesDock->raise();
+    if (m_bottomDock)
+        m_bottomDock->raise();
+
+    QMenu* sim = menuBar()->addMenu(tr("&Replay"));
+    for (QAction* a : { m_replayBar->playAction(), m_replayBar->stepAction(), m_replayBar->stepWatermarkAction(),
+             m_replayBar->stepFiringAction(), m_replayBar->restartAction() })
+        sim->addAction(a);
+    // Keep the Help menu last.
+    for (QAction* a : menuBar()->actions())
+        if (a->text() == tr("&Help")) {
+            menuBar()->removeAction(a);
+            menuBar()->addAction(a);
+        }
+
+    connect(m_replayBar, &ReplayBar::restartRequested, this, [this](bool play) { startReplay(play); });
+    connect(m_view, &GraphView::spaceTapped, m_replayBar->playAction(), &QAction::trigger);
+    connect(m_live, &LiveSettings::restartRequested, this, [this] { startReplay(true); });
+    connect(m_replay, &ReplayController::snapshotUpdated, this, &MainWindow::showReplaySnapshot);
+    connect(m_replay, &ReplayController::finished, this, [this](quint64, bool ok, const QString& message) {
+        const auto& s = m_replay->snapshot();
+        if (ok) {
+            log(tr("Replay finished: %1 events, processing time %2").arg(s ? s->eventsReplayed : 0).arg(
+                simfmt::time(s ? s->processingTime : 0)));
+            statusBar()->showMessage(tr("Replay finished"), 5000);
+        } else {
+            log(tr("Replay failed: %1").arg(message));
+            m_prompter->showError(this, tr("The replay failed"), message);
+        }
+    });
+}
+
+void MainWindow::createDoctor()
+{
+    m_doctorView = new DoctorView;
+    m_doctor = new DoctorController(m_model, m_undo, m_scene, m_replay, m_doctorView, this);
+    m_doctorDock = new QDockWidget(m_doctor->title(), this);
+    m_doctorDock->setObjectName("doctorDock");
+    m_doctorDock->setWidget(m_doctorView);
+    m_doctorDock->setFeatures(
+        QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::BottomDockWidgetArea, m_doctorDock);
+    if (QDockWidget* last = m_viewDocks.value("results"))
+        tabifyDockWidget(last, m_doctorDock);
+    if (auto* panels = menuBar()->findChild<QMenu*>("panelsMenu"))
+        panels->addAction(m_doctorDock->toggleViewAction());
+    m_docks << m_doctorDock;
+    m_viewDocks["doctor"] = m_doctorDock;
+    if (m_bottomDock)
+        m_bottomDock->raise();
+    connect(m_doctor, &DoctorController::titleChanged, m_doctorDock, &QDockWidget::setWindowTitle);
+    connect(m_doctor, &DoctorController::findingActivated, this, &MainWindow::selectProblem);
+}
+
+void MainWindow::createWhatIf()
+{
+    m_compareView = new CompareView;
+    connect(m_compareView, &CompareView::pinned, this, [this](quint64 generation, qint64 events, qint64 results) {
+        log(tr("Pinned run A (generation %1, %2 events, %3 results)").arg(generation).arg(events).arg(results));
+        statusBar()->showMessage(tr("Pinned as run A: change settings and replay to compare"), 6000);
+    });
+    auto* d = new QDockWidget(tr("Compare A/B"), this);
+    d->setObjectName("compareDock");
+    d->setWidget(m_compareView);
+    d->setFeatures(
+        QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::BottomDockWidgetArea, d);
+    if (QDockWidget* last = m_viewDocks.value("results")) {
+        tabifyDockWidget(last, d);
+        last->raise(); // Compare waits behind its tab until a run is pinned or it is picked
+    }
+    if (auto* panels = menuBar()->findChild<QMenu*>("panelsMenu"))
+        panels->addAction(d->toggleViewAction());
+    m_docks << d;
+    m_viewDocks["compare"] = d;
+    if (m_bottomDock)
+        m_bottomDock->raise();
+
+    m_pinAct = new QAction(tr("Pin as Run &A"), this);
+    m_pinAct->setObjectName("pinRunA");
+    m_pinAct->setIconText(tr("Pin A"));
+    m_pinAct->setToolTip(
+        tr("Keep this run (paused or finished) as run A of Compare A/B, then change settings "
+           "and replay to compare"));
+    m_pinAct->setEnabled(false);
+    connect(m_pinAct, &QAction::triggered, this, [this] { pinRunA(); });
+    m_sweepAct = new QAction(tr("S&weep…"), this);
+    m_sweepAct->setObjectName("whatIfSweep");
+    m_sweepAct->setToolTip(
+        tr("Replay the job once per value of a parameter and plot completeness against latency"));
+    connect(m_sweepAct, &QAction::triggered, this, [this] {
+        WhatIfDialog* dialog = whatIfDialog();
+        dialog->refreshTargets();
+        dialog->show();
+        dialog->raise();
+        dialog->activateWindow();
+    });
+    for (QAction* a : menuBar()->actions())
+        if (a->menu() && a->text() == tr("&Replay")) {
+            a->menu()->addSeparator();
+            a->menu()->addAction(m_pinAct);
+            a->menu()->addAction(m_sweepAct);
+        }
+    const QList<QAction*> bar = m_replayBar->actions();
+    const qsizetype after = bar.indexOf(m_replayBar->stepFiringAction());
+    if (after >= 0 && after + 1 < bar.size())
+        m_replayBar->insertAction(bar[after + 1], m_pinAct);
+    else
+        m_replayBar->addAction(m_pinAct);
+
+    // The settings a run starts with label it in the comparison; B follows the live snapshots.
+    connect(m_replay, &ReplayController::started, this, [this] {
+        std::map<std::string, int64_t> delays, lateness;
+        std::map<std::string, std::string> files;
+        const auto d = m_replay->watermarkDelays();
+        for (auto it = d.begin(); it != d.end(); ++it)
+            delays[it.key().toStdString()] = it.value();
+        const auto l = m_replay->allowedLateness();
+        for (auto it = l.begin(); it != l.end(); ++it)
+            lateness[it.key().toStdString()] = it.value();
+        const auto f = m_replay->eventFiles();
+        for (auto it = f.begin(); it != f.end(); ++it)
+            files[it.key().toStdString()] = it.value().toStdString();
+        m_runSettings = runSettingsOf(m_model->job(), delays, lateness, files);
+    });
+    connect(m_replay, &ReplayController::snapshotUpdated, this, [this] {
+        const auto& snap = m_replay->snapshot();
+        m_pinAct->setEnabled(snap
+            && (snap->state == runtime::ReplayState::Paused
+                || snap->state == runtime::ReplayState::Finished));
+        m_compareView->setLiveRun(snap, m_runSettings);
+    });
+    // Another job: its runs compare with nothing of the previous one.
+    connect(m_model, &GraphModel::graphReset, this, [this] {
+        m_compareView->clearRunA();
+        m_compareView->clearLiveRun();
+        m_pinAct->setEnabled(false);
+    });
+}
+
+bool MainWindow::pinRunA()
+{
+    const auto& snap = m_replay->snapshot();
+    if (!snap
+        || (snap->state != runtime::ReplayState::Paused && snap->state != runtime::ReplayState::Finished)) {
+        statusBar()->showMessage(tr("Pause or finish a replay to pin it as run A"), 5000);
+        return false;
+    }
+    // A large run is copied on the background thread; the log and status follow pinned().
+    m_compareView->pinAsRunA(snap, m_runSettings);
+    raiseView("compare");
+    return true;
+}
+
+bool MainWindow::applySetting(const QString& assignment)
+{
+    const std::string text = assignment.toStdString();
+    // Checked as `--set` checks it, on a copy of the job.
+    model::Job probe = m_model->job();
+    Status st = model::applySet(probe, text);
+    if (!st.ok()) {
+        log(tr("Not set: %1").arg(QString::fromStdString(st.message())));
+        return false;
+    }
+    const QString target = assignment.section('=', 0, 0);
+    const QString value = assignment.section('=', 1);
+    const QString owner = target.section('.', 0, 0);
+    std::string path = target.section('.', 1).toStdString();
+    NodeId node = kJobNodeId;
+    if (owner == "config")
+        path = "config." + path;
+    else
+        node = m_model->nodeByKey(owner);
+    auto parsed = model::parseJson(value.toStdString(), "");
+    model::Json v = parsed.ok() ? *parsed : model::Json(value.toStdString());
+    m_undo->push(new SetParamCommand(m_model, node, path, v));
+    log(tr("Set %1").arg(assignment));
+    return true;
+}
+
+WhatIfDialog* MainWindow::whatIfDialog()
+{
+    if (!m_whatIf) {
+        m_whatIf = new WhatIfDialog(m_model, m_undo, this);
+        connect(m_whatIf, &WhatIfDialog::valueApplied, this,
+            [this](const QString& target, const QString& value, const QString& previous) {
+                log(tr("What-if: set %1 = %2 (was %3)").arg(target, value, previous));
+            });
+    }
+    std::map<std::string, std::filesystem::path> events;
+    const auto files = m_replay->eventFiles();
+    for (auto it = files.begin(); it != files.end(); ++it)
+        if (!it.value().isEmpty())
+            events[it.key().toStdString()] = it.value().toStdString();
+    m_whatIf->setEventFiles(std::move(events));
+    return m_whatIf;
+}
+
+bool MainWindow::startReplay(bool play)
+{
+    const auto& compiled = m_model->compiled();
+    if (compiled.hasErrors()) {
+        const QString text = QString::fromStdString(model::describeErrors(compiled.problems, ""));
+        statusBar()->showMessage(tr("Fix the problems before replaying"), 6000);
+        log(tr("Replay not started: %1").arg(text));
+        m_bottomDock->raise();
+        return false;
+    }
+    auto plan = runtime::buildPlan(m_replay->effectiveSpec(compiled.spec));
+    if (!plan.ok()) {
+        log(tr("Replay not started: %1").arg(QString::fromStdString(plan.status().message())));
+        return false;
+    }
+    const model::JobSpec spec = m_replay->effectiveSpec(compiled.spec);
+    for (SimView* v : m_simViews)
+        v->setJob(spec, *plan);
+    m_live->setJob(compiled.spec);
+    m_rateBase.clear();
+    m_rates.clear();
+    m_replay->start(compiled.spec, play);
+    // The views need room: give the bottom docks a good share of the window the first time.
+    if (m_bottomDock && m_bottomDock->height() < height() / 3)
+        resizeDocks({ m_viewDocks.value("eventtime") }, { height() * 9 / 20 }, Qt::Vertical);
+    if (m_bottomDock && !m_bottomDock->visibleRegion().isEmpty())
+        m_viewDocks.value("eventtime")->raise();
+    log(tr("Replay started (generation %1)").arg(m_replay->generation()));
+    return true;
+}
+
+void MainWindow::raiseView(const QString& name)
+{
+    if (auto* d = m_viewDocks.value(name)) {
+        d->show();
+        d->raise();
+        // The doctor's explanations need a few lines of room.
+        if (d == m_doctorDock && d->height() < height() / 3)
+            resizeDocks({ d }, { height() * 2 / 5 }, Qt::Vertical);
+    }
+}
+
+void MainWindow::showReplaySnapshot()
+{
+    const auto& snap = m_replay->snapshot();
+    if (!snap)
+        return;
+    // Models follow every snapshot (~30/s); charts and the canvas redraw at most ~10 times a
+    // second while playing, at once when the replay stops (a step shows its result immediately).
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 interval = snap->speed > 0 ? kRedrawIntervalMs : kFastRedrawIntervalMs;
+    const bool redraw = snap->state != runtime::ReplayState::Playing || now - m_lastRedrawMs >= interval;
+    if (redraw)
+        m_lastRedrawMs = now;
+    for (SimView* v : m_simViews)
+        v->setSnapshot(snap, redraw);
+    if (redraw)
+        updateNodeStats();
+}
+
+void MainWindow::updateNodeStats()
+{
+    const auto& snap = m_replay->snapshot();
+    if (!snap)
+        return;
+    for (NodeId id : m_model->nodeIds()) {
+        const QString key = m_model->nodeKey(id);
+        const auto* op = snap->metrics.op(key.toStdString());
+        if (!op) {
+            m_scene->setLiveStats(id, {});
+            continue;
+        }
+        qint64 in = 0, out = 0, entries = 0, bytes = 0, late = 0;
+        int64_t wm = kMaxTimestamp;
+        bool stateful = op->kind == "window" || op->kind == "aggregate";
+        for (const auto& s : op->subtasks) {
+            in += s.recordsIn;
+            out += s.recordsOut;
+            entries += s.stateEntries;
+            bytes += s.stateBytes;
+            late += s.lateDropped + s.lateSideOutput;
+            wm = std::min(wm, s.watermark);
+        }
+        // Records per second of processing time, over at least one virtual second.
+        auto base = m_rateBase.value(key, { snap->processingTime, in });
+        if (!m_rateBase.contains(key))
+            m_rateBase[key] = base;
+        if (snap->processingTime - base.first >= 1000) {
+            m_rates[key] = double(in - base.second) * 1000.0 / double(snap->processingTime - base.first);
+            m_rateBase[key] = { snap->processingTime, in };
+        }
+        QStringList lines;
+        lines << tr("records\t%1 · %2").arg(simfmt::count(in), simfmt::rate(m_rates.value(key)));
+        lines << tr("watermark\t%1").arg(wm == kMaxTimestamp ? tr("end") : simfmt::timeOfDay(wm, 0));
+        if (stateful)
+            lines << tr("state\t%1 · %2").arg(simfmt::count(entries), simfmt::bytes(bytes));
+        if (late > 0)
+            lines << tr("late\t%1").arg(simfmt::count(late));
+        m_scene->setLiveStats(id, lines);
+    }
+}
+
+} // namespace streamlab::ui
