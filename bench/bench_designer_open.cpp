@@ -4,7 +4,7 @@
 // ui library: see bench/README.md. Built without it, it only says so.)
 #include "model/job.h"
 
-#if __has_include(<QApplication>) && __has_include("main_window.h")
+#if __has_include(<QApplication>) && __has_include("shell/main_window.h")
 #define STREAMLAB_BENCH_GUI 1
 #include "designer/graph_model.h"
 #include "shell/main_window.h"

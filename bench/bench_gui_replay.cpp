@@ -18,7 +18,7 @@
 #include "runtime/replay.h"
 #include "runtime/simulation.h"
 
-#if __has_include(<QApplication>) && __has_include("main_window.h")
+#if __has_include(<QApplication>) && __has_include("shell/main_window.h")
 #define STREAMLAB_BENCH_GUI 1
 #include "doctor/doctor_controller.h"
 #include "replay/event_time_view.h"
