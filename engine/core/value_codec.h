@@ -11,7 +11,7 @@
 namespace streamlab {
 
 // Writes `v` (LEB128) into a buffer with room for kMaxVarint bytes; returns the end. Inline: a
-// pipelined run writes a few per record (runtime/simulation.cpp, Pipe).
+// pipelined run writes a few per record (runtime/simulation_pipe.h, Pipe).
 inline constexpr size_t kMaxVarint = 10;
 inline char* putVarint(char* p, uint64_t v)
 {

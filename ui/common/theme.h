@@ -1,3 +1,8 @@
+// ui/common: what every part of the window shares and nothing of any part: the theme (this
+// file), the formats of figures (sim_format.h), the model base for tables whose rows are replaced
+// wholesale (row_table_model.h) and the release of replay snapshots off the GUI thread
+// (release_later.h). It includes the engine and Qt only.
+//
 // Colours, fonts and icons of the designer. Everything follows the application palette, so the
 // same code draws the light and the dark look; kind colours are fixed hues readable on both.
 // GUI thread only.

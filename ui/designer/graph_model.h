@@ -1,3 +1,8 @@
+// ui/designer: drawing the job. The graph model and its undoable commands (commands.h), the
+// canvas (graph_scene.h, graph_view.h; its items node_item.h and edge_item.h are the part's own),
+// the palette, the property panel, the Problems list, the automatic layout and the physical view.
+// It includes ui/common and the engine; other parts use its model, commands and scene.
+//
 // The designer's graph model: the job's nodes and edges behind integer node ids, with mutators
 // that emit signals. It knows no graphics (QtNodes style): the scene mirrors it and can be
 // absent, as in the model tests. Every edit of a person goes through a QUndoCommand

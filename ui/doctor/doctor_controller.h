@@ -1,3 +1,8 @@
+// ui/doctor: the pipeline doctor in the window. The controller (this file), the checks off the
+// GUI thread (doctor_runner.h), the findings' table and view, and a fix as one undoable command
+// (doctor_fix_command.h). It includes ui/common, the designer's model and scene (to mark cards and
+// apply fixes), the replay's controller (to measure after a replay) and the engine.
+//
 // Drives the pipeline doctor in the window: re-checks the job ~300 ms after the last edit (static
 // rules), measures it after every finished replay (static and dynamic rules, a replay of the job
 // with the replay's event files, lint::lintWithReplay) and, once measured, keeps measuring after

@@ -1,3 +1,8 @@
+// ui/replay: watching a replay. The controller of the live replay (this file), its toolbar
+// (replay_bar.h) and live settings (live_settings.h), and every live view with its model
+// (sim_view.h is their base: load, firings, state, watermarks, exchanges, event time, results).
+// It includes ui/common and the engine; it knows nothing of the designer.
+//
 // The GUI's side of a live replay: owns the runtime::Replay of the current run (latest run wins,
 // each with a new generation number), pulls its immutable snapshot on a QTimer (at most ~30 per
 // second, ~15 while playing as fast as possible, whatever the event rate) and hands it to the views. Commands never block: they are

@@ -1,3 +1,8 @@
+// ui/whatif: what-if tools. The sweep dialog (this file), and Compare A/B: a pinned run and the
+// current one (compare_run.h), their difference (compare_diff.h) and its view. It includes
+// ui/common, the designer's model and commands (a chosen value is an undoable edit) and the
+// engine (whatif/sweep.h, the engine's own what-if folder of the same name).
+//
 // The what-if sweep dialog (issue 10, Replay ▸ Sweep…): picks one numeric parameter of the job
 // (a source's watermark delay, a window's allowed lateness, ... from model::paramsOf), replays the
 // job once per value of FROM..TO/STEP (each replay exactly `streamlab run --set TARGET=VALUE`, see
