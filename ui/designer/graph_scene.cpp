@@ -176,10 +176,7 @@ void GraphScene::addEdgeItem(const ConnectionId& c)
     auto* item = new EdgeItem(m_model, c);
     m_edges[c] = item;
     addItem(item);
-    auto* from = nodeItem(c.outNode);
-    auto* to = nodeItem(c.inNode);
-    if (from && to)
-        item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+    placeEdge(c, item);
 }
 
 void GraphScene::removeEdgeItem(const ConnectionId& c)
@@ -191,15 +188,20 @@ void GraphScene::removeEdgeItem(const ConnectionId& c)
     m_edges.erase(it);
 }
 
+void GraphScene::placeEdge(const ConnectionId& c, EdgeItem* item) const
+{
+    auto* from = nodeItem(c.outNode);
+    auto* to = nodeItem(c.inNode);
+    if (from && to)
+        item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+}
+
 void GraphScene::updateEdgesOf(NodeId id)
 {
     for (auto& [c, item] : m_edges) {
         if (c.outNode != id && c.inNode != id)
             continue;
-        auto* from = nodeItem(c.outNode);
-        auto* to = nodeItem(c.inNode);
-        if (from && to)
-            item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+        placeEdge(c, item);
         item->refresh();
     }
 }
@@ -209,24 +211,16 @@ void GraphScene::refreshAll()
     for (auto& [id, item] : m_nodes)
         item->refresh();
     for (auto& [c, item] : m_edges) {
-        auto* from = nodeItem(c.outNode);
-        auto* to = nodeItem(c.inNode);
-        if (from && to)
-            item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+        placeEdge(c, item);
         item->refresh();
     }
 }
 
 void GraphScene::nodeItemMoved(NodeId id)
 {
-    for (auto& [c, item] : m_edges) {
-        if (c.outNode != id && c.inNode != id)
-            continue;
-        auto* from = nodeItem(c.outNode);
-        auto* to = nodeItem(c.inNode);
-        if (from && to)
-            item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
-    }
+    for (auto& [c, item] : m_edges)
+        if (c.outNode == id || c.inNode == id)
+            placeEdge(c, item);
 }
 
 std::vector<NodeId> GraphScene::selectedNodes() const

@@ -79,6 +79,8 @@ private:
     void removeNodeItem(NodeId id);
     void addEdgeItem(const ConnectionId& c);
     void removeEdgeItem(const ConnectionId& c);
+    // Puts the edge's ends on its nodes' ports (when both cards are there).
+    void placeEdge(const ConnectionId& c, EdgeItem* item) const;
     void updateEdgesOf(NodeId id);
     void refreshAll();
     void showHint(QPointF scenePos, const QString& text, bool error, int msecs);
