@@ -28,12 +28,6 @@ Result<SqlExport> exportFlinkSql(const model::Job& job, const SqlOptions& option
 
 namespace streamlab::exporter::sql {
 
-using model::AggregateFn;
-using model::AssignerType;
-using model::NodeKind;
-using model::NodeSpec;
-using model::TriggerType;
-
 namespace {
 
     bool hasSessionWindow(const model::JobSpec& spec)

@@ -21,7 +21,12 @@
 
 namespace streamlab::exporter::sql {
 
+using model::AggregateFn;
+using model::AssignerType;
+using model::NodeKind;
 using model::NodeSpec;
+using model::TriggerType;
+
 
 struct Column {
     std::string name;

@@ -6,12 +6,6 @@
 
 namespace streamlab::exporter::sql {
 
-using model::AggregateFn;
-using model::AssignerType;
-using model::NodeKind;
-using model::NodeSpec;
-using model::TriggerType;
-
 namespace {
 
     // Reads the first data line of a source's file to see whether its timestamp field holds epoch

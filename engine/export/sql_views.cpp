@@ -5,12 +5,6 @@
 
 namespace streamlab::exporter::sql {
 
-using model::AggregateFn;
-using model::AssignerType;
-using model::NodeKind;
-using model::NodeSpec;
-using model::TriggerType;
-
 // The relation a node reads: its single input's, or a UNION ALL view of several.
 Result<Relation> SqlExporter::inputOf(const NodeSpec& n, Statement& st)
 {

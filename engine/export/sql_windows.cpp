@@ -2,12 +2,6 @@
 
 namespace streamlab::exporter::sql {
 
-using model::AggregateFn;
-using model::AssignerType;
-using model::NodeKind;
-using model::NodeSpec;
-using model::TriggerType;
-
 Status SqlExporter::emitKeyed(const NodeSpec& n)
 {
     Statement st;
