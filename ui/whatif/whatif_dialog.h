@@ -1,7 +1,8 @@
-// ui/whatif: what-if tools. The sweep dialog (this file), and Compare A/B: a pinned run and the
-// current one (compare_run.h), their difference (compare_diff.h) and its view. It includes
-// ui/common, the designer's model and commands (a chosen value is an undoable edit) and the
-// engine (whatif/sweep.h, the engine's own what-if folder of the same name).
+// ui/whatif: what-if tools. The sweep dialog (this file, its table in sweep_table_model.h), and
+// Compare A/B: a pinned run and the current one (compare_run.h), their difference
+// (compare_diff.h) and its view. It includes ui/common, the designer's model and commands (a
+// chosen value is an undoable edit) and the engine (whatif/sweep.h, the engine's own what-if
+// folder of the same name).
 //
 // The what-if sweep dialog (issue 10, Replay ▸ Sweep…): picks one numeric parameter of the job
 // (a source's watermark delay, a window's allowed lateness, ... from model::paramsOf), replays the
@@ -15,8 +16,8 @@
 
 #include "designer/commands.h"
 #include "whatif/sweep.h"
+#include "whatif/sweep_table_model.h"
 
-#include <QAbstractTableModel>
 #include <QDialog>
 #include <filesystem>
 #include <functional>
@@ -42,44 +43,6 @@ class QValueAxis;
 namespace streamlab::ui {
 
 class GraphModel;
-
-// One row per replayed value, in value order, appended as the replays finish.
-class SweepTableModel : public QAbstractTableModel {
-    Q_OBJECT
-public:
-    enum Column {
-        Value,
-        Completeness,
-        LatencyMedian,
-        LatencyP99,
-        LatencyMax,
-        Windows,
-        LateFirings,
-        LateDropped,
-        SideOutput,
-        PeakStateEntries,
-        PeakStateBytes,
-        Events,
-        WallTime,
-        ColumnCount
-    };
-    struct Row {
-        QString value; // as `--set` takes it: "5s", "2"
-        whatif::SweepOutcome outcome;
-    };
-    using QAbstractTableModel::QAbstractTableModel;
-
-    void clear();
-    void append(Row row);
-    const QList<Row>& rows() const { return m_rows; }
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role) const override;
-    QVariant headerData(int section, Qt::Orientation o, int role) const override;
-
-private:
-    QList<Row> m_rows;
-};
 
 // Sets a parameter from the sweep: a SetParamCommand that never merges with the edit before it,
 // so that Undo goes back exactly to the value the job had before the click.
