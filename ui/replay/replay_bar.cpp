@@ -95,15 +95,17 @@ ReplayBar::ReplayBar(ReplayController* controller, QWidget* parent)
 
     connect(m_restart, &QAction::triggered, this, [this] { emit restartRequested(true); });
     connect(m_play, &QAction::triggered, this, [this] {
-        if (!m_controller->hasReplay())
+        // Nothing to resume after the end or a failure: Play replays from the start (and, after a
+        // failure, tries again with the job as it is now).
+        if (!m_controller->hasReplay() || m_controller->isOver())
             emit restartRequested(true);
         else
             m_controller->togglePlay();
     });
     auto stepper = [this](void (ReplayController::*f)()) {
         return [this, f] {
-            if (!m_controller->hasReplay())
-                emit restartRequested(false); // nothing running yet: start paused, then step
+            if (!m_controller->hasReplay() || m_controller->isOver())
+                emit restartRequested(false); // nothing running (any more): start paused, then step
             (m_controller->*f)();
         };
     };

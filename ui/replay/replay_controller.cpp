@@ -76,6 +76,22 @@ void ReplayController::stop()
     m_replay.reset(); // requests a stop and joins: the worker checks between two steps
 }
 
+void ReplayController::reset()
+{
+    stop();
+    ++m_generation; // a finished() still queued from the old run is dropped
+    m_spec.reset();
+    releaseLater(m_snapshot);
+    m_snapshot.reset();
+    emit snapshotUpdated();
+}
+
+bool ReplayController::isOver() const
+{
+    return m_snapshot
+        && (m_snapshot->state == runtime::ReplayState::Finished || m_snapshot->state == runtime::ReplayState::Failed);
+}
+
 void ReplayController::pull()
 {
     if (!m_replay)

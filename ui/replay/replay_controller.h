@@ -38,7 +38,12 @@ public:
     // Restarts the last started job with the current settings.
     void restart(bool play);
     void stop();
+    // Forgets the current run (another job was opened): stops it, drops its snapshot and any
+    // signal still on its way, and tells the views (snapshotUpdated with no snapshot).
+    void reset();
     bool hasReplay() const { return m_replay != nullptr; }
+    // The run has ended (finished or failed): Play and the steps start it again.
+    bool isOver() const;
 
     void play();
     void pause();

@@ -17,6 +17,15 @@ void SimView::setJob(const model::JobSpec& spec, const runtime::Plan& plan)
     jobChanged();
 }
 
+void SimView::clear(const model::JobSpec& spec, const runtime::Plan& plan)
+{
+    setJob(spec, plan);
+    // The snapshot of a run that has not begun: no events, no history, nothing fired.
+    auto empty = std::make_shared<runtime::ReplaySnapshot>();
+    empty->history = std::make_shared<const runtime::ReplayHistory>();
+    setSnapshot(std::move(empty));
+}
+
 void SimView::setSnapshot(std::shared_ptr<const runtime::ReplaySnapshot> snapshot, bool redraw)
 {
     if (m_snapshot && snapshot && m_snapshot->generation != snapshot->generation)

@@ -19,6 +19,8 @@ public:
 
     // A new run of `spec` starts: views forget the previous run.
     void setJob(const model::JobSpec& spec, const runtime::Plan& plan);
+    // Another job was opened: forget the previous run and show the view empty, as before any run.
+    void clear(const model::JobSpec& spec, const runtime::Plan& plan);
     // Updates the model; the chart follows on refreshChart() (charts redraw at a lower rate than
     // models update, see MainWindow), or at once when `redraw`.
     void setSnapshot(std::shared_ptr<const runtime::ReplaySnapshot> snapshot, bool redraw = true);

@@ -169,6 +169,9 @@ private:
     void createWhatIf();
     void showReplaySnapshot();
     void updateNodeStats();
+    // Another job is in the window (new or opened): the previous run, its live settings, the
+    // figures on the cards and every view are forgotten.
+    void resetReplay();
     QString autosavePath() const;
     void removeAutosave();
 

@@ -72,13 +72,9 @@ QString Prompter::saveFileName(QWidget* parent, const QString& suggestion)
 
 void MainWindow::newJob()
 {
-    if (m_replay) {
-        m_replay->stop();
-        m_replay->clearSettings();
-        m_scene->clearLiveStats();
-    }
     removeAutosave();
     m_model->clear();
+    resetReplay();
     m_undo->clear();
     m_file.clear();
     m_view->setZoom(1.0);
@@ -109,14 +105,7 @@ bool MainWindow::openFile(const QString& path, bool ask)
     removeAutosave();
     m_undo->clear();
     m_file = QFileInfo(path).absoluteFilePath();
-    if (m_replay) {
-        m_replay->stop();
-        m_replay->clearSettings();
-        m_rateBase.clear();
-        m_rates.clear();
-        if (!m_model->compiled().hasErrors())
-            m_live->setJob(m_model->compiled().spec);
-    }
+    resetReplay();
     // Nodes without a position (a hand-written file) get the automatic layout.
     // So do files whose saved positions leave no room for the cards and the edge labels.
     bool missing = false;

@@ -284,6 +284,24 @@ WhatIfDialog* MainWindow::whatIfDialog()
     return m_whatIf;
 }
 
+void MainWindow::resetReplay()
+{
+    if (!m_replay)
+        return;
+    m_replay->reset();
+    m_replay->clearSettings();
+    m_scene->clearLiveStats();
+    m_rateBase.clear();
+    m_rates.clear();
+    const auto& compiled = m_model->compiled();
+    const model::JobSpec spec = compiled.hasErrors() ? model::JobSpec {} : compiled.spec;
+    auto plan = runtime::buildPlan(spec);
+    for (SimView* v : m_simViews)
+        v->clear(spec, plan.ok() ? *plan : runtime::Plan {});
+    if (!compiled.hasErrors())
+        m_live->setJob(compiled.spec);
+}
+
 bool MainWindow::startReplay(bool play)
 {
     const auto& compiled = m_model->compiled();

@@ -5,6 +5,7 @@
 #include "designer/graph_view.h"
 #include "designer/node_item.h"
 #include "replay/event_time_view.h"
+#include "replay/exchange_view.h"
 #include "replay/firings_view.h"
 #include "replay/live_settings.h"
 #include "replay/load_view.h"
@@ -23,6 +24,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QMouseEvent>
 #include <QProcess>
 #include <QPushButton>
@@ -79,6 +81,13 @@ qint64 cliTotal(const CliRun& r, const QString& op, const QString& field, const 
 }
 
 QString sample(const QString& job) { return QStringLiteral(STREAMLAB_SAMPLES "/") + job; }
+
+// Errors are recorded instead of shown in a modal box.
+class RecordingPrompter : public Prompter {
+public:
+    void showError(QWidget*, const QString& title, const QString& text) override { errors << title + ": " + text; }
+    QStringList errors;
+};
 
 } // namespace
 
@@ -223,6 +232,94 @@ private slots:
         QCOMPARE(events(), atFiring);
         // Space plays to the end.
         QTest::keyClick(m_window.get(), Qt::Key_Space);
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        QCOMPARE(events(), qint64(5000));
+    }
+
+    // Issue 21, 1: another job in the window forgets the previous run everywhere.
+    void openingAnotherJobForgetsTheFinishedReplay()
+    {
+        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QVERIFY(m_window->startReplay(true));
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        controller()->pull();
+        QVERIFY(m_window->eventTimeView()->plottedFirings() > 0);
+        QVERIFY(m_window->resultsView()->model()->rowCount() > 0);
+        auto* events = m_window->replayBar()->findChild<QLabel*>("replayEvents");
+        QVERIFY(events->text().contains("finished"));
+
+        const auto forgotten = [&](const QString& when) {
+            const QByteArray w = when.toUtf8();
+            QVERIFY2(!controller()->snapshot(), w);
+            QVERIFY2(!controller()->hasReplay(), w);
+            QVERIFY2(events->text().contains("Press play"), qPrintable(when + ": " + events->text()));
+            auto* et = m_window->eventTimeView();
+            QVERIFY2(et->plottedEvents() == 0 && et->plottedFirings() == 0 && et->watermarkPoints() == 0, w);
+            for (auto fate : { runtime::EventFate::OnTime, runtime::EventFate::LateFired,
+                     runtime::EventFate::SideOutput, runtime::EventFate::Dropped })
+                QVERIFY2(et->count(fate) == 0, w);
+            QVERIFY2(m_window->resultsView()->model()->rowCount() == 0, w);
+            QVERIFY2(m_window->firingsView()->model()->rowCount() == 0, w);
+            QVERIFY2(m_window->loadView()->model()->rows().isEmpty(), w);
+            QVERIFY2(m_window->stateView()->model()->rowCount() == 0, w);
+            QVERIFY2(m_window->watermarkView()->model()->rows().isEmpty(), w);
+            QVERIFY2(m_window->exchangeView()->model()->rowCount() == 0, w);
+            for (NodeId id : m_window->graphModel()->nodeIds())
+                QVERIFY2(m_window->graphScene()->nodeItem(id)->liveStats().isEmpty(), w);
+        };
+        QVERIFY(m_window->openFile(sample("skew/job.json"), false));
+        forgotten("after Open");
+        if (QTest::currentTestFailed())
+            return;
+
+        QVERIFY(m_window->startReplay(true));
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        controller()->pull();
+        QVERIFY(m_window->loadView()->model()->rows().size() > 0);
+        m_window->newJob();
+        forgotten("after New");
+        if (QTest::currentTestFailed())
+            return;
+    }
+
+    // Issue 21, 2: Play after the end replays from the start, and a step starts a paused one.
+    void playAfterTheEndReplaysFromTheStart()
+    {
+        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QSignalSpy started(controller(), &ReplayController::started);
+        QTest::mouseClick(button(m_window->replayBar()->playAction()), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        QCOMPARE(started.count(), 1);
+        QTest::mouseClick(button(m_window->replayBar()->playAction()), Qt::LeftButton);
+        QCOMPARE(started.count(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        QCOMPARE(events(), qint64(5000));
+        QTest::mouseClick(button(m_window->replayBar()->stepAction()), Qt::LeftButton);
+        QCOMPARE(started.count(), 3);
+        QTRY_COMPARE(events(), qint64(1));
+        QCOMPARE(controller()->snapshot()->state, runtime::ReplayState::Paused);
+    }
+
+    // Issue 21, 2: after a failure, Play tries again with the job as it is now.
+    void playAfterAFailureRetriesTheFixedJob()
+    {
+        QTemporaryDir dir;
+        QFile::copy(sample("clickstream/job.json"), dir.filePath("job.json"));
+        QFile::copy(sample("clickstream/clicks.csv"), dir.filePath("clicks.csv"));
+        auto prompter = std::make_unique<RecordingPrompter>();
+        auto* errors = prompter.get();
+        m_window->setPrompter(std::move(prompter));
+        QVERIFY(m_window->openFile(dir.filePath("job.json"), false));
+        QVERIFY(QFile::rename(dir.filePath("clicks.csv"), dir.filePath("moved.csv")));
+        QSignalSpy done(controller(), &ReplayController::finished);
+        QTest::mouseClick(button(m_window->replayBar()->playAction()), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
+        QCOMPARE(done.at(0).at(1).toBool(), false);
+        QCOMPARE(errors->errors.size(), 1);
+        QVERIFY2(errors->errors.front().contains("clicks.csv"), qPrintable(errors->errors.front()));
+        QTRY_COMPARE(controller()->snapshot()->state, runtime::ReplayState::Failed);
+        QVERIFY(m_window->applySetting(QStringLiteral("clicks.path=moved.csv")));
+        QTest::mouseClick(button(m_window->replayBar()->playAction()), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
         QCOMPARE(events(), qint64(5000));
     }
