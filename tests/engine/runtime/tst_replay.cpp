@@ -3,6 +3,7 @@
 #include "model/job.h"
 #include "model/spec.h"
 #include "runtime/replay.h"
+#include "runtime/replay_length.h"
 #include "runtime/simulation.h"
 
 #include <QTemporaryDir>
@@ -552,6 +553,67 @@ private slots:
         QVERIFY2(snap->error.find("clicks") != std::string::npos, snap->error.c_str());
         replay.sync();
         QVERIFY(!message.empty());
+    }
+
+    // The length the window picks a speed from (issue 21, 6): each sample's estimate against its
+    // replay's own processing time, first arrival to the end.
+    void replayLengthOfTheSamples_data()
+    {
+        QTest::addColumn<QString>("job");
+        for (const char* j : { "clickstream/job.json", "skew/job.json", "stuck-producer/job.json",
+                 "idle-partition/job.json", "state-growth/job.json" })
+            QTest::newRow(j) << QString(j);
+    }
+    void replayLengthOfTheSamples()
+    {
+        QFETCH(QString, job);
+        const auto spec = loadSpec(job);
+        auto length = runtime::estimateReplayLength(spec);
+        QVERIFY2(length.ok(), length.status().message().c_str());
+        auto sim = runtime::Simulation::create(spec, {}, nullptr);
+        QVERIFY(sim.ok());
+        QVERIFY(*(*sim)->step());
+        const int64_t start = (*sim)->processingTime();
+        QVERIFY((*sim)->run().ok());
+        const int64_t actual = (*sim)->processingTime() - start;
+        QVERIFY(actual > 0);
+        const double error = std::abs(double(length->processingMs - actual)) / double(actual);
+        QVERIFY2(length->exact ? length->processingMs == actual : error < 0.05,
+            qPrintable(QString("estimated %1 ms (%2), replayed %3 ms")
+                           .arg(length->processingMs)
+                           .arg(length->exact ? "exact" : "extrapolated")
+                           .arg(actual)));
+    }
+
+    void replayLengthOfALargeFileIsExtrapolated()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("big.csv").toStdString();
+        {
+            std::ofstream out(path);
+            out << "ts,key,value\n";
+            for (int i = 0; i < 200000; ++i)
+                out << 1700000000000LL + i << ",k" << i % 97 << "," << i * 7 % 1000 << "\n";
+        }
+        const nlohmann::json job = { { "format", "streamlab-job" }, { "version", 1 },
+            { "nodes",
+                { { { "id", "src" }, { "kind", "source" }, { "path", path }, { "timestamp", "ts" }, { "rate", 2000 },
+                      { "schema", { { "ts", "timestamp" }, { "key", "string" }, { "value", "long" } } } },
+                    { { "id", "out" }, { "kind", "sink" }, { "type", "collect" } } } },
+            { "edges", { { { "from", "src" }, { "to", "out" } } } } };
+        auto parsed = model::Job::parse(job.dump(), "big");
+        QVERIFY(parsed.ok());
+        auto compiled = model::compile(*parsed);
+        QVERIFY(!compiled.hasErrors());
+        auto length = runtime::estimateReplayLength(compiled.spec);
+        QVERIFY(length.ok());
+        QVERIFY(!length->exact);
+        // 200,000 events at 2,000 a second: 99,999.5 ms from the first to the last.
+        QVERIFY2(std::abs(double(length->processingMs) - 99999.5) < 2000, qPrintable(QString::number(length->processingMs)));
+        // A file that is not there fails as the replay would.
+        auto missing = compiled.spec;
+        std::get<model::SourceSpec>(missing.nodes[0].params).path = dir.filePath("gone.csv").toStdString();
+        QVERIFY(!runtime::estimateReplayLength(missing).ok());
     }
 };
 

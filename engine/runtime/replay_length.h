@@ -1,0 +1,27 @@
+// How long a job's replay lasts in virtual processing time, estimated from the first events of
+// each source's file, so that the window can choose a replay speed a person can follow (at most
+// 100,000 events read per source, about 10 ms, whatever the file's size). Pure function of the
+// job and its files; thread-safe.
+#pragma once
+
+#include "core/status.h"
+#include "model/spec.h"
+
+#include <cstdint>
+
+namespace streamlab::runtime {
+
+struct ReplayLength {
+    // From the first arrival to the last, in milliseconds of processing time.
+    int64_t processingMs = 0;
+    // Every event was read (small files): the figure is the replay's; else extrapolated from the
+    // bytes read, assuming the rest of each file looks like its beginning.
+    bool exact = true;
+};
+
+// Reads up to `sampleEvents` events of each source. A source with an arrival field lasts from
+// its first arrival to its last; one without lasts (events - 1) / rate seconds from the clock's
+// start. Fails when a file cannot be read (the replay would fail the same way).
+Result<ReplayLength> estimateReplayLength(const model::JobSpec& spec, int64_t sampleEvents = 100000);
+
+} // namespace streamlab::runtime
