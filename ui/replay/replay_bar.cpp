@@ -125,6 +125,17 @@ ReplayBar::ReplayBar(ReplayController* controller, QWidget* parent)
 
 void ReplayBar::setSpeedIndex(int index) { m_speed->setValue(index); }
 
+int ReplayBar::speedIndex() const { return m_speed->value(); }
+
+int ReplayBar::speedIndexFor(int64_t processingMs, int64_t wallMs)
+{
+    const auto all = speeds();
+    for (int i = 0; i < all.size(); ++i)
+        if (all[i] > 0 && double(processingMs) / all[i] <= double(wallMs))
+            return i;
+    return int(all.size()) - 1;
+}
+
 void ReplayBar::refreshIcons()
 {
     for (QAction* a : actions()) {

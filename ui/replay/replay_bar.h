@@ -25,7 +25,12 @@ public:
 
     // Speeds the slider offers, slowest first; the last (0) is "max".
     static QList<double> speeds();
+    // The slowest speed that replays `processingMs` of virtual time within `wallMs` (about 20 s:
+    // long enough to watch, short enough to wait for); the last index (max) when none does.
+    static int speedIndexFor(int64_t processingMs, int64_t wallMs = kWatchableReplayMs);
+    static constexpr int64_t kWatchableReplayMs = 20000;
     void setSpeedIndex(int index);
+    int speedIndex() const;
     QSlider* speedSlider() const { return m_speed; }
     QProgressBar* progressBar() const { return m_progress; }
     QLabel* eventsLabel() const { return m_events; }

@@ -9,6 +9,7 @@
 #include "doctor/doctor_view.h"
 #include "model/json_text.h"
 #include "model/params.h"
+#include "runtime/replay_length.h"
 #include "replay/event_time_view.h"
 #include "replay/exchange_view.h"
 #include "replay/firings_view.h"
@@ -300,6 +301,22 @@ void MainWindow::resetReplay()
         v->clear(spec, plan.ok() ? *plan : runtime::Plan {});
     if (!compiled.hasErrors())
         m_live->setJob(compiled.spec);
+    // A speed at which this job's replay can be watched: the whole of it in about 20 seconds.
+    int speed = int(ReplayBar::speeds().size()) - 1;
+    if (!compiled.hasErrors() && !compiled.spec.nodes.empty()) {
+        auto length = runtime::estimateReplayLength(compiled.spec);
+        if (length.ok()) {
+            speed = ReplayBar::speedIndexFor(length->processingMs);
+            const double s = ReplayBar::speeds().value(speed);
+            log(s > 0 ? tr("Replay speed %1×: %2 of processing time in about %3 s")
+                            .arg(s)
+                            .arg(simfmt::duration(length->processingMs))
+                            .arg(qRound(double(length->processingMs) / s / 1000.0))
+                      : tr("Replay speed max: %1 of processing time")
+                            .arg(simfmt::duration(length->processingMs)));
+        }
+    }
+    m_replayBar->setSpeedIndex(speed);
 }
 
 bool MainWindow::startReplay(bool play)

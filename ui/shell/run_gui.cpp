@@ -119,15 +119,18 @@ int runGui(int argc, char** argv)
                 w.startReplay(true);
         });
     }
-    if (replay) {
-        const auto& speeds = ReplayBar::speeds();
-        int best = int(speeds.size()) - 1;
-        for (int i = 0; i < speeds.size(); ++i)
-            if (speed > 0 && speeds[i] > 0 && std::abs(speeds[i] - speed) < std::abs(speeds.value(best, 0) - speed))
-                best = i;
-        w.replayBar()->setSpeedIndex(best);
+    // The replays the command line asks for run at --speed, else as fast as possible (a person
+    // opening a job gets a speed fitted to it instead).
+    const auto& speeds = ReplayBar::speeds();
+    int speedIndex = int(speeds.size()) - 1;
+    for (int i = 0; i < speeds.size(); ++i)
+        if (speed > 0 && speeds[i] > 0
+            && std::abs(speeds[i] - speed) < std::abs(speeds.value(speedIndex, 0) - speed))
+            speedIndex = i;
+    if (replay || !compare.isEmpty())
+        w.replayBar()->setSpeedIndex(speedIndex);
+    if (replay)
         w.startReplay(true);
-    }
     if (!view.isEmpty())
         w.raiseView(view);
     // What-if: the screenshot waits for the sweep, or for run B, and shows the dialog or the dock.

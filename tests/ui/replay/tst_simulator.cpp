@@ -108,6 +108,15 @@ private:
         return s && s->state == runtime::ReplayState::Finished;
     }
     qint64 events() const { return controller()->snapshot() ? controller()->snapshot()->eventsReplayed : -1; }
+    // Opens a job and sets the replay to run as fast as possible: most tests check what a replay
+    // shows, not its pace (the window fits the speed to each job, see speedFitsEachJob).
+    bool openFast(const QString& path)
+    {
+        if (!m_window->openFile(path, false))
+            return false;
+        m_window->replayBar()->setSpeedIndex(int(ReplayBar::speeds().size()) - 1);
+        return true;
+    }
 
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
@@ -125,7 +134,7 @@ private slots:
 
     void playShowsTheCliLoadPerSubtask()
     {
-        QVERIFY(m_window->openFile(sample("skew/job.json"), false));
+        QVERIFY(openFast(sample("skew/job.json")));
         QAbstractItemModelTester tester(m_window->loadView()->model());
         QSignalSpy started(controller(), &ReplayController::started);
         QTest::mouseClick(button(m_window->replayBar()->playAction()), Qt::LeftButton);
@@ -148,7 +157,7 @@ private slots:
 
     void resultsEqualTheCli()
     {
-        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QVERIFY(openFast(sample("clickstream/job.json")));
         QAbstractItemModelTester tester(m_window->resultsView()->model());
         QVERIFY(m_window->startReplay(true));
         QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
@@ -182,7 +191,7 @@ private slots:
 
     void firingsAndStateOfTheStuckProducer()
     {
-        QVERIFY(m_window->openFile(sample("stuck-producer/job.json"), false));
+        QVERIFY(openFast(sample("stuck-producer/job.json")));
         QAbstractItemModelTester t1(m_window->firingsView()->model());
         QAbstractItemModelTester t2(m_window->stateView()->model());
         QAbstractItemModelTester t3(m_window->watermarkView()->model());
@@ -213,7 +222,7 @@ private slots:
 
     void keyboardPausesAndSteps()
     {
-        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QVERIFY(openFast(sample("clickstream/job.json")));
         m_window->graphView()->setFocus();
         QTest::keyClick(m_window.get(), Qt::Key_Right);
         QTRY_COMPARE(events(), qint64(1));
@@ -239,7 +248,7 @@ private slots:
     // Issue 21, 1: another job in the window forgets the previous run everywhere.
     void openingAnotherJobForgetsTheFinishedReplay()
     {
-        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QVERIFY(openFast(sample("clickstream/job.json")));
         QVERIFY(m_window->startReplay(true));
         QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
         controller()->pull();
@@ -267,7 +276,7 @@ private slots:
             for (NodeId id : m_window->graphModel()->nodeIds())
                 QVERIFY2(m_window->graphScene()->nodeItem(id)->liveStats().isEmpty(), w);
         };
-        QVERIFY(m_window->openFile(sample("skew/job.json"), false));
+        QVERIFY(openFast(sample("skew/job.json")));
         forgotten("after Open");
         if (QTest::currentTestFailed())
             return;
@@ -285,7 +294,7 @@ private slots:
     // Issue 21, 2: Play after the end replays from the start, and a step starts a paused one.
     void playAfterTheEndReplaysFromTheStart()
     {
-        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QVERIFY(openFast(sample("clickstream/job.json")));
         QSignalSpy started(controller(), &ReplayController::started);
         QTest::mouseClick(button(m_window->replayBar()->playAction()), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
@@ -309,7 +318,7 @@ private slots:
         auto prompter = std::make_unique<RecordingPrompter>();
         auto* errors = prompter.get();
         m_window->setPrompter(std::move(prompter));
-        QVERIFY(m_window->openFile(dir.filePath("job.json"), false));
+        QVERIFY(openFast(dir.filePath("job.json")));
         QVERIFY(QFile::rename(dir.filePath("clicks.csv"), dir.filePath("moved.csv")));
         QSignalSpy done(controller(), &ReplayController::finished);
         QTest::mouseClick(button(m_window->replayBar()->playAction()), Qt::LeftButton);
@@ -324,9 +333,36 @@ private slots:
         QCOMPARE(events(), qint64(5000));
     }
 
+    // Issue 21, 6: each job starts at a speed that shows its replay in about 20 seconds, and a
+    // speed chosen for one job does not carry over to the next.
+    void speedFitsEachJob()
+    {
+        const auto speed = [&] { return controller()->speed(); };
+        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QCOMPARE(speed(), 30.0); // 500 s of processing time: 17 s
+        QVERIFY(m_window->replayBar()->findChild<QLabel*>()); // the label follows the slider
+        QVERIFY(m_window->openFile(sample("stuck-producer/job.json"), false));
+        QCOMPARE(speed(), 900.0); // 2 h: 8 s (300x would take 24 s)
+        QVERIFY(m_window->openFile(sample("skew/job.json"), false));
+        QCOMPARE(speed(), 1.0); // 8 s: real time
+        m_window->replayBar()->setSpeedIndex(int(ReplayBar::speeds().size()) - 1);
+        QCOMPARE(speed(), 0.0);
+        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QCOMPARE(speed(), 30.0);
+        // Played at that speed, the replay takes its time: not finished after a second.
+        QVERIFY(m_window->startReplay(true));
+        QTest::qWait(1000);
+        controller()->pull();
+        QVERIFY(!finished());
+        QVERIFY(events() > 0);
+        // A new job has no events to time: as fast as possible.
+        m_window->newJob();
+        QCOMPARE(speed(), 0.0);
+    }
+
     void spaceOnTheCanvasPlaysWithoutStealingSpacePan()
     {
-        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QVERIFY(openFast(sample("clickstream/job.json")));
         auto* view = m_window->graphView();
         view->setFocus();
         // Tapped (no drag while held): play.
@@ -351,7 +387,7 @@ private slots:
 
     void latenessChangeMidRunTakesEffect()
     {
-        QVERIFY(m_window->openFile(sample("stuck-producer/job.json"), false));
+        QVERIFY(openFast(sample("stuck-producer/job.json")));
         auto* step = button(m_window->replayBar()->stepAction());
         for (int i = 0; i < 50; ++i)
             QTest::mouseClick(step, Qt::LeftButton);
@@ -371,7 +407,7 @@ private slots:
 
     void restartWithWatermarkDelayEqualsCliSet()
     {
-        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QVERIFY(openFast(sample("clickstream/job.json")));
         QDoubleSpinBox* delay = m_window->liveSettings()->delayField("clicks");
         QVERIFY(delay);
         QCOMPARE(delay->value(), 5.0);
@@ -395,7 +431,7 @@ private slots:
 
     void eventTimeHoverShowsTheEvent()
     {
-        QVERIFY(m_window->openFile(sample("clickstream/job.json"), false));
+        QVERIFY(openFast(sample("clickstream/job.json")));
         for (int i = 0; i < 5; ++i)
             QTest::keyClick(m_window.get(), Qt::Key_Right);
         QTRY_COMPARE(events(), qint64(5));

@@ -435,7 +435,10 @@ private:
     {
         m_window = std::make_unique<MainWindow>();
         m_window->show();
-        return QTest::qWaitForWindowExposed(m_window.get()) && m_window->openFile(kCompareJob, false);
+        if (!QTest::qWaitForWindowExposed(m_window.get()) || !m_window->openFile(kCompareJob, false))
+            return false;
+        m_window->replayBar()->setSpeedIndex(int(ReplayBar::speeds().size()) - 1); // pace is not tested here
+        return true;
     }
 };
 
