@@ -198,6 +198,8 @@ int main(int argc, char** argv)
     w.resize(1440, 900);
     w.show();
     w.openFile(f.fileName(), false);
+    // Full speed, as a person sets it on the slider (the window fits the speed to the job).
+    w.replayBar()->setSpeedIndex(int(ui::ReplayBar::speeds().size()) - 1);
 
     // The event loop's pulse: a precise 5 ms timer; the longest gap between two ticks minus the
     // interval is the longest stall a person would feel.

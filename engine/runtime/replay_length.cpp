@@ -15,6 +15,10 @@ Result<ReplayLength> estimateReplayLength(const model::JobSpec& spec, int64_t sa
     std::optional<int64_t> clockStart; // the earliest arrival of the sources with an arrival field
     int64_t end = INT64_MIN; // of those sources: their last arrival (extrapolated)
     int64_t rateSpan = 0; // of the others: from the clock's start
+    // The budget is shared: a job of many sources reads a little of each.
+    const auto sources = std::count_if(spec.nodes.begin(), spec.nodes.end(),
+        [](const model::NodeSpec& n) { return std::holds_alternative<model::SourceSpec>(n.params); });
+    const int64_t perSource = std::max<int64_t>(kMinSampleEvents, sampleEvents / std::max<int64_t>(1, sources));
     for (const auto& n : spec.nodes) {
         const auto* s = std::get_if<model::SourceSpec>(&n.params);
         if (!s)
@@ -27,7 +31,7 @@ Result<ReplayLength> estimateReplayLength(const model::JobSpec& spec, int64_t sa
         std::optional<int64_t> first;
         int64_t last = INT64_MIN;
         bool atEnd = false;
-        while (records < sampleEvents) {
+        while (records < perSource) {
             auto r = (*reader)->next(e);
             if (!r.ok())
                 return r.status();

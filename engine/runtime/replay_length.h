@@ -1,7 +1,7 @@
 // How long a job's replay lasts in virtual processing time, estimated from the first events of
-// each source's file, so that the window can choose a replay speed a person can follow (at most
-// 100,000 events read per source, about 10 ms, whatever the file's size). Pure function of the
-// job and its files; thread-safe.
+// each source's file, so that the window can choose a replay speed a person can follow (100,000
+// events read at most, about 10 ms, shared by the sources, whatever the files' sizes). Pure
+// function of the job and its files; thread-safe.
 #pragma once
 
 #include "core/status.h"
@@ -19,9 +19,10 @@ struct ReplayLength {
     bool exact = true;
 };
 
-// Reads up to `sampleEvents` events of each source. A source with an arrival field lasts from
+// Reads `sampleEvents` events in all, shared by the sources (at least kMinSampleEvents each). A source with an arrival field lasts from
 // its first arrival to its last; one without lasts (events - 1) / rate seconds from the clock's
 // start. Fails when a file cannot be read (the replay would fail the same way).
+inline constexpr int64_t kMinSampleEvents = 2000;
 Result<ReplayLength> estimateReplayLength(const model::JobSpec& spec, int64_t sampleEvents = 100000);
 
 } // namespace streamlab::runtime
