@@ -1,5 +1,7 @@
 #include "designer/graph_model.h"
 
+#include "io/event_reader.h"
+
 #include <QTimer>
 #include <algorithm>
 #include <set>
@@ -543,9 +545,67 @@ void GraphModel::invalidate()
 
 const model::Compiled& GraphModel::compiled() const
 {
-    if (!m_compiled)
+    if (!m_compiled) {
         m_compiled = model::compile(job());
+        addFileProblems(*m_compiled);
+    }
     return *m_compiled;
+}
+
+void GraphModel::recheckFiles()
+{
+    if (!m_compiled)
+        return; // validated at the next use anyway
+    for (const auto& n : m_compiled->spec.nodes) {
+        const auto* s = std::get_if<model::SourceSpec>(&n.params);
+        auto old = m_fileChecks.find(n.id);
+        if (!s || old == m_fileChecks.end())
+            continue;
+        std::error_code ec;
+        const bool exists = std::filesystem::is_regular_file(s->path, ec);
+        if (exists != old->second.exists
+            || (exists
+                && (std::filesystem::last_write_time(s->path, ec) != old->second.modified
+                    || std::filesystem::file_size(s->path, ec) != old->second.size))) {
+            invalidate();
+            return;
+        }
+    }
+}
+
+void GraphModel::addFileProblems(model::Compiled& compiled) const
+{
+    std::map<std::string, FileCheck> checks;
+    for (const auto& n : compiled.spec.nodes) {
+        const auto* s = std::get_if<model::SourceSpec>(&n.params);
+        const NodeId id = nodeByKey(QString::fromStdString(n.id));
+        if (!s || id == kInvalidNodeId)
+            continue;
+        FileCheck now;
+        now.node = nodeDoc(id).dump();
+        std::error_code ec;
+        now.exists = std::filesystem::is_regular_file(s->path, ec);
+        if (now.exists) {
+            now.modified = std::filesystem::last_write_time(s->path, ec);
+            now.size = std::filesystem::file_size(s->path, ec);
+        }
+        auto old = m_fileChecks.find(n.id);
+        if (old != m_fileChecks.end() && old->second.node == now.node && old->second.exists == now.exists
+            && old->second.modified == now.modified && old->second.size == now.size) {
+            now.problem = old->second.problem;
+        } else if (!now.exists && !std::filesystem::exists(s->path, ec)) {
+            now.problem = s->path.string() + ": no such event file";
+        } else {
+            auto reader = io::EventReader::open(*s, n.id);
+            if (!reader.ok())
+                now.problem = reader.status().message();
+        }
+        if (!now.problem.empty())
+            compiled.problems.push_back({ model::Severity::Warning, n.id, {}, "path",
+                now.problem + " (the replay cannot read it)" });
+        checks[n.id] = std::move(now);
+    }
+    m_fileChecks = std::move(checks);
 }
 
 std::vector<model::Problem> GraphModel::problemsOf(NodeId id) const

@@ -112,6 +112,9 @@ public:
 
     // Validation of the whole job (model::compile), recomputed after edits.
     const model::Compiled& compiled() const;
+    // Validates again when a source's event file changed on disk since the last validation
+    // (created, removed, rewritten); the window calls it when it becomes active.
+    void recheckFiles();
     std::vector<model::Problem> problemsOf(NodeId id) const;
     std::vector<model::Problem> problemsOf(const ConnectionId& c) const;
 
@@ -138,6 +141,19 @@ private:
     NodeId m_nextId = 1;
     mutable std::optional<model::Compiled> m_compiled;
     bool m_notifyPending = false;
+
+    // Every source's event file, opened as the replay opens it (missing, empty, a header without
+    // the schema's fields): a warning on the node while it is so. Remembered while the node and
+    // the file are unchanged, so that an edit elsewhere reads no file.
+    void addFileProblems(model::Compiled& compiled) const;
+    struct FileCheck {
+        std::string node; // the node's JSON
+        bool exists = false;
+        std::filesystem::file_time_type modified;
+        std::uintmax_t size = 0;
+        std::string problem; // empty: the file opens
+    };
+    mutable std::map<std::string, FileCheck> m_fileChecks; // by node id
 };
 
 } // namespace streamlab::ui

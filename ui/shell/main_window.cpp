@@ -228,6 +228,8 @@ void MainWindow::changeEvent(QEvent* event)
 {
     if (event->type() == QEvent::PaletteChange)
         refreshIcons();
+    if (event->type() == QEvent::ActivationChange && isActiveWindow())
+        m_model->recheckFiles(); // back from another program: an event file may have changed
     QMainWindow::changeEvent(event);
 }
 

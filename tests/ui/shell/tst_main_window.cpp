@@ -356,6 +356,41 @@ private slots:
         QVERIFY(edit->error().isEmpty());
     }
 
+    // Issue 21, 9: a source whose event file the replay cannot read is a problem on the node at
+    // once, not a failure at Play; it goes when the file is fixed.
+    void unreadableEventFileIsAProblemOnTheSource()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(kSample, dir.filePath("job.json")));
+        QVERIFY(m_window->openFile(dir.filePath("job.json"), false));
+        auto* model = m_window->graphModel();
+        const NodeId clicks = model->nodeByKey("clicks");
+        const auto problem = [&] {
+            const auto ps = model->problemsOf(clicks);
+            return ps.empty() ? QString() : QString::fromStdString(ps.front().message);
+        };
+        QTRY_COMPARE(m_window->problemsWidget()->warningCount(), 1);
+        QVERIFY2(problem().contains("clicks.csv: no such event file"), qPrintable(problem()));
+        QCOMPARE(model->problemsOf(clicks).front().field, std::string("path"));
+        QVERIFY(m_window->graphScene()->nodeItem(clicks)->toolTip().contains("no such event file"));
+
+        // A header without a field the schema declares.
+        {
+            QFile f(dir.filePath("clicks.csv"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("user,ts,page\nann,1700000000000,/home\n");
+        }
+        model->recheckFiles();
+        QTRY_VERIFY2(problem().contains("the header has no column 'amount'"), qPrintable(problem()));
+
+        // The right file: no problem left.
+        QVERIFY(QFile::remove(dir.filePath("clicks.csv")));
+        QVERIFY(QFile::copy(QFileInfo(kSample).dir().filePath("clicks.csv"), dir.filePath("clicks.csv")));
+        model->recheckFiles();
+        QTRY_COMPARE(m_window->problemsWidget()->warningCount(), 0);
+        QVERIFY(problem().isEmpty());
+    }
+
     void problemClickSelectsTheNode()
     {
         QVERIFY(m_window->openFile(kSample));
