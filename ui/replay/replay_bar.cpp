@@ -185,6 +185,9 @@ void ReplayBar::showSnapshot()
         state = tr("<span style='color:%1'>failed</span>").arg(theme::errorColor().name());
         break;
     }
+    m_events->setToolTip(s->state == runtime::ReplayState::Failed
+            ? tr("The replay failed: %1\nPlay tries again.").arg(QString::fromStdString(s->error))
+            : QString());
     m_events->setText(tr("<b>%1</b> events · %2").arg(QString::number(s->eventsReplayed), state));
     m_rate->setText(!playing ? QString()
             : s->threads == 2

@@ -29,6 +29,8 @@
 #include <QDockWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QTabWidget>
 #include <QStatusBar>
 
 namespace streamlab::ui {
@@ -113,8 +115,15 @@ void MainWindow::createSimulator()
                 simfmt::time(s ? s->processingTime : 0)));
             statusBar()->showMessage(tr("Replay finished"), 5000);
         } else {
+            // No modal box: the reason is in Messages (raised), the status bar and the toolbar's
+            // tooltip, and a source whose file cannot be read already has its problem on the node.
             log(tr("Replay failed: %1").arg(message));
-            m_prompter->showError(this, tr("The replay failed"), message);
+            statusBar()->showMessage(tr("The replay failed: %1").arg(message), 15000);
+            m_bottomTabs->setCurrentWidget(m_output);
+            if (m_bottomDock) {
+                m_bottomDock->show();
+                m_bottomDock->raise();
+            }
         }
     });
 }
