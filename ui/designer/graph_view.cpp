@@ -2,6 +2,7 @@
 
 #include "common/theme.h"
 #include "designer/graph_scene.h"
+#include "designer/node_item.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -9,6 +10,7 @@
 #include <QMimeData>
 #include <QScrollBar>
 #include <QWheelEvent>
+#include <algorithm>
 #include <cmath>
 
 namespace streamlab::ui {
@@ -345,12 +347,49 @@ void GraphView::updateMinimap()
     }
     const QRectF items = scene()->itemsBoundingRect();
     const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
-    const bool show = !items.isEmpty() && !visible.contains(items);
-    m_minimap->setVisible(show);
+    bool show = m_minimapEnabled && !items.isEmpty() && !visible.contains(items);
     if (show) {
-        m_minimap->move(viewport()->width() - m_minimap->width() - 12, viewport()->height() - m_minimap->height() - 12);
-        m_minimap->refit();
+        // A quarter of the canvas at most: a small window keeps its room for the graph.
+        const QSize size(std::clamp(viewport()->width() / 4, 120, 220), std::clamp(viewport()->height() / 4, 76, 140));
+        const auto corner = freeCorner(size);
+        show = corner.has_value();
+        if (show) {
+            m_minimap->setFixedSize(size);
+            m_minimap->move(viewport()->mapTo(this, *corner));
+        }
     }
+    m_minimap->setVisible(show);
+    if (show)
+        m_minimap->refit();
+}
+
+std::optional<QPoint> GraphView::freeCorner(QSize size) const
+{
+    constexpr int kMargin = 12;
+    const QRect vp = viewport()->rect();
+    const int right = vp.width() - size.width() - kMargin, bottom = vp.height() - size.height() - kMargin;
+    const GraphScene* gs = graphScene();
+    for (QPoint c : { QPoint(right, bottom), QPoint(kMargin, bottom), QPoint(right, kMargin), QPoint(kMargin, kMargin) }) {
+        if (c.x() < 0 || c.y() < 0)
+            continue;
+        const QRectF area = mapToScene(QRect(c, size).adjusted(-4, -4, 4, 4)).boundingRect();
+        bool covers = false;
+        if (gs)
+            for (NodeId id : gs->graphModel()->nodeIds())
+                if (auto* n = gs->nodeItem(id); n && n->sceneBoundingRect().intersects(area)) {
+                    covers = true;
+                    break;
+                }
+        if (!covers)
+            return c;
+    }
+    return std::nullopt;
+}
+
+void GraphView::setMinimapEnabled(bool on)
+{
+    m_minimapEnabled = on;
+    updateMinimap();
 }
 
 void GraphView::resizeEvent(QResizeEvent* event)

@@ -1,10 +1,13 @@
 // The canvas view: dotted grid, zoom (wheel, Ctrl +/-), pan (middle button, or Space + drag),
 // rubber-band selection, fit all / fit selection, arrow-key nudging, drops from the palette and
-// quick-add (Tab or double-click on empty canvas), and a minimap in the corner when the graph
-// does not fit the view. GUI thread only.
+// quick-add (Tab or double-click on empty canvas), and a minimap in a corner when the graph
+// does not fit the view: never over a node (it takes the first free corner, or stays hidden
+// until one is free), at most a quarter of the canvas, and switched off from View > Minimap.
+// GUI thread only.
 #pragma once
 
 #include <QGraphicsView>
+#include <optional>
 
 namespace streamlab::ui {
 
@@ -18,8 +21,11 @@ public:
     explicit GraphView(QWidget* parent = nullptr);
 
     qreal zoom() const;
-    // The overview in the bottom-right corner (visible only when the graph does not fit).
+    // The overview (visible only when the graph does not fit, it is enabled, and a corner of the
+    // canvas is free of nodes: bottom right, bottom left, top right, top left in that order).
     QGraphicsView* minimap() const;
+    void setMinimapEnabled(bool on);
+    bool minimapEnabled() const { return m_minimapEnabled; }
     void setZoom(qreal zoom, QPointF anchorViewPos = { -1, -1 });
     void zoomIn();
     void zoomOut();
@@ -54,10 +60,13 @@ private:
     void fitRect(QRectF rect);
 
     void updateMinimap();
+    // The first corner (in viewport coordinates) where a map of `size` covers no node.
+    std::optional<QPoint> freeCorner(QSize size) const;
 
     bool m_spaceHeld = false;
     bool m_spacePanned = false;
     class Minimap* m_minimap = nullptr;
+    bool m_minimapEnabled = true;
     bool m_panning = false;
     QPoint m_panLast;
 };

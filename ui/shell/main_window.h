@@ -132,6 +132,7 @@ public:
     // Replay > Sweep…: created on first use, kept (a sweep may go on while it is hidden).
     WhatIfDialog* whatIfDialog();
     QAction* pinAction() const { return m_pinAct; }
+    QAction* minimapAction() const { return m_minimapAct; }
     QAction* sweepAction() const { return m_sweepAct; }
 
     GraphModel* graphModel() const { return m_model; }
@@ -172,6 +173,8 @@ private:
     // Another job is in the window (new or opened): the previous run, its live settings, the
     // figures on the cards and every view are forgotten.
     void resetReplay();
+    // Scrolls the canvas so that the selected nodes (just added, pasted, duplicated) are in view.
+    void revealSelection();
     QString autosavePath() const;
     void removeAutosave();
 
@@ -221,6 +224,7 @@ private:
     QAction* m_fitSelectionAct = nullptr;
     QAction* m_layoutAct = nullptr;
     QAction* m_physicalAct = nullptr;
+    QAction* m_minimapAct = nullptr;
     QList<QDockWidget*> m_docks;
     ReplayController* m_replay = nullptr;
     ReplayBar* m_replayBar = nullptr;

@@ -17,6 +17,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QUndoView>
@@ -91,6 +92,15 @@ void MainWindow::createActions()
     m_physicalAct->setCheckable(true);
     m_physicalAct->setToolTip(
         tr("Show the plan Flink would run: chained tasks, subtasks, exchanges (Ctrl+P)"));
+    m_minimapAct = new QAction(tr("&Minimap"), this);
+    m_minimapAct->setCheckable(true);
+    m_minimapAct->setToolTip(tr("The whole graph in a corner of the canvas when it does not fit; never over a node"));
+    m_minimapAct->setChecked(QSettings().value("canvas/minimap", true).toBool());
+    m_view->setMinimapEnabled(m_minimapAct->isChecked());
+    connect(m_minimapAct, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue("canvas/minimap", on);
+        m_view->setMinimapEnabled(on);
+    });
     // Canvas-only shortcuts must not steal keys from the property editors.
     for (QAction* a : { m_deleteAct, m_cutAct, m_copyAct, m_pasteAct, m_duplicateAct, m_selectAllAct }) {
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -129,6 +139,7 @@ void MainWindow::createMenus()
     view->addAction(m_zoomResetAct);
     view->addAction(m_fitAllAct);
     view->addAction(m_fitSelectionAct);
+    view->addAction(m_minimapAct);
     view->addSeparator();
     view->addAction(m_layoutAct);
     view->addAction(m_physicalAct);

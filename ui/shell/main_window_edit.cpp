@@ -34,6 +34,7 @@ NodeId MainWindow::addNode(const QString& kind, QPointF scenePos)
     m_undo->push(cmd);
     NodeId id = m_model->nodeByKey(QString::fromStdString(doc["id"].get<std::string>()));
     m_scene->selectNodes({ id });
+    revealSelection();
     m_view->setFocus();
     return id;
 }
@@ -86,6 +87,7 @@ void MainWindow::paste()
     size_t n = std::min(ids.size(), f["nodes"].size());
     added.assign(ids.end() - long(n), ids.end());
     m_scene->selectNodes(added);
+    revealSelection();
 }
 
 void MainWindow::duplicateSelection()
@@ -99,6 +101,14 @@ void MainWindow::duplicateSelection()
     auto ids = m_model->nodeIds();
     std::vector<NodeId> added(ids.end() - long(nodes.size()), ids.end());
     m_scene->selectNodes(added);
+    revealSelection();
+}
+
+void MainWindow::revealSelection()
+{
+    const QRectF cards = m_scene->nodesRect(true);
+    if (!cards.isEmpty())
+        m_view->ensureVisible(cards, 40, 40);
 }
 
 void MainWindow::autoLayout()

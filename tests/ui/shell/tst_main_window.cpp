@@ -14,6 +14,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLineEdit>
+#include <QSet>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -278,7 +280,10 @@ private slots:
         auto* view = m_window->graphView();
         view->fitAll();
         QTRY_VERIFY(!view->minimap() || !view->minimap()->isVisible());
-        view->setZoom(3.0);
+        // Zoomed in on the graph's lower edge: the cards fill the top of the canvas, the bottom
+        // corners are free.
+        view->setZoom(2.0);
+        view->centerOn(m_window->graphScene()->nodesRect(false).bottomLeft() + QPointF(200, 40));
         QVERIFY(view->minimap());
         QTRY_VERIFY(view->minimap()->isVisible());
         // A click in the minimap centres the main view there.
@@ -289,6 +294,63 @@ private slots:
         QVERIFY2(QLineF(centre, target).length() < 40, qPrintable(QStringLiteral("%1,%2").arg(centre.x()).arg(centre.y())));
         view->fitAll();
         QTRY_VERIFY(!view->minimap()->isVisible());
+    }
+
+    // Issue 21, 3: wherever the view is, the minimap covers no node; it takes another corner or
+    // stays hidden; View > Minimap switches it off; a node added out of view is scrolled to.
+    void minimapNeverCoversANode()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        m_window->resize(1024, 700);
+        auto* view = m_window->graphView();
+        auto* scene = m_window->graphScene();
+        const QRectF graph = scene->nodesRect(false);
+        int shown = 0, corners = 0;
+        QSet<int> xs;
+        for (qreal zoom : { 0.8, 1.0, 1.6, 2.5 }) {
+            view->setZoom(zoom);
+            for (qreal fx = -0.2; fx <= 1.2; fx += 0.2)
+                for (qreal fy = -0.5; fy <= 1.5; fy += 0.5) {
+                    view->centerOn(graph.left() + fx * graph.width(), graph.top() + fy * graph.height());
+                    QCoreApplication::processEvents();
+                    QGraphicsView* mini = view->minimap();
+                    if (!mini || !mini->isVisible())
+                        continue;
+                    ++shown;
+                    xs.insert(mini->x());
+                    const QRect onView(view->viewport()->mapFrom(view, mini->pos()), mini->size());
+                    const QRectF area = view->mapToScene(onView).boundingRect();
+                    for (NodeId id : m_window->graphModel()->nodeIds())
+                        QVERIFY2(!scene->nodeItem(id)->sceneBoundingRect().intersects(area),
+                            qPrintable(QStringLiteral("zoom %1 at %2,%3 covers %4").arg(zoom).arg(fx).arg(fy)
+                                           .arg(m_window->graphModel()->nodeKey(id))));
+                    // At most a quarter of the canvas.
+                    QVERIFY(mini->width() <= view->viewport()->width() / 4 + 1 || mini->width() == 120);
+                }
+        }
+        corners = xs.size();
+        QVERIFY2(shown > 5, qPrintable(QString::number(shown))); // it does show where there is room
+        QVERIFY2(corners >= 2, qPrintable(QString::number(corners))); // and moves out of the way
+
+        // Switched off: stays off, also after scrolling, and remembered.
+        view->setZoom(2.0);
+        view->centerOn(graph.bottomLeft() + QPointF(200, 40));
+        QTRY_VERIFY(view->minimap()->isVisible());
+        m_window->minimapAction()->trigger();
+        QVERIFY(!view->minimap()->isVisible());
+        view->centerOn(graph.bottomRight());
+        QCoreApplication::processEvents();
+        QVERIFY(!view->minimap()->isVisible());
+        QCOMPARE(QSettings().value("canvas/minimap").toBool(), false);
+        m_window->minimapAction()->trigger();
+        QCOMPARE(QSettings().value("canvas/minimap").toBool(), true);
+
+        // A node added far out of view is brought into it.
+        view->setZoom(1.0);
+        view->centerOn(graph.topLeft());
+        const NodeId far = m_window->addNode("filter", graph.bottomRight() + QPointF(900, 700));
+        const QRectF visible = view->mapToScene(view->viewport()->rect()).boundingRect();
+        QVERIFY(visible.intersects(scene->nodeItem(far)->sceneBoundingRect()));
     }
 
     void copyPasteThroughTheClipboard()
