@@ -76,6 +76,22 @@ void GraphView::fitAll()
         fitRect(s->nodesRect(false));
 }
 
+void GraphView::fitReadable()
+{
+    auto* s = graphScene();
+    if (!s)
+        return;
+    const QRectF graph = s->nodesRect(false);
+    fitRect(graph);
+    if (graph.isEmpty() || zoom() >= kReadableZoom)
+        return;
+    setTransform(QTransform::fromScale(kReadableZoom, kReadableZoom));
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    centerOn(graph.left() - 40 + visible.width() / 2, graph.center().y());
+    emit zoomChanged(zoom());
+    updateMinimap();
+}
+
 void GraphView::fitSelection()
 {
     if (auto* s = graphScene()) {

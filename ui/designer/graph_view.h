@@ -31,6 +31,11 @@ public:
     void zoomOut();
     void fitAll();
     void fitSelection();
+    // Below this zoom a card's text is not drawn (level of detail).
+    static constexpr qreal kReadableZoom = 0.45;
+    // Fits the graph, but not below kReadableZoom: a graph larger than the canvas then shows its
+    // beginning (the sources, on the left), and the minimap the whole. For a job just opened.
+    void fitReadable();
 
 signals:
     void zoomChanged(qreal zoom);

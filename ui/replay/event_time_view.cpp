@@ -16,7 +16,7 @@ EventTimeView::EventTimeView(QWidget* parent)
 {
     setObjectName("eventTimeView");
     setMouseTracking(true);
-    setMinimumSize(320, 200);
+    setMinimumSize(320, 120); // a small window's dock can give space back to the canvas
     setAttribute(Qt::WA_OpaquePaintEvent);
 }
 

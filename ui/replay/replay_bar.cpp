@@ -70,6 +70,9 @@ ReplayBar::ReplayBar(ReplayController* controller, QWidget* parent)
     m_speedLabel->setMinimumWidth(48);
     sl->addWidget(m_speed);
     sl->addWidget(m_speedLabel);
+    // Its own width and no more (the slider's expanding policy made the toolbar hand this box
+    // the room the progress needs, which then went behind the overflow arrow).
+    speedBox->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
     addWidget(speedBox);
     addSeparator();
     auto* progressBox = new QWidget;
@@ -79,7 +82,8 @@ ReplayBar::ReplayBar(ReplayController* controller, QWidget* parent)
     m_progress->setObjectName("replayProgress");
     m_progress->setRange(0, 1000);
     m_progress->setTextVisible(false);
-    m_progress->setFixedWidth(160);
+    m_progress->setMinimumWidth(60); // narrower in a small window, before anything is hidden
+    m_progress->setMaximumWidth(160);
     m_progress->setMaximumHeight(8);
     m_events->setObjectName("replayEvents");
     m_rate->setObjectName("replayRate");

@@ -18,8 +18,10 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
+#include <QDockWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -114,8 +116,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_autosaveTimer->start();
 
     QSettings settings;
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
-        resize(1440, 860);
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
+        // The first start: 1440x860, or most of a smaller screen (a laptop's 1366x768).
+        QSize size(1440, 860);
+        if (const QScreen* s = screen())
+            size = size.boundedTo(s->availableGeometry().size() * 0.94);
+        resize(size);
+    }
     restoreState(settings.value("window/state").toByteArray());
     rebuildRecentMenu();
     newJob();
@@ -222,6 +229,34 @@ void MainWindow::dropEvent(QDropEvent* event)
     const QString file = urls.front().toLocalFile();
     // Open after the drop returns: a modal prompt inside a drop handler confuses some platforms.
     QTimer::singleShot(0, this, [this, file] { openFile(file); });
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    fitSidePanels();
+}
+
+void MainWindow::fitSidePanels()
+{
+    QList<QDockWidget*> sides;
+    QList<int> widths;
+    int total = 0;
+    for (auto* d : findChildren<QDockWidget*>()) {
+        const auto area = dockWidgetArea(d);
+        if (d->isVisible() && !d->isFloating() && (area == Qt::LeftDockWidgetArea || area == Qt::RightDockWidgetArea)
+            && !d->visibleRegion().isEmpty()) {
+            sides << d;
+            widths << d->width();
+            total += d->width();
+        }
+    }
+    const int allowed = width() / 2 - 48; // the splitters' handles and the canvas's scroll bar too
+    if (total <= allowed || total == 0)
+        return;
+    for (int i = 0; i < sides.size(); ++i)
+        widths[i] = std::max(sides[i]->minimumSizeHint().width(), widths[i] * allowed / total);
+    resizeDocks(sides, widths, Qt::Horizontal);
 }
 
 void MainWindow::changeEvent(QEvent* event)

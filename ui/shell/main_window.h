@@ -152,6 +152,7 @@ protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void createActions();
@@ -173,6 +174,9 @@ private:
     // Another job is in the window (new or opened): the previous run, its live settings, the
     // figures on the cards and every view are forgotten.
     void resetReplay();
+    // On a narrow window the side panels (nodes, properties) give way before the canvas does:
+    // it keeps at least half the width.
+    void fitSidePanels();
     // Scrolls the canvas so that the selected nodes (just added, pasted, duplicated) are in view.
     void revealSelection();
     QString autosavePath() const;

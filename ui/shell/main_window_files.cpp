@@ -130,7 +130,7 @@ bool MainWindow::openFile(const QString& path, bool ask)
     updateStatus();
     updateActions();
     log(tr("Opened %1").arg(m_file));
-    QTimer::singleShot(0, m_view, [this] { m_view->fitAll(); });
+    QTimer::singleShot(0, m_view, [this] { m_view->fitReadable(); });
     if (m_physicalAct->isChecked())
         m_physical->showPlan(*m_model);
     return true;
@@ -295,7 +295,7 @@ bool MainWindow::recoverAutosave()
                         updateStatus();
                         updateActions();
                         log(tr("Recovered unsaved changes to %1").arg(document));
-                        QTimer::singleShot(0, m_view, [this] { m_view->fitAll(); });
+                        QTimer::singleShot(0, m_view, [this] { m_view->fitReadable(); });
                         recovered = true;
                     }
                 }

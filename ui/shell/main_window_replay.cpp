@@ -30,6 +30,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QTabWidget>
 #include <QStatusBar>
 
@@ -43,6 +44,17 @@ using model::Json;
 // redraws a second made the 10-million-event benchmark 1.6x the headless run, 4 a second 1.2x).
 static constexpr qint64 kRedrawIntervalMs = 100;
 static constexpr qint64 kFastRedrawIntervalMs = 250;
+
+// A dock's content that scrolls when the dock is shorter than the content wants: on a small
+// screen the views' docks give their space back to the canvas instead of holding it.
+static QWidget* shrinkable(QWidget* content)
+{
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    return scroll;
+}
 
 void MainWindow::createSimulator()
 {
@@ -65,7 +77,7 @@ void MainWindow::createSimulator()
     auto dock = [this, panels](const QString& title, const QString& key, QWidget* w, Qt::DockWidgetArea area) {
         auto* d = new QDockWidget(title, this);
         d->setObjectName(key + "Dock");
-        d->setWidget(w);
+        d->setWidget(area == Qt::BottomDockWidgetArea ? shrinkable(w) : w);
         d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable
             | QDockWidget::DockWidgetFloatable);
         addDockWidget(area, d);
@@ -159,7 +171,7 @@ void MainWindow::createWhatIf()
     });
     auto* d = new QDockWidget(tr("Compare A/B"), this);
     d->setObjectName("compareDock");
-    d->setWidget(m_compareView);
+    d->setWidget(shrinkable(m_compareView));
     d->setFeatures(
         QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::BottomDockWidgetArea, d);
@@ -350,9 +362,12 @@ bool MainWindow::startReplay(bool play)
     m_rateBase.clear();
     m_rates.clear();
     m_replay->start(compiled.spec, play);
-    // The views need room: give the bottom docks a good share of the window the first time.
-    if (m_bottomDock && m_bottomDock->height() < height() / 3)
-        resizeDocks({ m_viewDocks.value("eventtime") }, { height() * 9 / 20 }, Qt::Vertical);
+    // The views need room: give the bottom docks a good share of the window the first time, but
+    // on a small screen (a laptop's 768 lines or fewer) no more than a third: the canvas keeps
+    // the rest.
+    const int share = height() < 800 ? height() / 3 : height() * 9 / 20;
+    if (m_bottomDock && m_bottomDock->height() < std::min(share, height() / 3))
+        resizeDocks({ m_viewDocks.value("eventtime") }, { share }, Qt::Vertical);
     if (m_bottomDock && !m_bottomDock->visibleRegion().isEmpty())
         m_viewDocks.value("eventtime")->raise();
     log(tr("Replay started (generation %1)").arg(m_replay->generation()));
@@ -366,7 +381,7 @@ void MainWindow::raiseView(const QString& name)
         d->raise();
         // The doctor's explanations need a few lines of room.
         if (d == m_doctorDock && d->height() < height() / 3)
-            resizeDocks({ d }, { height() * 2 / 5 }, Qt::Vertical);
+            resizeDocks({ d }, { height() < 800 ? height() / 3 : height() * 2 / 5 }, Qt::Vertical);
     }
 }
 

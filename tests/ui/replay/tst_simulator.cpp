@@ -19,6 +19,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QJsonArray>
@@ -27,6 +28,7 @@
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QProcess>
 #include <QPushButton>
 #include <QScrollBar>
@@ -364,6 +366,51 @@ private slots:
         // A new job has no events to time: as fast as possible.
         m_window->newJob();
         QCOMPARE(speed(), 0.0);
+    }
+
+    // Issue 21, 5: at a laptop's size and smaller the window stays usable while replaying: the
+    // toolbar shows progress, events and clock, the canvas keeps a good share of the window, and
+    // the views' dock gives space back when asked.
+    void usableAtSmallWindowSizes_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1366x768") << QSize(1366, 768);
+        QTest::newRow("1600x1000") << QSize(1600, 1000);
+    }
+    void usableAtSmallWindowSizes()
+    {
+        QFETCH(QSize, size);
+        m_window->resize(size);
+        QVERIFY(openFast(sample("clickstream/job.json")));
+        // The cards are readable, and the job's beginning is in view.
+        auto* view = m_window->graphView();
+        QTRY_VERIFY(view->zoom() >= GraphView::kReadableZoom);
+        const QRectF visible = view->mapToScene(view->viewport()->rect()).boundingRect();
+        auto* source = m_window->graphScene()->nodeItem(m_window->graphModel()->nodeByKey("clicks"));
+        QVERIFY(visible.intersects(source->sceneBoundingRect()));
+        QVERIFY(m_window->startReplay(true));
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        QCoreApplication::processEvents();
+        auto* bar = m_window->replayBar();
+        for (QWidget* w : { static_cast<QWidget*>(bar->progressBar()), static_cast<QWidget*>(bar->eventsLabel()),
+                 static_cast<QWidget*>(bar->clockLabel()) }) {
+            QVERIFY2(w->isVisible() && !w->visibleRegion().isEmpty(), qPrintable(w->objectName()));
+            const QRect onWindow(w->mapTo(m_window.get(), QPoint(0, 0)), w->size());
+            QVERIFY2(m_window->rect().contains(onWindow), qPrintable(w->objectName()));
+        }
+        QVERIFY2(bar->clockLabel()->text().contains("clock"), qPrintable(bar->clockLabel()->text()));
+        auto* canvas = m_window->graphView()->viewport();
+        QVERIFY2(canvas->height() >= size.height() * 2 / 5,
+            qPrintable(QStringLiteral("canvas %1 high in %2").arg(canvas->height()).arg(size.height())));
+        QVERIFY2(canvas->width() >= size.width() / 2,
+            qPrintable(QStringLiteral("canvas %1 wide in %2").arg(canvas->width()).arg(size.width())));
+        // The views' dock gives space back.
+        auto* dock = m_window->findChild<QDockWidget*>("eventtimeDock");
+        QVERIFY(dock);
+        m_window->resizeDocks({ dock }, { 140 }, Qt::Vertical);
+        QCoreApplication::processEvents();
+        QVERIFY2(dock->height() <= 180, qPrintable(QString::number(dock->height())));
     }
 
     void spaceOnTheCanvasPlaysWithoutStealingSpacePan()
