@@ -199,7 +199,7 @@ int main(int argc, char** argv)
     w.show();
     w.openFile(f.fileName(), false);
     // Full speed, as a person sets it on the slider (the window fits the speed to the job).
-    w.replayBar()->setSpeedIndex(int(ui::ReplayBar::speeds().size()) - 1);
+    w.replayBar()->setSpeedIndex(ui::ReplayBar::maxSpeedIndex());
 
     // The event loop's pulse: a precise 5 ms timer; the longest gap between two ticks minus the
     // interval is the longest stall a person would feel.

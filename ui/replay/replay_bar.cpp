@@ -62,7 +62,7 @@ ReplayBar::ReplayBar(ReplayController* controller, QWidget* parent)
     sl->setContentsMargins(6, 0, 6, 0);
     sl->addWidget(new QLabel(tr("Speed")));
     m_speed->setObjectName("replaySpeed");
-    m_speed->setRange(0, int(speeds().size()) - 1);
+    m_speed->setRange(0, maxSpeedIndex());
     m_speed->setPageStep(1);
     m_speed->setFixedWidth(130);
     m_speed->setToolTip(
@@ -122,7 +122,7 @@ ReplayBar::ReplayBar(ReplayController* controller, QWidget* parent)
         m_controller->setSpeed(s);
     });
     connect(m_controller, &ReplayController::snapshotUpdated, this, &ReplayBar::showSnapshot);
-    setSpeedIndex(int(speeds().size()) - 1);
+    setSpeedIndex(maxSpeedIndex());
     m_speedLabel->setText(speedText(0));
     showSnapshot();
 }
@@ -137,7 +137,7 @@ int ReplayBar::speedIndexFor(int64_t processingMs, int64_t wallMs)
     for (int i = 0; i < all.size(); ++i)
         if (all[i] > 0 && double(processingMs) / all[i] <= double(wallMs))
             return i;
-    return int(all.size()) - 1;
+    return maxSpeedIndex();
 }
 
 void ReplayBar::refreshIcons()

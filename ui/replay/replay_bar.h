@@ -25,6 +25,8 @@ public:
 
     // Speeds the slider offers, slowest first; the last (0) is "max".
     static QList<double> speeds();
+    // The index of "max", as fast as possible (the last).
+    static int maxSpeedIndex() { return int(speeds().size()) - 1; }
     // The slowest speed that replays `processingMs` of virtual time within `wallMs` (about 20 s:
     // long enough to watch, short enough to wait for); the last index (max) when none does.
     static int speedIndexFor(int64_t processingMs, int64_t wallMs = kWatchableReplayMs);

@@ -323,7 +323,7 @@ void MainWindow::resetReplay()
     if (!compiled.hasErrors())
         m_live->setJob(compiled.spec);
     // A speed at which this job's replay can be watched: the whole of it in about 20 seconds.
-    int speed = int(ReplayBar::speeds().size()) - 1;
+    int speed = ReplayBar::maxSpeedIndex();
     if (!compiled.hasErrors() && !compiled.spec.nodes.empty()) {
         auto length = runtime::estimateReplayLength(compiled.spec);
         if (length.ok()) {

@@ -122,7 +122,7 @@ int runGui(int argc, char** argv)
     // The replays the command line asks for run at --speed, else as fast as possible (a person
     // opening a job gets a speed fitted to it instead).
     const auto& speeds = ReplayBar::speeds();
-    int speedIndex = int(speeds.size()) - 1;
+    int speedIndex = ReplayBar::maxSpeedIndex();
     for (int i = 0; i < speeds.size(); ++i)
         if (speed > 0 && speeds[i] > 0
             && std::abs(speeds[i] - speed) < std::abs(speeds.value(speedIndex, 0) - speed))

@@ -175,7 +175,7 @@ private slots:
             // The static rules alone do not find it.
             QTRY_VERIFY_WITH_TIMEOUT(idle() && view()->statusText().contains("static"), kTimeoutMs);
             QCOMPARE(rowOf(rule, node), -1);
-            m_window->replayBar()->setSpeedIndex(int(ReplayBar::speeds().size()) - 1); // pace is not tested here
+            m_window->replayBar()->setSpeedIndex(ReplayBar::maxSpeedIndex()); // pace is not tested here
             QVERIFY(m_window->startReplay(true));
         }
         QTRY_VERIFY2_WITH_TIMEOUT(idle() && rowOf(rule, node) >= 0, listed(), kTimeoutMs);
@@ -236,7 +236,7 @@ private slots:
     void newNodesOfAFixGetAFreePlace()
     {
         QVERIFY(m_window->openFile(sample("skew"), false));
-        m_window->replayBar()->setSpeedIndex(int(ReplayBar::speeds().size()) - 1); // pace is not tested here
+        m_window->replayBar()->setSpeedIndex(ReplayBar::maxSpeedIndex()); // pace is not tested here
         QVERIFY(m_window->startReplay(true));
         QTRY_VERIFY_WITH_TIMEOUT(idle() && rowOf("key-skew", "sumPer10s") >= 0, kTimeoutMs);
         QVERIFY(doctor()->applyFix(rowOf("key-skew", "sumPer10s")));
@@ -307,7 +307,7 @@ private slots:
     void aCleanJobHasNoFindings()
     {
         QVERIFY(m_window->openFile(sample("state-growth", "job-retention.json"), false));
-        m_window->replayBar()->setSpeedIndex(int(ReplayBar::speeds().size()) - 1); // pace is not tested here
+        m_window->replayBar()->setSpeedIndex(ReplayBar::maxSpeedIndex()); // pace is not tested here
         QVERIFY(m_window->startReplay(true));
         QTRY_VERIFY_WITH_TIMEOUT(
             idle() && doctor()->isMeasuring() && view()->statusText().contains("measured"), kTimeoutMs);
@@ -339,7 +339,7 @@ private slots:
         QVERIFY(m_window->openFile(sample("idle-partition"), false));
         QTRY_VERIFY_WITH_TIMEOUT(idle() && findings()->rowCount() > 0, kTimeoutMs);
         m_window->replayController()->setEventFile("orders", "/nonexistent/orders.csv");
-        m_window->replayBar()->setSpeedIndex(int(ReplayBar::speeds().size()) - 1); // pace is not tested here
+        m_window->replayBar()->setSpeedIndex(ReplayBar::maxSpeedIndex()); // pace is not tested here
         QVERIFY(m_window->startReplay(true));
         QTRY_VERIFY_WITH_TIMEOUT(view()->message().contains("The replay failed"), kTimeoutMs);
         QVERIFY(view()->message().contains("orders.csv"));
@@ -364,7 +364,7 @@ private slots:
         QCOMPARE(findings()->rowCount(), 0);
         QVERIFY(!QFile::exists(staging));
         // The window's own replay writes it, as the job says.
-        m_window->replayBar()->setSpeedIndex(int(ReplayBar::speeds().size()) - 1); // pace is not tested here
+        m_window->replayBar()->setSpeedIndex(ReplayBar::maxSpeedIndex()); // pace is not tested here
         QVERIFY(m_window->startReplay(true));
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(staging), kTimeoutMs);
     }
