@@ -552,6 +552,18 @@ const model::Compiled& GraphModel::compiled() const
     return *m_compiled;
 }
 
+GraphModel::FileStamp GraphModel::FileStamp::of(const std::filesystem::path& path)
+{
+    FileStamp f;
+    std::error_code ec;
+    f.exists = std::filesystem::is_regular_file(path, ec);
+    if (f.exists) {
+        f.modified = std::filesystem::last_write_time(path, ec);
+        f.size = std::filesystem::file_size(path, ec);
+    }
+    return f;
+}
+
 void GraphModel::recheckFiles()
 {
     if (!m_compiled)
@@ -561,12 +573,7 @@ void GraphModel::recheckFiles()
         auto old = m_fileChecks.find(n.id);
         if (!s || old == m_fileChecks.end())
             continue;
-        std::error_code ec;
-        const bool exists = std::filesystem::is_regular_file(s->path, ec);
-        if (exists != old->second.exists
-            || (exists
-                && (std::filesystem::last_write_time(s->path, ec) != old->second.modified
-                    || std::filesystem::file_size(s->path, ec) != old->second.size))) {
+        if (FileStamp::of(s->path) != old->second.file) {
             invalidate();
             return;
         }
@@ -583,17 +590,12 @@ void GraphModel::addFileProblems(model::Compiled& compiled) const
             continue;
         FileCheck now;
         now.node = nodeDoc(id).dump();
-        std::error_code ec;
-        now.exists = std::filesystem::is_regular_file(s->path, ec);
-        if (now.exists) {
-            now.modified = std::filesystem::last_write_time(s->path, ec);
-            now.size = std::filesystem::file_size(s->path, ec);
-        }
+        now.file = FileStamp::of(s->path);
         auto old = m_fileChecks.find(n.id);
-        if (old != m_fileChecks.end() && old->second.node == now.node && old->second.exists == now.exists
-            && old->second.modified == now.modified && old->second.size == now.size) {
+        std::error_code ec;
+        if (old != m_fileChecks.end() && old->second.node == now.node && old->second.file == now.file) {
             now.problem = old->second.problem;
-        } else if (!now.exists && !std::filesystem::exists(s->path, ec)) {
+        } else if (!now.file.exists && !std::filesystem::exists(s->path, ec)) {
             now.problem = s->path.string() + ": no such event file";
         } else {
             auto reader = io::EventReader::open(*s, n.id);

@@ -146,11 +146,16 @@ private:
     // the schema's fields): a warning on the node while it is so. Remembered while the node and
     // the file are unchanged, so that an edit elsewhere reads no file.
     void addFileProblems(model::Compiled& compiled) const;
-    struct FileCheck {
-        std::string node; // the node's JSON
-        bool exists = false;
+    struct FileStamp {
+        bool exists = false; // a regular file
         std::filesystem::file_time_type modified;
         std::uintmax_t size = 0;
+        bool operator==(const FileStamp&) const = default;
+        static FileStamp of(const std::filesystem::path& path);
+    };
+    struct FileCheck {
+        std::string node; // the node's JSON
+        FileStamp file;
         std::string problem; // empty: the file opens
     };
     mutable std::map<std::string, FileCheck> m_fileChecks; // by node id
