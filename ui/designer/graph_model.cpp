@@ -251,18 +251,8 @@ std::optional<Schema> GraphModel::outputSchema(NodeId id, const QString& port, i
     if (depth > 256) // a cycle: the graph is invalid anyway
         return std::nullopt;
     const QString kind = nodeKind(id);
-    if (kind == "source") {
-        const Json* schema = jsonAt(nodeDoc(id), "schema");
-        if (!schema || !schema->is_object() || schema->empty())
-            return std::nullopt;
-        Schema s;
-        s.declared = true;
-        for (auto it = schema->begin(); it != schema->end(); ++it) {
-            auto t = it->is_string() ? parseFieldType(it->get<std::string>()) : std::nullopt;
-            s.fields.push_back({ it.key(), t.value_or(FieldType::Any) });
-        }
-        return s;
-    }
+    if (kind == "source")
+        return sourceSchema(id);
     if (kind == "window" || kind == "aggregate") {
         if (port == "late") // the late side output carries the original events
             return inputSchema(id, depth);
@@ -302,6 +292,27 @@ std::optional<Schema> GraphModel::outputSchema(NodeId id, const QString& port, i
                     s->fields.push_back({ it.key(), FieldType::Any });
     }
     return s;
+}
+
+std::optional<Schema> GraphModel::sourceSchema(NodeId id) const
+{
+    if (nodeKind(id) != "source")
+        return std::nullopt;
+    const Json* schema = jsonAt(nodeDoc(id), "schema");
+    if (schema && schema->is_object() && !schema->empty()) {
+        Schema s;
+        s.declared = true;
+        for (auto it = schema->begin(); it != schema->end(); ++it) {
+            auto t = it->is_string() ? parseFieldType(it->get<std::string>()) : std::nullopt;
+            s.fields.push_back({ it.key(), t.value_or(FieldType::Any) });
+        }
+        return s;
+    }
+    compiled(); // reads the event files that changed since the last validation
+    auto check = m_fileChecks.find(nodeKey(id).toStdString());
+    if (check == m_fileChecks.end())
+        return std::nullopt;
+    return check->second.inferred;
 }
 
 std::vector<ConnectionId> GraphModel::connections() const
@@ -595,12 +606,23 @@ void GraphModel::addFileProblems(model::Compiled& compiled) const
         std::error_code ec;
         if (old != m_fileChecks.end() && old->second.node == now.node && old->second.file == now.file) {
             now.problem = old->second.problem;
+            now.inferred = old->second.inferred;
         } else if (!now.file.exists && !std::filesystem::exists(s->path, ec)) {
             now.problem = s->path.string() + ": no such event file";
         } else {
             auto reader = io::EventReader::open(*s, n.id);
-            if (!reader.ok())
+            if (!reader.ok()) {
                 now.problem = reader.status().message();
+                // A timestamp field the file lacks fails the open, but the file's own fields are
+                // what a person picks the right one from.
+                if (!s->schema.declared && !s->timestampField.empty()) {
+                    model::SourceSpec any = *s;
+                    any.timestampField.clear();
+                    reader = io::EventReader::open(any, n.id);
+                }
+            }
+            if (reader.ok() && !(*reader)->schema()->declared)
+                now.inferred = *(*reader)->schema();
         }
         if (!now.problem.empty())
             compiled.problems.push_back({ model::Severity::Warning, n.id, {}, "path",

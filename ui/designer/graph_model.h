@@ -81,8 +81,13 @@ public:
     int parallelismOf(NodeId id) const;
     // The parameter at `path`, or null. kJobNodeId addresses the job root ("name", "config.parallelism").
     model::Json param(NodeId id, std::string_view path) const;
-    // Field names and types flowing into `id`, when the upstream source declares its schema.
+    // Field names and types flowing into `id`: from the upstream source's declared schema, or
+    // (declared == false) the schema the replay infers from its event file. Null when neither is
+    // known (no file yet, a node not connected).
     std::optional<Schema> inputSchema(NodeId id) const;
+    // A source's schema: declared in the job, else inferred from its event file as the replay
+    // infers it (header and first lines), else null.
+    std::optional<Schema> sourceSchema(NodeId id) const;
 
     std::vector<ConnectionId> connections() const;
     std::vector<ConnectionId> connectionsOf(NodeId id) const;
@@ -157,6 +162,7 @@ private:
         std::string node; // the node's JSON
         FileStamp file;
         std::string problem; // empty: the file opens
+        std::optional<Schema> inferred; // the file's fields, when the job declares none
     };
     mutable std::map<std::string, FileCheck> m_fileChecks; // by node id
 };

@@ -3,6 +3,7 @@
 
 #include "common/theme.h"
 #include "designer/commands.h"
+#include "designer/schema_editor.h"
 #include "expr/expression.h"
 #include "time/duration.h"
 
@@ -282,20 +283,6 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
         combo->setMinimumContentsLength(6);
         combo->setEditable(true);
         combo->setInsertPolicy(QComboBox::NoInsert);
-        // A source's own timestamp field comes from its own schema; other nodes read upstream.
-        std::optional<Schema> schema = m_model->inputSchema(m_node);
-        if (m_kind == "source") {
-            Json s = m_model->param(m_node, "schema");
-            Schema own;
-            if (s.is_object())
-                for (auto it = s.begin(); it != s.end(); ++it)
-                    own.fields.push_back({ it.key(), FieldType::Any });
-            schema = own;
-        }
-        combo->addItem(QString());
-        if (schema)
-            for (const auto& f : schema->fields)
-                combo->addItem(qs(f.name));
         combo->lineEdit()->setPlaceholderText(placeholder);
         connect(combo->lineEdit(), &QLineEdit::editingFinished, this, [this, path, combo] {
             QString t = combo->currentText().trimmed();
@@ -305,8 +292,27 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
             QString t = combo->currentText().trimmed();
             commit(path, t.isEmpty() ? Json() : Json(t.toStdString()));
         });
-        m_rows.push_back({ path, [combo](const Json& v) { combo->setEditText(jsonText(v)); } });
+        // The fields offered are read again at each load: a source's own fields change with its
+        // path and schema, declared or inferred. Other nodes read upstream.
+        m_rows.push_back({ path, [this, combo](const Json& v) {
+                              std::optional<Schema> schema = m_kind == "source" ? m_model->sourceSchema(m_node)
+                                                                                : m_model->inputSchema(m_node);
+                              combo->clear();
+                              combo->addItem(QString());
+                              if (schema)
+                                  for (const auto& f : schema->fields)
+                                      combo->addItem(qs(f.name));
+                              combo->setEditText(jsonText(v));
+                          } });
         return combo;
+    }
+    case ParamType::Schema: {
+        auto* schemaEditor = new SchemaEditor;
+        connect(schemaEditor, &SchemaEditor::edited, this, [this, path](const Json& v) { commit(path, v); });
+        m_rows.push_back({ path, [this, schemaEditor](const Json& v) {
+                              schemaEditor->setSchema(v, m_model->sourceSchema(m_node));
+                          } });
+        return schemaEditor;
     }
     case ParamType::FieldList: {
         auto* edit = new QLineEdit;
@@ -348,7 +354,7 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
         return edit;
     }
     default: {
-        // Structured values (schema, set, outages, cleanup) are edited as JSON.
+        // Structured values (set, outages, cleanup) are edited as JSON.
         auto* edit = new QLineEdit;
         auto* msg = new QLabel;
         QFont f = edit->font();
