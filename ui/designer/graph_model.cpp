@@ -368,19 +368,13 @@ QString GraphModel::connectionRefusal(const ConnectionId& c) const
         return tr("A node cannot be connected to itself.");
     const QString fromKind = nodeKind(c.outNode);
     const QString toKind = nodeKind(c.inNode);
-    if (fromKind == "sink")
-        return tr("Sink '%1' has no output.").arg(from);
-    if (toKind == "source")
-        return tr("Source '%1' takes no input; sources read their events from a file.").arg(to);
-    if (!c.outPort.isEmpty() && !outputPorts(c.outNode).contains(c.outPort))
+    if (!c.outPort.isEmpty() && !outputPorts(c.outNode).contains(c.outPort) && fromKind != "sink")
         return tr("Node '%1' has no output port '%2' (only a window with lateOutput has the late port).")
             .arg(from, c.outPort);
+    if (QString refusal = kindRefusal(fromKind, c.outPort, toKind, from, to); !refusal.isEmpty())
+        return refusal;
     if (connectionExists(c))
         return tr("'%1' is already connected to '%2'.").arg(from, to);
-    if ((toKind == "window" || toKind == "aggregate") && (fromKind != "keyBy" || !c.outPort.isEmpty()))
-        return tr("A %1 needs a keyBy directly before it: Flink windows and keyed aggregates work on a "
-                  "KeyedStream. Put a keyBy between '%2' and '%3'.")
-            .arg(toKind, from, to);
     // Would the new edge close a loop? Look for a path from `to` back to `from`.
     std::vector<NodeId> stack { c.inNode };
     std::set<NodeId> seen;
@@ -397,6 +391,50 @@ QString GraphModel::connectionRefusal(const ConnectionId& c) const
                 stack.push_back(e.inNode);
     }
     return {};
+}
+
+QString GraphModel::kindRefusal(
+    const QString& fromKind, const QString& port, const QString& toKind, const QString& from, const QString& to)
+{
+    if (fromKind == "sink")
+        return tr("Sink '%1' has no output.").arg(from);
+    if (toKind == "source")
+        return tr("Source '%1' takes no input; sources read their events from a file.").arg(to);
+    if ((toKind == "window" || toKind == "aggregate") && (fromKind != "keyBy" || !port.isEmpty()))
+        return tr("A %1 needs a keyBy directly before it: Flink windows and keyed aggregates work on a "
+                  "KeyedStream. Put a keyBy between '%2' and '%3'.")
+            .arg(toKind, from, to);
+    return {};
+}
+
+QStringList GraphModel::kindsAfter(NodeId id, const QString& port) const
+{
+    const QString kind = nodeKind(id);
+    // The usual next step first, as pipelines are drawn: records are narrowed and shaped, keyed,
+    // windowed, then written; a window's results (or its late events) are written or reshaped.
+    QStringList order { "keyBy", "filter", "map", "sink" };
+    if (kind == "keyBy")
+        order = { "window", "aggregate", "filter", "map", "sink" };
+    else if (kind == "window" || kind == "aggregate")
+        order = { "sink", "map", "filter", "keyBy" };
+    QStringList out;
+    for (const QString& k : order)
+        if (kindRefusal(kind, port, k, {}, {}).isEmpty())
+            out << k;
+    return out;
+}
+
+QStringList GraphModel::kindsBefore(NodeId id) const
+{
+    const QString kind = nodeKind(id);
+    QStringList order { "source", "filter", "map", "keyBy", "window", "aggregate" };
+    if (kind == "sink")
+        order = { "window", "aggregate", "source", "filter", "map", "keyBy" };
+    QStringList out;
+    for (const QString& k : order)
+        if (kindRefusal(k, {}, kind, {}, {}).isEmpty())
+            out << k;
+    return out;
 }
 
 QStringList GraphModel::nodeKinds()

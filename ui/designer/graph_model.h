@@ -99,6 +99,12 @@ public:
     // Empty when the connection may be made, else the reason for a person.
     QString connectionRefusal(const ConnectionId& c) const;
 
+    // The kinds a new node may have to follow `id` (from its `port`), the usual next step first:
+    // after a source a keyBy, after a keyBy a window, after a window a sink. Empty after a sink.
+    QStringList kindsAfter(NodeId id, const QString& port) const;
+    // The kinds a new node may have to feed `id`, the usual first. Empty before a source.
+    QStringList kindsBefore(NodeId id) const;
+
     // A default document for a new node of `kind` with a fresh id.
     model::Json newNodeDoc(const QString& kind) const;
     QString uniqueKey(const QString& base) const;
@@ -136,6 +142,9 @@ signals:
 
 private:
     void invalidate();
+    // The refusal that depends only on the kinds of the two nodes (and the port), or "".
+    static QString kindRefusal(const QString& fromKind, const QString& port, const QString& toKind,
+        const QString& from, const QString& to);
     std::optional<Schema> inputSchema(NodeId id, int depth) const;
     std::optional<Schema> outputSchema(NodeId id, const QString& port, int depth) const;
 

@@ -261,6 +261,26 @@ QRectF GraphScene::nodesRect(bool selectedOnly) const
     return r;
 }
 
+QPointF GraphScene::clearOffset(const std::vector<QRectF>& rects, const std::vector<NodeId>& ignore) const
+{
+    constexpr qreal kMargin = 16, kStep = 24;
+    std::vector<QRectF> others;
+    for (const auto& [id, item] : m_nodes)
+        if (std::find(ignore.begin(), ignore.end(), id) == ignore.end())
+            others.push_back(item->sceneBoundingRect().adjusted(-kMargin, -kMargin, kMargin, kMargin));
+    auto covers = [&](QPointF delta) {
+        for (const QRectF& r : rects)
+            for (const QRectF& o : others)
+                if (o.intersects(r.translated(delta)))
+                    return true;
+        return false;
+    };
+    QPointF delta;
+    for (int i = 0; i < 1000 && covers(delta); ++i)
+        delta.ry() += kStep;
+    return delta;
+}
+
 QSizeF GraphScene::nodeSize(NodeId id) const
 {
     if (auto* n = nodeItem(id))
@@ -326,11 +346,11 @@ void GraphScene::beginConnectionDrag(NodeId node, bool fromOutput, const QString
     m_drag.node = node;
     m_drag.fromOutput = fromOutput;
     m_drag.port = port;
+    m_drag.start = scenePos;
     m_drag.line = new QGraphicsPathItem;
     m_drag.line->setZValue(5);
     addItem(m_drag.line);
     mouseMoveEvent(nullptr);
-    Q_UNUSED(scenePos);
 }
 
 std::optional<ConnectionId> GraphScene::dragTarget(QPointF scenePos) const
@@ -396,6 +416,7 @@ void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event)
 {
     if (m_drag.active) {
         auto target = dragTarget(event->scenePos());
+        const Drag drag = m_drag;
         delete m_drag.line;
         m_drag = {};
         // The node whose port was pressed grabbed the mouse; the base class (skipped here) would
@@ -407,6 +428,8 @@ void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event)
             m_hint->setVisible(false);
         if (target)
             connectNodes(*target);
+        else if (QLineF(drag.start, event->scenePos()).length() > NodeItem::kHeaderHeight && !m_readOnly)
+            emit wireDropped(drag.node, drag.fromOutput, drag.port, event->scenePos());
         event->accept();
         return;
     }

@@ -49,6 +49,10 @@ public:
     std::vector<ConnectionId> selectedConnections() const;
     void selectNodes(const std::vector<NodeId>& ids); // replaces the selection
     QRectF nodesRect(bool selectedOnly) const;
+    // How far down cards at `rects` must move to cover no card of the scene (other than those in
+    // `ignore`) with 16 pixels to spare: (0, 0) when they already do. Nodes are added, pasted and
+    // duplicated there, never on top of another.
+    QPointF clearOffset(const std::vector<QRectF>& rects, const std::vector<NodeId>& ignore = {}) const;
     QSizeF nodeSize(NodeId id) const;
 
     void setReadOnly(bool readOnly);
@@ -67,6 +71,9 @@ public:
 
 signals:
     void connectionRefused(const QString& reason);
+    // A wire dragged from `node`'s port was dropped on empty canvas at `scenePos`: the place for
+    // a new node to connect it to (after the node when fromOutput, else before it).
+    void wireDropped(NodeId node, bool fromOutput, const QString& port, QPointF scenePos);
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
@@ -99,6 +106,7 @@ private:
         NodeId node = kInvalidNodeId;
         bool fromOutput = true;
         QString port;
+        QPointF start;
         QGraphicsPathItem* line = nullptr;
     } m_drag;
     HintItem* m_hint = nullptr;

@@ -5,6 +5,7 @@
 #include "designer/graph_view.h"
 
 #include <QKeyEvent>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QVBoxLayout>
@@ -20,7 +21,13 @@ NodeKindList::NodeKindList(QWidget* parent)
     setSpacing(2);
     setFrameShape(QFrame::NoFrame);
     setUniformItemSizes(true);
-    for (const QString& kind : GraphModel::nodeKinds()) {
+    setKinds(GraphModel::nodeKinds());
+}
+
+void NodeKindList::setKinds(const QStringList& kinds)
+{
+    clear();
+    for (const QString& kind : kinds) {
         auto* item
             = new QListWidgetItem(theme::icon("kind-" + kind.toLower(), theme::kindColor(kind)), kind, this);
         item->setData(Qt::UserRole, kind);
@@ -99,6 +106,7 @@ PaletteWidget::PaletteWidget(QWidget* parent)
 
 QuickAddPopup::QuickAddPopup(QWidget* parent)
     : QWidget(parent, Qt::Popup)
+    , m_title(new QLabel(this))
     , m_search(new QLineEdit(this))
     , m_list(new NodeKindList(this))
 {
@@ -107,20 +115,30 @@ QuickAddPopup::QuickAddPopup(QWidget* parent)
     l->setContentsMargins(6, 6, 6, 6);
     l->setSpacing(4);
     m_search->setPlaceholderText(tr("Add node…"));
+    m_title->hide();
+    l->addWidget(m_title);
     l->addWidget(m_search);
     l->addWidget(m_list);
     m_list->setDragEnabled(false);
-    resize(240, 300);
     connect(m_search, &QLineEdit::textChanged, m_list, &NodeKindList::setFilter);
     connect(m_search, &QLineEdit::returnPressed, this, &QuickAddPopup::choose);
     connect(m_list, &QListWidget::itemActivated, this, &QuickAddPopup::choose);
     m_search->installEventFilter(this);
 }
 
-void QuickAddPopup::popup(QPoint globalPos)
+void QuickAddPopup::popup(QPoint globalPos, const QString& title, const QStringList& kinds)
 {
+    m_title->setStyleSheet(QStringLiteral("color: %1;").arg(theme::mutedText().name())); // light or dark
+    m_title->setText(title);
+    m_title->setVisible(!title.isEmpty());
+    m_list->setKinds(kinds.isEmpty() ? GraphModel::nodeKinds() : kinds);
     m_search->clear();
     m_list->setFilter({});
+    // As tall as its kinds: every one in sight, no empty space under the last.
+    const int rows = m_list->count() * (m_list->sizeHintForRow(0) + 2 * m_list->spacing()) + 2 * m_list->frameWidth();
+    m_list->setFixedHeight(rows);
+    adjustSize();
+    resize(240, sizeHint().height());
     move(globalPos);
     show();
     m_search->setFocus();

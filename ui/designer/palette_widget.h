@@ -5,6 +5,7 @@
 #include <QListWidget>
 #include <QWidget>
 
+class QLabel;
 class QLineEdit;
 
 namespace streamlab::ui {
@@ -14,6 +15,7 @@ class NodeKindList : public QListWidget {
     Q_OBJECT
 public:
     explicit NodeKindList(QWidget* parent = nullptr);
+    void setKinds(const QStringList& kinds); // the kinds listed, in this order
     void setFilter(const QString& text); // hides kinds that do not match; selects the first shown
     QString currentKind() const;
     static QString describe(const QString& kind);
@@ -37,13 +39,18 @@ private:
     NodeKindList* m_list;
 };
 
-// A small search box with the list, opened at the cursor by Tab or a double-click on the canvas.
+// A small search box with the list, opened at the cursor by Tab or a double-click on the canvas,
+// or where a dragged wire was dropped on empty canvas.
 class QuickAddPopup : public QWidget {
     Q_OBJECT
 public:
     explicit QuickAddPopup(QWidget* parent = nullptr);
-    void popup(QPoint globalPos);
+    // Opens at `globalPos` with every kind; or, with `kinds`, only those, in that order, under
+    // `title` ("After clicks"): the kinds the new node may have where it will be connected.
+    void popup(QPoint globalPos, const QString& title = {}, const QStringList& kinds = {});
     QLineEdit* searchBox() const { return m_search; }
+    NodeKindList* list() const { return m_list; }
+    QLabel* titleLabel() const { return m_title; }
 
 signals:
     void kindChosen(const QString& kind);
@@ -54,6 +61,7 @@ protected:
 private:
     void choose();
 
+    QLabel* m_title;
     QLineEdit* m_search;
     NodeKindList* m_list;
 };

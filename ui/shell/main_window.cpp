@@ -99,11 +99,25 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_view, &GraphView::addNodeRequested, this,
         [this](const QString& kind, QPointF pos) { addNode(kind, pos); });
     connect(m_view, &GraphView::quickAddRequested, this, [this](QPoint global, QPointF scenePos) {
-        m_quickAddPos = scenePos;
-        m_quickAdd->popup(global);
+        // With one node selected, the new node follows it: placed to its right, connected to it.
+        auto selected = m_scene->selectedNodes();
+        if (selected.size() == 1 && !m_model->kindsAfter(selected.front(), {}).isEmpty()) {
+            const QPointF at = m_model->nodePosition(selected.front())
+                + QPointF(GraphScene::cardWidth() * 1.5 + 64, GraphScene::cardHeaderHeight() / 2);
+            openQuickAdd(global, at, selected.front(), {}, true);
+        } else {
+            openQuickAdd(global, scenePos);
+        }
     });
-    connect(m_quickAdd, &QuickAddPopup::kindChosen, this,
-        [this](const QString& kind) { addNode(kind, m_quickAddPos); });
+    connect(m_scene, &GraphScene::wireDropped, this,
+        [this](NodeId node, bool fromOutput, const QString& port, QPointF scenePos) {
+            openQuickAdd(m_view->viewport()->mapToGlobal(m_view->mapFromScene(scenePos)), scenePos, node, port,
+                fromOutput);
+        });
+    connect(m_quickAdd, &QuickAddPopup::kindChosen, this, [this](const QString& kind) {
+        const QuickAddTarget t = m_quickAddTarget;
+        addNode(kind, t.pos, t.link, t.port, t.after);
+    });
     connect(m_palette, &PaletteWidget::kindActivated, this, [this](const QString& kind) {
         addNode(kind, m_view->mapToScene(m_view->viewport()->rect().center()));
     });

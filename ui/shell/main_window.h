@@ -97,7 +97,14 @@ public:
     bool recoverAutosave();
 
     // Edits, as the menus do them.
-    NodeId addNode(const QString& kind, QPointF scenePos);
+    // A node of `kind` with its header centred at `scenePos`, moved down as far as it takes to
+    // cover no other node; connected after `link` (from `port`), or before it when !after.
+    NodeId addNode(const QString& kind, QPointF scenePos, NodeId link = kInvalidNodeId,
+        const QString& port = {}, bool after = true);
+    // Quick-add at the cursor: with one node selected, the kinds that can follow it, connected to it.
+    void openQuickAdd(QPoint globalPos, QPointF scenePos, NodeId link = kInvalidNodeId, const QString& port = {},
+        bool after = true);
+    QuickAddPopup* quickAddPopup() const { return m_quickAdd; }
     void deleteSelection();
     void copySelection();
     void paste();
@@ -205,7 +212,12 @@ private:
     std::unique_ptr<Prompter> m_prompter;
     QString m_file;
     QString m_lastError;
-    QPointF m_quickAddPos;
+    struct QuickAddTarget {
+        QPointF pos;
+        NodeId link = kInvalidNodeId; // the node the new one is connected to, if any
+        QString port;
+        bool after = true;
+    } m_quickAddTarget;
 
     QAction* m_newAct = nullptr;
     QAction* m_openAct = nullptr;

@@ -19,24 +19,48 @@ namespace streamlab::ui {
 
 using model::Json;
 
-NodeId MainWindow::addNode(const QString& kind, QPointF scenePos)
+NodeId MainWindow::addNode(const QString& kind, QPointF scenePos, NodeId link, const QString& port, bool after)
 {
     if (m_physicalAct->isChecked() || !GraphModel::nodeKinds().contains(kind))
         return kInvalidNodeId;
     Json doc = m_model->newNodeDoc(kind);
-    // Snap the card's centre of the header to the drop point, on the 8-pixel grid.
+    // Snap the card's centre of the header to the drop point, on the 8-pixel grid, then down
+    // past any card it would cover.
     QPointF pos = scenePos - QPointF(GraphScene::cardWidth() / 2, GraphScene::cardHeaderHeight() / 2);
     pos = QPointF(std::round(pos.x() / 8) * 8, std::round(pos.y() / 8) * 8);
+    pos += m_scene->clearOffset({ QRectF(pos, GraphScene::newCardSize()) });
     setJsonAt(doc, "ui.x", pos.x());
     setJsonAt(doc, "ui.y", pos.y());
+    const QString key = QString::fromStdString(doc["id"].get<std::string>());
+    const bool linked = m_model->nodeExists(link);
+    if (linked)
+        m_undo->beginMacro(after ? tr("Add %1 after %2").arg(kind, m_model->nodeKey(link))
+                                 : tr("Add %1 before %2").arg(kind, m_model->nodeKey(link)));
     Json fragment { { "nodes", Json::array({ doc }) }, { "edges", Json::array() } };
-    auto* cmd = new AddNodesCommand(m_model, fragment, QPointF(), tr("Add %1").arg(kind));
-    m_undo->push(cmd);
-    NodeId id = m_model->nodeByKey(QString::fromStdString(doc["id"].get<std::string>()));
+    m_undo->push(new AddNodesCommand(m_model, fragment, QPointF(), tr("Add %1").arg(kind)));
+    const NodeId id = m_model->nodeByKey(key);
+    if (linked) {
+        const ConnectionId c = after ? ConnectionId { link, port, id } : ConnectionId { id, QString(), link };
+        if (m_model->connectionRefusal(c).isEmpty())
+            m_undo->push(new ConnectCommand(m_model, c));
+        m_undo->endMacro();
+    }
     m_scene->selectNodes({ id });
     revealSelection();
     m_view->setFocus();
     return id;
+}
+
+void MainWindow::openQuickAdd(QPoint globalPos, QPointF scenePos, NodeId link, const QString& port, bool after)
+{
+    m_quickAddTarget = { scenePos, link, port, after };
+    if (!m_model->nodeExists(link)) {
+        m_quickAdd->popup(globalPos);
+        return;
+    }
+    const QString name = m_model->nodeKey(link) + (port.isEmpty() ? QString() : "." + port);
+    m_quickAdd->popup(globalPos, after ? tr("After %1").arg(name) : tr("Before %1").arg(name),
+        after ? m_model->kindsAfter(link, port) : m_model->kindsBefore(link));
 }
 
 void MainWindow::deleteSelection()
@@ -78,8 +102,16 @@ void MainWindow::paste()
         statusBar()->showMessage(tr("The clipboard holds no Streamlab nodes"), 4000);
         return;
     }
-    auto* cmd = new AddNodesCommand(
-        m_model, f, QPointF(32, 32), tr("Paste %n node(s)", nullptr, int(f["nodes"].size())));
+    // Pasted 32 pixels down and right of where they were copied, and further down past any card.
+    std::vector<QRectF> cards;
+    for (const auto& n : f["nodes"]) {
+        const Json* x = jsonAt(n, "ui.x");
+        const Json* y = jsonAt(n, "ui.y");
+        if (x && y && x->is_number() && y->is_number())
+            cards.emplace_back(QPointF(x->get<double>() + 32, y->get<double>() + 32), GraphScene::newCardSize());
+    }
+    auto* cmd = new AddNodesCommand(m_model, f, QPointF(32, 32) + m_scene->clearOffset(cards),
+        tr("Paste %n node(s)", nullptr, int(f["nodes"].size())));
     m_undo->push(cmd);
     std::vector<NodeId> added;
     // The command is owned by the stack now; the new nodes are the highest ids.
@@ -96,8 +128,12 @@ void MainWindow::duplicateSelection()
     if (nodes.empty())
         return;
     Json f = m_model->fragment(nodes);
-    m_undo->push(new AddNodesCommand(
-        m_model, f, QPointF(32, 32), tr("Duplicate %n node(s)", nullptr, int(nodes.size()))));
+    // The copies cascade 32 pixels right of the originals, below them and any other card.
+    std::vector<QRectF> cards;
+    for (NodeId id : nodes)
+        cards.emplace_back(m_model->nodePosition(id) + QPointF(32, 32), m_scene->nodeSize(id));
+    m_undo->push(new AddNodesCommand(m_model, f, QPointF(32, 32) + m_scene->clearOffset(cards),
+        tr("Duplicate %n node(s)", nullptr, int(nodes.size()))));
     auto ids = m_model->nodeIds();
     std::vector<NodeId> added(ids.end() - long(nodes.size()), ids.end());
     m_scene->selectNodes(added);

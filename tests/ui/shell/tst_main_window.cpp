@@ -3,6 +3,7 @@
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
 #include "designer/node_item.h"
+#include "designer/palette_widget.h"
 #include "designer/problems_widget.h"
 #include "designer/property_panel.h"
 #include "shell/export_dialog.h"
@@ -13,6 +14,7 @@
 #include <QTimer>
 #include <QDir>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSet>
 #include <QSettings>
@@ -237,6 +239,125 @@ private slots:
         QVERIFY(!m_window->graphModel()->connectionExists({ key, "", win }));
         m_window->undoStack()->undo(); // the connection made by dragging is one undo step too
         QCOMPARE(m_window->graphModel()->connections().size(), size_t(0));
+    }
+
+    // No two cards of the canvas overlap.
+    static bool cardsApart(GraphScene* scene)
+    {
+        auto ids = scene->graphModel()->nodeIds();
+        for (size_t i = 0; i < ids.size(); ++i)
+            for (size_t j = i + 1; j < ids.size(); ++j)
+                if (scene->item(ids[i])->sceneBoundingRect().intersects(scene->item(ids[j])->sceneBoundingRect()))
+                    return false;
+        return true;
+    }
+
+    static QStringList listed(QuickAddPopup* popup)
+    {
+        QStringList out;
+        for (int i = 0; i < popup->list()->count(); ++i)
+            if (!popup->list()->item(i)->isHidden())
+                out << popup->list()->item(i)->text();
+        return out;
+    }
+
+    void quickAddAfterTheSelectedNodeConnectsTheNewOne()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        auto* model = m_window->graphModel();
+        auto* scene = m_window->graphScene();
+        const NodeId clicks = model->nodeByKey("clicks");
+        scene->selectNodes({ clicks });
+        m_window->graphView()->setFocus();
+        QTest::keyClick(m_window->graphView(), Qt::Key_Tab);
+        QuickAddPopup* popup = m_window->quickAddPopup();
+        QVERIFY(popup->isVisible());
+        QCOMPARE(popup->titleLabel()->text(), QString("After clicks"));
+        // What can follow a source, the usual first; never a window (it needs a keyBy) or a source.
+        QCOMPARE(listed(popup), QStringList({ "keyBy", "filter", "map", "sink" }));
+        QTest::keyClicks(popup->searchBox(), "fil");
+        QTest::keyClick(popup->searchBox(), Qt::Key_Return);
+        QVERIFY(!popup->isVisible());
+
+        const NodeId filter = model->nodeByKey("filter");
+        QVERIFY(filter != kInvalidNodeId);
+        QVERIFY(model->connectionExists({ clicks, "", filter }));
+        QCOMPARE(scene->selectedNodes(), std::vector<NodeId>({ filter }));
+        // To the right of the source, and below byUser, which stands there.
+        QVERIFY(model->nodePosition(filter).x() > model->nodePosition(clicks).x() + GraphScene::cardWidth());
+        QVERIFY(cardsApart(scene));
+        // In view.
+        QVERIFY(m_window->graphView()->mapToScene(m_window->graphView()->viewport()->rect())
+                    .boundingRect()
+                    .intersects(scene->item(filter)->sceneBoundingRect()));
+        // The node and its wire are one step of undo.
+        m_window->undoStack()->undo();
+        QCOMPARE(model->nodeIds().size(), size_t(5));
+        QCOMPARE(model->connections().size(), size_t(4));
+    }
+
+    void aWireDroppedOnEmptyCanvasOffersQuickAddThere()
+    {
+        m_window->newJob();
+        auto* model = m_window->graphModel();
+        auto* scene = m_window->graphScene();
+        const NodeId key = m_window->addNode("keyBy", QPointF(100, 100));
+        m_window->graphView()->setZoom(1.0);
+        m_window->graphView()->centerOn(QPointF(300, 150));
+        QWidget* vp = m_window->graphView()->viewport();
+        auto drag = [&](QPointF from, QPointF to) {
+            QTest::mousePress(vp, Qt::LeftButton, {}, viewPos(from));
+            QTest::mouseMove(vp, viewPos((from + to) / 2));
+            QTest::mouseMove(vp, viewPos(to));
+            QTest::mouseRelease(vp, Qt::LeftButton, {}, viewPos(to));
+        };
+        // From the keyBy's output to nowhere: what follows a keyBy, a window first.
+        drag(scene->nodeItem(key)->outputPortPos(""), QPointF(420, 120));
+        QuickAddPopup* popup = m_window->quickAddPopup();
+        QVERIFY(popup->isVisible());
+        QCOMPARE(popup->titleLabel()->text(), QString("After keyBy"));
+        QCOMPARE(listed(popup).front(), QString("window"));
+        QTest::keyClick(popup->searchBox(), Qt::Key_Return);
+        const NodeId win = model->nodeByKey("window");
+        QVERIFY(model->connectionExists({ key, "", win }));
+        QVERIFY(QLineF(scene->item(win)->sceneBoundingRect().center(), QPointF(420, 120)).length() < 120);
+
+        // From the window's input backwards: only a keyBy can feed it.
+        drag(scene->nodeItem(win)->inputPortPos(), QPointF(300, 400));
+        QVERIFY(popup->isVisible());
+        QCOMPARE(popup->titleLabel()->text(), QString("Before window"));
+        QCOMPARE(listed(popup), QStringList({ "keyBy" }));
+        popup->hide(); // Escape: nothing is added
+        QCOMPARE(model->nodeIds().size(), size_t(2));
+
+        // A click on a port without a drag opens nothing.
+        QTest::mouseClick(vp, Qt::LeftButton, {}, viewPos(scene->nodeItem(win)->outputPortPos("")));
+        QVERIFY(!popup->isVisible());
+    }
+
+    void duplicatesAndNewNodesNeverLandOnAnotherNode()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        auto* model = m_window->graphModel();
+        auto* scene = m_window->graphScene();
+        scene->selectNodes({ model->nodeByKey("perMinute") });
+        m_window->duplicateSelection();
+        m_window->duplicateSelection(); // the copy of the copy, too
+        QCOMPARE(model->nodeIds().size(), size_t(7));
+        QVERIFY(cardsApart(scene));
+        const NodeId copy = scene->selectedNodes().front();
+        QVERIFY(m_window->graphView()->mapToScene(m_window->graphView()->viewport()->rect())
+                    .boundingRect()
+                    .contains(scene->item(copy)->sceneBoundingRect().center()));
+        // A node added where a card stands goes below it.
+        const QPointF onByUser = scene->item(model->nodeByKey("byUser"))->sceneBoundingRect().center();
+        m_window->addNode("filter", onByUser);
+        QVERIFY(cardsApart(scene));
+        // And pasted nodes too.
+        scene->selectNodes({ model->nodeByKey("byUser"), model->nodeByKey("perMinute") });
+        m_window->copySelection();
+        m_window->paste();
+        QVERIFY(cardsApart(scene));
     }
 
     void autosaveIsOfferedBackAfterACrash()
