@@ -121,6 +121,12 @@ void GraphScene::clearLiveStats()
         n->setLiveStats({});
 }
 
+void GraphScene::setLiveOverrides(NodeId id, const QMap<QString, QString>& overrides)
+{
+    if (auto* n = nodeItem(id))
+        n->setLiveOverrides(overrides);
+}
+
 void GraphScene::setDoctorFindings(NodeId id, std::optional<lint::Severity> worst, const QStringList& titles)
 {
     if (auto* n = nodeItem(id))

@@ -37,6 +37,9 @@ public:
     // one line each; empty: none) and the doctor's worst finding with every finding's title.
     void setLiveStats(NodeId id, const QStringList& lines);
     void clearLiveStats();
+    // The replay's live settings that replace a node's values (parameter path to value, "2h"),
+    // shown on its card marked "live"; empty: the job's own.
+    void setLiveOverrides(NodeId id, const QMap<QString, QString>& overrides);
     void setDoctorFindings(NodeId id, std::optional<lint::Severity> worst, const QStringList& titles);
 
     // A card's geometry: its width, the height of its header, and the size of a new card (two

@@ -5,6 +5,7 @@
 #include "model/params.h"
 
 #include <QApplication>
+#include <QFileInfo>
 #include <QGraphicsSceneMouseEvent>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
@@ -40,20 +41,27 @@ NodeItem::NodeItem(GraphModel* model, NodeId id)
     setPos(model->nodePosition(id));
 }
 
-QStringList NodeItem::summary(const GraphModel& m, NodeId id)
+QStringList NodeItem::summary(const GraphModel& m, NodeId id, const QMap<QString, QString>& overrides)
 {
     QStringList lines;
-    auto p = [&](const char* path) { return text(m.param(id, path)); };
+    auto p = [&](const char* path) {
+        return overrides.contains(path) ? overrides.value(path) : text(m.param(id, path));
+    };
+    // " · live" after a value the replay's live settings replace.
+    auto live = [&](const char* path) {
+        return overrides.contains(path) ? QObject::tr("  ·  live") : QString();
+    };
     const QString kind = m.nodeKind(id);
     if (kind == "source") {
         QString file = p("path");
         QString fmt = p("format");
         lines << (file.isEmpty() ? QObject::tr("no event file")
-                                 : file + (fmt.isEmpty() ? QString() : "  ·  " + fmt));
+                                 : QFileInfo(file).fileName() + (fmt.isEmpty() ? QString() : "  ·  " + fmt) + live("path"));
         QString strategy = p("watermark.strategy");
         if (strategy.isEmpty() || strategy == "boundedOutOfOrderness") {
             QString ooo = p("watermark.maxOutOfOrderness");
-            lines << QObject::tr("watermark  %1 out-of-order").arg(ooo.isEmpty() ? "0ms" : ooo);
+            lines << QObject::tr("watermark  %1 out-of-order").arg(ooo.isEmpty() ? "0ms" : ooo)
+                    + live("watermark.maxOutOfOrderness");
         } else {
             lines << QObject::tr("watermark  %1").arg(strategy);
         }
@@ -99,8 +107,8 @@ QStringList NodeItem::summary(const GraphModel& m, NodeId id)
         QString trig = p("trigger.type");
         lines << agg + "  ·  " + (trig.isEmpty() ? QStringLiteral("eventTime") : trig);
         QString lateness = p("allowedLateness");
-        if (!lateness.isEmpty() && lateness != "0ms" && lateness != "0")
-            lines << QObject::tr("lateness  %1").arg(lateness);
+        if ((!lateness.isEmpty() && lateness != "0ms" && lateness != "0") || overrides.contains("allowedLateness"))
+            lines << QObject::tr("lateness  %1").arg(lateness) + live("allowedLateness");
     } else if (kind == "aggregate") {
         lines << aggregateLabel(m.param(id, "aggregate"));
         if (!m.param(id, "ttl").is_null())
@@ -115,10 +123,18 @@ QStringList NodeItem::summary(const GraphModel& m, NodeId id)
     return lines;
 }
 
+void NodeItem::setLiveOverrides(const QMap<QString, QString>& overrides)
+{
+    if (overrides == m_overrides)
+        return;
+    m_overrides = overrides;
+    refresh();
+}
+
 void NodeItem::refresh()
 {
     prepareGeometryChange();
-    m_lines = summary(*m_model, m_id);
+    m_lines = summary(*m_model, m_id, m_overrides);
     m_ports = m_model->outputPorts(m_id);
     m_hasInput = m_model->hasInputPort(m_id);
     m_height = kHeaderHeight + 8 + std::max<qsizetype>(1, m_lines.size()) * kLineHeight + 6;

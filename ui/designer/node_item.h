@@ -8,6 +8,7 @@
 #include "lint/finding.h"
 
 #include <QGraphicsObject>
+#include <QMap>
 #include <QStringList>
 #include <optional>
 
@@ -47,8 +48,12 @@ public:
     void setLiveStats(const QStringList& lines);
     QStringList liveStats() const { return m_live; }
 
-    // One-line summaries of the node's key parameters.
-    static QStringList summary(const GraphModel& model, NodeId id);
+    // One-line summaries of the node's key parameters. `overrides` (parameter path to value, as
+    // the replay's live settings hold them) replace the job's values, marked "live".
+    static QStringList summary(const GraphModel& model, NodeId id, const QMap<QString, QString>& overrides = {});
+    // The replay's live values of this node's parameters (see summary); empty: none.
+    void setLiveOverrides(const QMap<QString, QString>& overrides);
+    QMap<QString, QString> liveOverrides() const { return m_overrides; }
 
     // The pipeline doctor's findings on this node: a marker in the top left corner in the colour of
     // the worst severity, the titles in the tooltip. nullopt or no titles: no marker.
@@ -76,6 +81,7 @@ private:
     int m_warnings = 0;
     bool m_hovered = false;
     QStringList m_live;
+    QMap<QString, QString> m_overrides;
     QStringList m_problemTips;
     std::optional<lint::Severity> m_doctorSeverity;
     QStringList m_doctorTitles;

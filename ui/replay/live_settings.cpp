@@ -1,5 +1,6 @@
 #include "replay/live_settings.h"
 
+#include "common/duration_spin_box.h"
 #include "common/theme.h"
 #include "replay/replay_controller.h"
 
@@ -54,7 +55,7 @@ LiveSettings::LiveSettings(ReplayController* controller, QWidget* parent)
     });
 }
 
-// A slider over a square-root scale (fine near 0, still reaching hours) and a typed field in seconds.
+// A slider over a square-root scale (fine near 0, still reaching hours) and a typed duration.
 QWidget* LiveSettings::durationRow(const QString& tip, double seconds, double maxSeconds,
     QDoubleSpinBox** field, std::function<void(double)> apply)
 {
@@ -63,10 +64,7 @@ QWidget* LiveSettings::durationRow(const QString& tip, double seconds, double ma
     l->setContentsMargins(0, 0, 0, 0);
     auto* slider = new QSlider(Qt::Horizontal);
     slider->setRange(0, 1000);
-    auto* spin = new QDoubleSpinBox;
-    spin->setRange(0, 7 * 86400);
-    spin->setDecimals(1);
-    spin->setSuffix(tr(" s"));
+    auto* spin = new DurationSpinBox; // "2h", as the job file writes it
     spin->setKeyboardTracking(false);
     spin->setValue(seconds);
     spin->setToolTip(tip);

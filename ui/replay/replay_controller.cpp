@@ -1,5 +1,7 @@
 #include "replay/replay_controller.h"
 
+#include "time/duration.h"
+
 #include "common/release_later.h"
 
 #include <QMetaObject>
@@ -162,6 +164,7 @@ void ReplayController::setWatermarkDelay(const QString& source, int64_t ms)
     m_delays[source] = ms;
     if (m_replay)
         m_replay->setMaxOutOfOrderness(source.toStdString(), ms);
+    emit settingsChanged();
 }
 
 void ReplayController::setAllowedLateness(const QString& window, int64_t ms)
@@ -169,6 +172,7 @@ void ReplayController::setAllowedLateness(const QString& window, int64_t ms)
     m_lateness[window] = ms;
     if (m_replay)
         m_replay->setAllowedLateness(window.toStdString(), ms);
+    emit settingsChanged();
 }
 
 void ReplayController::setEventFile(const QString& source, const QString& path)
@@ -177,6 +181,7 @@ void ReplayController::setEventFile(const QString& source, const QString& path)
         m_events.remove(source);
     else
         m_events[source] = path;
+    emit settingsChanged();
 }
 
 void ReplayController::clearSettings()
@@ -184,6 +189,37 @@ void ReplayController::clearSettings()
     m_events.clear();
     m_delays.clear();
     m_lateness.clear();
+    emit settingsChanged();
+}
+
+void ReplayController::forgetSetting(const QString& node, const QString& param)
+{
+    const bool forgot = param == "watermark.maxOutOfOrderness" ? m_delays.remove(node) > 0
+        : param == "allowedLateness"                           ? m_lateness.remove(node) > 0
+        : param == "path"                                      ? m_events.remove(node) > 0
+                                                               : false;
+    if (forgot)
+        emit settingsChanged();
+}
+
+QMap<QString, QMap<QString, QString>> ReplayController::overrides(const model::JobSpec& spec) const
+{
+    QMap<QString, QMap<QString, QString>> out;
+    for (const auto& n : spec.nodes) {
+        const QString id = QString::fromStdString(n.id);
+        if (n.kind == model::NodeKind::Source) {
+            const auto& s = n.as<model::SourceSpec>();
+            if (m_delays.contains(id) && m_delays[id] != s.watermark.maxOutOfOrderness)
+                out[id]["watermark.maxOutOfOrderness"] = QString::fromStdString(time::formatDuration(m_delays[id]));
+            if (m_events.contains(id))
+                out[id]["path"] = m_events[id];
+        } else if (n.kind == model::NodeKind::Window) {
+            const auto& w = n.as<model::WindowSpec>();
+            if (m_lateness.contains(id) && m_lateness[id] != w.allowedLateness)
+                out[id]["allowedLateness"] = QString::fromStdString(time::formatDuration(m_lateness[id]));
+        }
+    }
+    return out;
 }
 
 } // namespace streamlab::ui

@@ -62,6 +62,12 @@ public:
     QMap<QString, int64_t> watermarkDelays() const { return m_delays; }
     QMap<QString, int64_t> allowedLateness() const { return m_lateness; }
     void clearSettings();
+    // Forgets the live value of one node's parameter ("watermark.maxOutOfOrderness" of a source,
+    // "allowedLateness" of a window, "path" of a source): the job's own applies again.
+    void forgetSetting(const QString& node, const QString& param);
+    // The live values that replace the job's, by node and parameter path, as the job file would
+    // write them ("2h", a path); values equal to the job's are left out.
+    QMap<QString, QMap<QString, QString>> overrides(const model::JobSpec& spec) const;
 
     // The spec with the live settings applied (what a restart runs).
     model::JobSpec effectiveSpec(const model::JobSpec& spec) const;
@@ -78,6 +84,8 @@ signals:
     void snapshotUpdated();
     // Queued from the engine thread, tagged with the generation; older runs' are dropped.
     void finished(quint64 generation, bool ok, const QString& message);
+    // A live setting was set, forgotten or cleared.
+    void settingsChanged();
 
 private:
     std::unique_ptr<runtime::Replay> m_replay;

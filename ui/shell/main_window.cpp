@@ -84,6 +84,7 @@ MainWindow::MainWindow(QWidget* parent)
         updateStatus();
         if (m_physicalAct->isChecked())
             m_physical->showPlan(*m_model);
+        followJobInLiveSettings();
     });
     connect(m_model, &GraphModel::jobUpdated, this, [this] { updateTitle(); });
     connect(m_scene, &QGraphicsScene::selectionChanged, this, [this] {

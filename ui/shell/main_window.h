@@ -181,6 +181,11 @@ private:
     // Another job is in the window (new or opened): the previous run, its live settings, the
     // figures on the cards and every view are forgotten.
     void resetReplay();
+    // One value, shown everywhere: a job edit of a value the live settings replace (a sweep point
+    // applied, the property panel) is the newer choice and forgets the live one; Replay Settings
+    // show the job's values; each node card shows the live values that replace its own, marked.
+    void followJobInLiveSettings();
+    void showLiveOverrides();
     // On a narrow window the side panels (nodes, properties) give way before the canvas does:
     // it keeps at least half the width.
     void fitSidePanels();
@@ -212,6 +217,8 @@ private:
     std::unique_ptr<Prompter> m_prompter;
     QString m_file;
     QString m_lastError;
+    // The job's values Replay Settings last showed, by node and parameter (see followJobInLiveSettings).
+    std::map<std::pair<std::string, std::string>, int64_t> m_liveJobValues;
     struct QuickAddTarget {
         QPointF pos;
         NodeId link = kInvalidNodeId; // the node the new one is connected to, if any

@@ -119,6 +119,7 @@ void MainWindow::createSimulator()
     connect(m_replayBar, &ReplayBar::restartRequested, this, [this](bool play) { startReplay(play); });
     connect(m_view, &GraphView::spaceTapped, m_replayBar->playAction(), &QAction::trigger);
     connect(m_live, &LiveSettings::restartRequested, this, [this] { startReplay(true); });
+    connect(m_replay, &ReplayController::settingsChanged, this, &MainWindow::showLiveOverrides);
     connect(m_replay, &ReplayController::snapshotUpdated, this, &MainWindow::showReplaySnapshot);
     connect(m_replay, &ReplayController::finished, this, [this](quint64, bool ok, const QString& message) {
         const auto& s = m_replay->snapshot();
@@ -306,6 +307,18 @@ WhatIfDialog* MainWindow::whatIfDialog()
     return m_whatIf;
 }
 
+// The job's values of what Replay Settings can replace live, by node and parameter path.
+static std::map<std::pair<std::string, std::string>, int64_t> liveJobValues(const model::JobSpec& spec)
+{
+    std::map<std::pair<std::string, std::string>, int64_t> out;
+    for (const auto& n : spec.nodes)
+        if (n.kind == model::NodeKind::Source)
+            out[{ n.id, "watermark.maxOutOfOrderness" }] = n.as<model::SourceSpec>().watermark.maxOutOfOrderness;
+        else if (n.kind == model::NodeKind::Window)
+            out[{ n.id, "allowedLateness" }] = n.as<model::WindowSpec>().allowedLateness;
+    return out;
+}
+
 void MainWindow::resetReplay()
 {
     if (!m_replay)
@@ -320,8 +333,10 @@ void MainWindow::resetReplay()
     auto plan = runtime::buildPlan(spec);
     for (SimView* v : m_simViews)
         v->clear(spec, plan.ok() ? *plan : runtime::Plan {});
-    if (!compiled.hasErrors())
+    if (!compiled.hasErrors()) {
         m_live->setJob(compiled.spec);
+        m_liveJobValues = liveJobValues(compiled.spec);
+    }
     // A speed at which this job's replay can be watched: the whole of it in about 20 seconds.
     int speed = ReplayBar::maxSpeedIndex();
     if (!compiled.hasErrors() && !compiled.spec.nodes.empty()) {
@@ -338,6 +353,33 @@ void MainWindow::resetReplay()
         }
     }
     m_replayBar->setSpeedIndex(speed);
+}
+
+void MainWindow::followJobInLiveSettings()
+{
+    const auto& compiled = m_model->compiled();
+    if (compiled.hasErrors() || !m_replay)
+        return;
+    auto now = liveJobValues(compiled.spec);
+    if (now == m_liveJobValues)
+        return;
+    for (const auto& [key, value] : now) {
+        auto before = m_liveJobValues.find(key);
+        if (before != m_liveJobValues.end() && before->second != value)
+            m_replay->forgetSetting(QString::fromStdString(key.first), QString::fromStdString(key.second));
+    }
+    m_liveJobValues = std::move(now);
+    m_live->setJob(compiled.spec);
+    showLiveOverrides();
+}
+
+void MainWindow::showLiveOverrides()
+{
+    const auto& compiled = m_model->compiled();
+    const auto overrides = compiled.hasErrors() ? QMap<QString, QMap<QString, QString>> {}
+                                                : m_replay->overrides(compiled.spec);
+    for (NodeId id : m_model->nodeIds())
+        m_scene->setLiveOverrides(id, overrides.value(m_model->nodeKey(id)));
 }
 
 bool MainWindow::startReplay(bool play)

@@ -5,6 +5,7 @@
 #include "designer/graph_view.h"
 #include "designer/node_item.h"
 #include "replay/event_time_view.h"
+#include "whatif/whatif_dialog.h"
 #include "replay/exchange_view.h"
 #include "replay/firings_view.h"
 #include "replay/live_settings.h"
@@ -480,6 +481,46 @@ private slots:
         QVERIFY(
             cliTotal(cli, "perMinute", "firings", "late") < cliTotal(plain, "perMinute", "firings", "late"));
         QCOMPARE(m_window->resultsView()->model()->rowCount(), int(cli.lines.size()));
+    }
+
+    void oneValueShownEverywhere()
+    {
+        QVERIFY(openFast(sample("clickstream/job.json")));
+        auto* model = m_window->graphModel();
+        const NodeId clicks = model->nodeByKey("clicks");
+        NodeItem* card = m_window->graphScene()->nodeItem(clicks);
+        LiveSettings* live = m_window->liveSettings();
+
+        // A live watermark delay shows on the node card, marked live, in the job file's units.
+        live->delayField("clicks")->setValue(2);
+        QCOMPARE(live->delayField("clicks")->text(), QString("2s"));
+        QCOMPARE(card->liveOverrides().value("watermark.maxOutOfOrderness"), QString("2s"));
+        QVERIFY(NodeItem::summary(*model, clicks, card->liveOverrides())
+                    .contains("watermark  2s out-of-order  ·  live"));
+
+        // A sweep point applied to the job is the newer choice: Replay Settings follow it, the
+        // live value is forgotten, the card shows the job's value unmarked.
+        m_window->undoStack()->push(new ApplySweepValueCommand(
+            model, clicks, "watermark.maxOutOfOrderness", "3s", "Apply sweep point"));
+        QTRY_COMPARE(live->delayField("clicks")->text(), QString("3s"));
+        QVERIFY(!controller()->watermarkDelays().contains("clicks"));
+        QVERIFY(card->liveOverrides().isEmpty());
+        QVERIFY(NodeItem::summary(*model, clicks).contains("watermark  3s out-of-order"));
+
+        // Two hours of lateness read "2h", not "7200.0 s"; typed as a person writes it.
+        QDoubleSpinBox* lateness = live->latenessField("perMinute");
+        lateness->setValue(7200);
+        QCOMPARE(lateness->text(), QString("2h"));
+        QTest::keyClick(lateness, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClicks(lateness, "90s");
+        QTest::keyClick(lateness, Qt::Key_Return);
+        QCOMPARE(lateness->value(), 90.0);
+        QCOMPARE(controller()->allowedLateness().value("perMinute"), qint64(90000));
+        QCOMPARE(m_window->graphScene()->nodeItem(model->nodeByKey("perMinute"))->liveOverrides().value("allowedLateness"),
+            QString("90s"));
+        // Back to the job's own value: no marker, although the setting is remembered.
+        lateness->setValue(10);
+        QVERIFY(m_window->graphScene()->nodeItem(model->nodeByKey("perMinute"))->liveOverrides().isEmpty());
     }
 
     void eventTimeHoverShowsTheEvent()

@@ -1,0 +1,60 @@
+#include "common/duration_spin_box.h"
+
+#include "time/duration.h"
+
+#include <QRegularExpression>
+#include <cmath>
+
+namespace streamlab::ui {
+
+DurationSpinBox::DurationSpinBox(QWidget* parent)
+    : QDoubleSpinBox(parent)
+{
+    setDecimals(3); // milliseconds
+    setRange(0, 7 * 86400);
+    setToolTip(tr("A duration: 250ms, 5s, 1m, 2h, 1d (a bare number is seconds)"));
+}
+
+QString DurationSpinBox::textFromValue(double seconds) const
+{
+    return QString::fromStdString(time::formatDuration(std::llround(seconds * 1000)));
+}
+
+// A bare number is seconds here (the unit this field always had), where the job file reads
+// milliseconds: a person typing "30" into a watermark delay means half a minute.
+static QString withUnit(const QString& text)
+{
+    const QString t = text.trimmed();
+    bool number = false;
+    const double seconds = t.toDouble(&number);
+    return number ? QString::number(std::llround(seconds * 1000)) + "ms" : t;
+}
+
+double DurationSpinBox::valueFromText(const QString& text) const
+{
+    auto ms = time::parseDuration(withUnit(text).toStdString());
+    return ms.ok() ? static_cast<double>(*ms) / 1000.0 : value();
+}
+
+QValidator::State DurationSpinBox::validate(QString& text, int& pos) const
+{
+    Q_UNUSED(pos);
+    const QString t = text.trimmed();
+    if (t.isEmpty())
+        return QValidator::Intermediate;
+    auto ms = time::parseDuration(withUnit(t).toStdString());
+    if (ms.ok() && *ms >= 0 && static_cast<double>(*ms) / 1000.0 <= maximum())
+        return QValidator::Acceptable;
+    // A number on its way to a unit ("25", "2h3") or a unit being typed ("5m" of "5ms").
+    static const QRegularExpression kPartial(QStringLiteral("^[0-9]+[a-z]*$"));
+    return kPartial.match(t).hasMatch() ? QValidator::Intermediate : QValidator::Invalid;
+}
+
+void DurationSpinBox::stepBy(int steps)
+{
+    const double v = value();
+    const double unit = v < 60 ? 1 : v < 3600 ? 60 : 3600;
+    setValue(std::max(0.0, std::round(v / unit) * unit + steps * unit));
+}
+
+} // namespace streamlab::ui
