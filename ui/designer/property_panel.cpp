@@ -481,8 +481,9 @@ void PropertyPanel::rebuild()
         m_editors["id"] = id;
         m_form->addRow(tr("Id"), wrapWithMessage(id, msg));
 
-        QString group;
-        bool first = true;
+        // Grouped by prefix (assigner, trigger, watermark...), each heading once, the ungrouped
+        // parameters first.
+        std::vector<std::pair<QString, std::vector<const ParamInfo*>>> groups { { QString(), {} } };
         std::vector<const ParamInfo*> common;
         for (const auto& p : model::paramsOf(m_kind.toStdString())) {
             if (p.type == ParamType::Ttl || p.type == ParamType::LateFiring)
@@ -492,19 +493,26 @@ void PropertyPanel::rebuild()
                 common.push_back(&p);
                 continue;
             }
-            QString path = qs(p.path);
-            QString prefix = path.contains('.') ? path.section('.', 0, 0) : QString();
-            if (first || prefix != group) {
-                group = prefix;
-                first = false;
-                section(prefix.isEmpty() ? tr("Parameters") : prefix);
+            const QString path = qs(p.path);
+            const QString prefix = path.contains('.') ? path.section('.', 0, 0) : QString();
+            auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == prefix; });
+            if (g == groups.end())
+                g = groups.insert(groups.end(), { prefix, {} });
+            g->second.push_back(&p);
+        }
+        for (const auto& [prefix, params] : groups) {
+            if (params.empty())
+                continue;
+            section(prefix.isEmpty() ? tr("Parameters") : prefix);
+            for (const ParamInfo* p : params) {
+                const QString path = qs(p->path);
+                QWidget* e = makeEditor(*p);
+                e->setToolTip(qs(p->description));
+                m_editors[path] = e;
+                auto* label = new QLabel(path.contains('.') ? path.section('.', 1) : path);
+                label->setToolTip(qs(p->description));
+                m_form->addRow(label, e);
             }
-            QWidget* e = makeEditor(p);
-            e->setToolTip(qs(p.description));
-            m_editors[path] = e;
-            auto* label = new QLabel(path.contains('.') ? path.section('.', 1) : path);
-            label->setToolTip(qs(p.description));
-            m_form->addRow(label, e);
         }
         // All aggregates of a window or keyed aggregate on one line ("count, sum(amount) as total"):
         // the only way to edit a list of them here; one item without a name is the object form.
@@ -548,6 +556,42 @@ void PropertyPanel::rebuild()
     reload();
 }
 
+namespace {
+
+    // Whether a parameter means anything with the node's other values: a tumbling window has no
+    // slide and no gap, a collect sink no path. Hidden rows keep their values in the job.
+    bool relevant(const QString& kind, const QString& path, const std::function<QString(const char*)>& value)
+    {
+        if (kind == "window") {
+            const QString type = value("assigner.type");
+            if (path == "assigner.size")
+                return type != "session" && type != "global";
+            if (path == "assigner.slide")
+                return type == "sliding";
+            if (path == "assigner.offset")
+                return type.isEmpty() || type == "tumbling" || type == "sliding";
+            if (path == "assigner.gap")
+                return type == "session";
+            if (path == "trigger.count")
+                return value("trigger.type") == "count";
+            if (path == "trigger.interval")
+                return value("trigger.type") == "continuousEventTime";
+        }
+        if (kind == "sink") {
+            if (path == "path" || path == "format")
+                return value("type") == "file";
+            if (path == "outages")
+                return value("type") == "warehouse";
+        }
+        if (kind == "source" && path == "watermark.maxOutOfOrderness") {
+            const QString strategy = value("watermark.strategy");
+            return strategy.isEmpty() || strategy == "boundedOutOfOrderness";
+        }
+        return true;
+    }
+
+} // namespace
+
 void PropertyPanel::reload()
 {
     for (const auto& row : m_rows) {
@@ -560,6 +604,12 @@ void PropertyPanel::reload()
         }
         row.load(m_model->param(m_node, row.path));
     }
+    auto value = [this](const char* path) {
+        const Json v = m_model->param(m_node, path);
+        return v.is_string() ? qs(v.get<std::string>()) : QString();
+    };
+    for (const auto& [path, editor] : m_editors)
+        m_form->setRowVisible(editor, relevant(m_kind, path, value));
     // With a list of aggregates (count and sum of one window) the fn and field editors would
     // replace the list by one object: they stay read-only, and the line of all aggregates edits it.
     const bool aggregateList = m_model->param(m_node, "aggregate").is_array();

@@ -209,6 +209,48 @@ private slots:
             QString(R"({"user":"string","ts":"timestamp","page":"string","amount":"double","field":"string"})"));
         QCOMPARE(undo.count(), 1);
     }
+
+    void onlyTheParametersThatApplyAreShownEachHeadingOnce()
+    {
+        auto job = model::Job::load(STREAMLAB_SAMPLES "/clickstream/job.json");
+        QVERIFY(job.ok());
+        Panel p(*job, "perMinute");
+        auto& [m, undo, panel] = p;
+        auto shown = [&](const char* path) { return panel.editor(path) && panel.editor(path)->isVisibleTo(&panel); };
+        panel.resize(400, 900);
+        panel.show();
+        // A tumbling window: a size and an offset, no slide, no gap; no count or interval for an
+        // event-time trigger.
+        QVERIFY(shown("assigner.size"));
+        QVERIFY(shown("assigner.offset"));
+        QVERIFY(!shown("assigner.slide"));
+        QVERIFY(!shown("assigner.gap"));
+        QVERIFY(!shown("trigger.count"));
+        QVERIFY(!shown("trigger.interval"));
+        // Each heading once.
+        QStringList headings;
+        for (auto* l : panel.widget()->findChildren<QLabel*>())
+            if (!l->text().isEmpty() && l->text() == l->text().toUpper() && l->text().at(0).isLetter())
+                headings << l->text();
+        QCOMPARE(headings.removeDuplicates(), qsizetype(0));
+        QVERIFY(headings.contains("PARAMETERS"));
+
+        // Sliding: the slide appears; session: only the gap.
+        auto* type = qobject_cast<QComboBox*>(panel.editor("assigner.type"));
+        type->setCurrentIndex(type->findData("sliding"));
+        emit type->activated(type->currentIndex());
+        QVERIFY(shown("assigner.slide"));
+        QVERIFY(!shown("assigner.gap"));
+        type->setCurrentIndex(type->findData("session"));
+        emit type->activated(type->currentIndex());
+        QVERIFY(shown("assigner.gap"));
+        QVERIFY(!shown("assigner.size"));
+        QVERIFY(!shown("assigner.slide"));
+        // A sink's path only for a file sink.
+        panel.setNode(m.nodeByKey("out"));
+        QVERIFY(!shown("path"));
+        QVERIFY(!shown("outages"));
+    }
 };
 
 QTEST_MAIN(TestPropertyPanel)
