@@ -63,7 +63,7 @@ void GraphModel::clear()
     m_root = Json::object();
     m_root["format"] = std::string(model::kFormatName);
     m_root["version"] = model::kFormatVersion;
-    m_root["name"] = "untitled";
+    m_root["name"] = kUntitled;
     m_root["config"] = Json { { "parallelism", 1 } };
     m_path.clear();
     m_nodes.clear();

@@ -62,7 +62,8 @@ public:
     // format version, a file that is not a job, and edges that name nodes that do not exist, so a
     // graph is never half loaded.
     Status setJob(const model::Job& job);
-    void clear(); // an empty new job
+    void clear(); // an empty new job, named kUntitled
+    static constexpr const char* kUntitled = "untitled";
     model::Job job() const;
     const model::Json& root() const { return m_root; }
 

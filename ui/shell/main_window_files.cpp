@@ -1,6 +1,7 @@
 #include "shell/main_window.h"
 
 #include "common/theme.h"
+#include "designer/commands.h"
 #include "designer/graph_layout.h"
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
@@ -106,18 +107,19 @@ bool MainWindow::openFile(const QString& path, bool ask)
     m_undo->clear();
     m_file = QFileInfo(path).absoluteFilePath();
     resetReplay();
-    // Nodes without a position (a hand-written file) get the automatic layout.
-    // So do files whose saved positions leave no room for the cards and the edge labels.
+    // Nodes without a position (a hand-written file) get the automatic layout; so do files whose
+    // cards would lie on top of each other. Any other layout is the person's, kept as saved:
+    // downstream below, or to the left, is theirs to choose.
     bool missing = false;
-    for (NodeId id : m_model->nodeIds())
+    const auto ids = m_model->nodeIds();
+    for (NodeId id : ids)
         missing = missing || !m_model->hasPosition(id);
-    for (const auto& c : m_model->connections()) {
-        const qreal gap
-            = m_model->nodePosition(c.inNode).x() - m_model->nodePosition(c.outNode).x() - GraphScene::cardWidth();
-        missing = missing || gap < 70;
-    }
+    for (size_t i = 0; i < ids.size() && !missing; ++i)
+        for (size_t j = i + 1; j < ids.size() && !missing; ++j)
+            missing = QRectF(m_model->nodePosition(ids[i]), m_scene->nodeSize(ids[i]))
+                          .intersects(QRectF(m_model->nodePosition(ids[j]), m_scene->nodeSize(ids[j])));
     if (missing) {
-        log(tr("Laid out %1 automatically: node positions were missing or too tight")
+        log(tr("Laid out %1 automatically: node positions were missing or cards overlapped")
                 .arg(QFileInfo(path).fileName()));
         auto pos = layeredLayout(*m_model, [this](NodeId id) { return m_scene->nodeSize(id); });
         for (const auto& [id, p] : pos)
@@ -163,7 +165,12 @@ bool MainWindow::saveAs()
     if (suggestion.isEmpty())
         suggestion = QString::fromStdString(m_model->job().name()).replace(' ', '-') + ".json";
     QString f = m_prompter->saveFileName(this, suggestion);
-    return !f.isEmpty() && saveTo(f);
+    if (f.isEmpty())
+        return false;
+    // A new job is "untitled" until it has a file: then it is named after it (one undo step).
+    if (m_model->job().name() == GraphModel::kUntitled)
+        m_undo->push(new SetParamCommand(m_model, kJobNodeId, "name", QFileInfo(f).completeBaseName().toStdString()));
+    return saveTo(f);
 }
 
 bool MainWindow::maybeSave()

@@ -1,4 +1,5 @@
 // Tests of ui/main_window.* and the widgets it holds, driven like a person would drive them.
+#include "designer/commands.h"
 #include "designer/edge_item.h"
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
@@ -173,6 +174,46 @@ private slots:
             = model->job().toJson()["nodes"].dump() + model->job().toJson()["edges"].dump();
         QCOMPARE(after, before);
         QCOMPARE(m_window->currentFile(), QFileInfo(path).absoluteFilePath());
+    }
+
+    void aHandLayoutIsKeptOnReopen()
+    {
+        // The pipeline drawn top to bottom, as a person may: reopened as drawn, not re-laid out.
+        QVERIFY(m_window->openFile(kSample));
+        auto* model = m_window->graphModel();
+        std::map<NodeId, MoveNodesCommand::Move> moves;
+        qreal y = 40;
+        for (NodeId id : model->nodeIds()) {
+            moves[id] = { model->nodePosition(id), QPointF(40, y) };
+            y += 160;
+        }
+        m_window->undoStack()->push(new MoveNodesCommand(model, moves, "Move", false));
+        QVERIFY(m_window->saveTo(kSample));
+        QVERIFY(m_window->openFile(kSample));
+        QCOMPARE(m_window->graphModel()->nodePosition(model->nodeByKey("perMinute")), QPointF(40, 360));
+        // Cards saved on top of each other are laid out, though.
+        moves.clear();
+        for (NodeId id : model->nodeIds())
+            moves[id] = { model->nodePosition(id), QPointF(40, 40) };
+        m_window->undoStack()->push(new MoveNodesCommand(model, moves, "Move", false));
+        QVERIFY(m_window->saveTo(kSample));
+        QVERIFY(m_window->openFile(kSample));
+        QVERIFY(cardsApart(m_window->graphScene()));
+    }
+
+    void saveAsNamesANewJobAfterItsFile()
+    {
+        m_window->newJob();
+        QCOMPARE(QString::fromStdString(m_window->graphModel()->job().name()), QString("untitled"));
+        m_prompter->saveName = m_dir->filePath("orders-per-minute.json");
+        QVERIFY(m_window->saveAs());
+        QCOMPARE(QString::fromStdString(m_window->graphModel()->job().name()), QString("orders-per-minute"));
+        QVERIFY(!m_window->isWindowModified());
+        QVERIFY(m_window->windowTitle().contains("orders-per-minute"));
+        // A job with a name of its own keeps it.
+        m_prompter->saveName = m_dir->filePath("other.json");
+        QVERIFY(m_window->saveAs());
+        QCOMPARE(QString::fromStdString(m_window->graphModel()->job().name()), QString("orders-per-minute"));
     }
 
     void unsavedChangesPrompt()
