@@ -28,6 +28,12 @@ const std::vector<ParamInfo>& paramsOf(std::string_view kind);
 // parameter ("set.total", "schema.user", "ttl.update") resolves to that parameter.
 const ParamInfo* findParam(std::string_view kind, std::string_view path);
 
+// What a parameter of `kind` does, in Flink's terms (the designer's tooltips): several sentences
+// naming the Flink API or option it stands for. Falls back to the catalogue's description.
+std::string paramHelp(std::string_view kind, std::string_view path);
+// The unit or form of a value of `type` ("a duration: 250ms, 5s, 1m, 2h, 1d"), or "".
+std::string paramUnit(ParamType type);
+
 // Applies `--set TARGET.PARAM=VALUE` to the job: TARGET is a node id or "config". VALUE is
 // read as JSON when it parses as JSON (numbers, true, objects, "quoted"), else as a string.
 // Unknown nodes and parameters are refused with a message that lists what exists.

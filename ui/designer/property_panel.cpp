@@ -385,6 +385,58 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
     }
 }
 
+namespace {
+
+    // The tooltip of a parameter: what it does in Flink's terms, its default and its unit.
+    QString helpTip(const QString& kind, const ParamInfo& p)
+    {
+        QString tip = QStringLiteral("<p><b>%1</b></p><p>%2</p>")
+                          .arg(QString::fromStdString(p.path).toHtmlEscaped(),
+                              QString::fromStdString(model::paramHelp(kind.toStdString(), p.path)).toHtmlEscaped());
+        QStringList facts;
+        if (!p.defaultText.empty())
+            facts << QObject::tr("Default: %1").arg(QString::fromStdString(p.defaultText).toHtmlEscaped());
+        if (const std::string unit = model::paramUnit(p.type); !unit.empty())
+            facts << QObject::tr("Value: %1").arg(QString::fromStdString(unit).toHtmlEscaped());
+        if (!facts.isEmpty())
+            tip += QStringLiteral("<p>%1</p>").arg(facts.join(QStringLiteral(" · ")));
+        return tip;
+    }
+
+    // Whether a parameter means anything with the node's other values: a tumbling window has no
+    // slide and no gap, a collect sink no path. Hidden rows keep their values in the job.
+    bool relevant(const QString& kind, const QString& path, const std::function<QString(const char*)>& value)
+    {
+        if (kind == "window") {
+            const QString type = value("assigner.type");
+            if (path == "assigner.size")
+                return type != "session" && type != "global";
+            if (path == "assigner.slide")
+                return type == "sliding";
+            if (path == "assigner.offset")
+                return type.isEmpty() || type == "tumbling" || type == "sliding";
+            if (path == "assigner.gap")
+                return type == "session";
+            if (path == "trigger.count")
+                return value("trigger.type") == "count";
+            if (path == "trigger.interval")
+                return value("trigger.type") == "continuousEventTime";
+        }
+        if (kind == "sink") {
+            if (path == "path" || path == "format")
+                return value("type") == "file";
+            if (path == "outages")
+                return value("type") == "warehouse";
+        }
+        if (kind == "source" && path == "watermark.maxOutOfOrderness") {
+            const QString strategy = value("watermark.strategy");
+            return strategy.isEmpty() || strategy == "boundedOutOfOrderness";
+        }
+        return true;
+    }
+
+} // namespace
+
 void PropertyPanel::rebuild()
 {
     m_rows.clear();
@@ -447,7 +499,7 @@ void PropertyPanel::rebuild()
             ParamInfo q = p;
             q.path = "config." + p.path;
             QWidget* e = makeEditor(q);
-            e->setToolTip(qs(p.description));
+            e->setToolTip(helpTip(QStringLiteral("config"), p));
             m_editors[qs(q.path)] = e;
             m_form->addRow(qs(p.path), e);
         }
@@ -507,10 +559,10 @@ void PropertyPanel::rebuild()
             for (const ParamInfo* p : params) {
                 const QString path = qs(p->path);
                 QWidget* e = makeEditor(*p);
-                e->setToolTip(qs(p->description));
+                e->setToolTip(helpTip(m_kind, *p));
                 m_editors[path] = e;
                 auto* label = new QLabel(path.contains('.') ? path.section('.', 1) : path);
-                label->setToolTip(qs(p->description));
+                label->setToolTip(e->toolTip());
                 m_form->addRow(label, e);
             }
         }
@@ -547,7 +599,7 @@ void PropertyPanel::rebuild()
         section(tr("Execution"));
         for (const ParamInfo* p : common) {
             QWidget* e = makeEditor(*p);
-            e->setToolTip(qs(p->description));
+            e->setToolTip(helpTip(m_kind, *p));
             m_editors[qs(p->path)] = e;
             m_form->addRow(qs(p->path), e);
         }
@@ -555,42 +607,6 @@ void PropertyPanel::rebuild()
     setWidget(m_content);
     reload();
 }
-
-namespace {
-
-    // Whether a parameter means anything with the node's other values: a tumbling window has no
-    // slide and no gap, a collect sink no path. Hidden rows keep their values in the job.
-    bool relevant(const QString& kind, const QString& path, const std::function<QString(const char*)>& value)
-    {
-        if (kind == "window") {
-            const QString type = value("assigner.type");
-            if (path == "assigner.size")
-                return type != "session" && type != "global";
-            if (path == "assigner.slide")
-                return type == "sliding";
-            if (path == "assigner.offset")
-                return type.isEmpty() || type == "tumbling" || type == "sliding";
-            if (path == "assigner.gap")
-                return type == "session";
-            if (path == "trigger.count")
-                return value("trigger.type") == "count";
-            if (path == "trigger.interval")
-                return value("trigger.type") == "continuousEventTime";
-        }
-        if (kind == "sink") {
-            if (path == "path" || path == "format")
-                return value("type") == "file";
-            if (path == "outages")
-                return value("type") == "warehouse";
-        }
-        if (kind == "source" && path == "watermark.maxOutOfOrderness") {
-            const QString strategy = value("watermark.strategy");
-            return strategy.isEmpty() || strategy == "boundedOutOfOrderness";
-        }
-        return true;
-    }
-
-} // namespace
 
 void PropertyPanel::reload()
 {

@@ -252,6 +252,23 @@ private slots:
         QVERIFY(model::applySet(j, "nobody.x=1").message().find("there is no node 'nobody'") != std::string::npos);
         QVERIFY(!model::applySet(j, "no-equals-sign").ok());
     }
+
+    void everyParameterIsExplainedInFlinksTerms()
+    {
+        // The designer's tooltips: each parameter that has an editor has its own explanation,
+        // longer than the catalogue's few words.
+        for (const char* kind : { "config", "source", "filter", "map", "keyBy", "window", "aggregate", "sink" })
+            for (const auto& p : model::paramsOf(kind)) {
+                if (p.type == model::ParamType::Ttl || p.type == model::ParamType::LateFiring)
+                    continue; // edited through their sub-parameters
+                const std::string help = model::paramHelp(kind, p.path);
+                QVERIFY2(help.size() > p.description.size() && help.size() >= 30,
+                    (std::string(kind) + "." + p.path + ": " + help).c_str());
+            }
+        QVERIFY(model::paramHelp("window", "allowedLateness").find("allowedLateness") != std::string::npos);
+        QVERIFY(model::paramHelp("keyBy", "key").find("key groups") != std::string::npos);
+        QCOMPARE(model::paramUnit(model::ParamType::Duration), std::string("a duration: 250ms, 5s, 1m, 2h, 1d"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestJobModel)

@@ -251,6 +251,27 @@ private slots:
         QVERIFY(!shown("path"));
         QVERIFY(!shown("outages"));
     }
+
+    void tooltipsSayWhatAParameterDoesWithItsDefaultAndUnit()
+    {
+        auto job = model::Job::load(STREAMLAB_SAMPLES "/clickstream/job.json");
+        QVERIFY(job.ok());
+        Panel p(*job, "perMinute");
+        auto& panel = p.panel;
+        const QString lateness = panel.editor("allowedLateness")->toolTip();
+        QVERIFY2(lateness.contains("watermark passed a window") && lateness.contains("Default: 0ms")
+                && lateness.contains("a duration: 250ms"),
+            qPrintable(lateness));
+        // Not the field's name again: more than its label says.
+        for (const char* path : { "assigner.type", "trigger.type", "stateKind", "lateOutput" }) {
+            const QString tip = panel.editor(path)->toolTip();
+            QVERIFY2(tip.size() > 80, qPrintable(tip));
+        }
+        p.panel.setNode(p.m.nodeByKey("byUser"));
+        QVERIFY(panel.editor("key")->toolTip().contains("murmur"));
+        p.panel.setNode(kJobNodeId);
+        QVERIFY(panel.editor("config.autoWatermarkInterval")->toolTip().contains("pipeline.auto-watermark-interval"));
+    }
 };
 
 QTEST_MAIN(TestPropertyPanel)
