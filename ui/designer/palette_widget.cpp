@@ -95,6 +95,8 @@ PaletteWidget::PaletteWidget(QWidget* parent)
     m_search->setClearButtonEnabled(true);
     l->addWidget(m_search);
     l->addWidget(m_list);
+    // Never so narrow that a kind's name is cut ("ag…" for aggregate).
+    setMinimumWidth(m_list->iconSize().width() + fontMetrics().horizontalAdvance(QStringLiteral("aggregate")) + 48);
     connect(m_search, &QLineEdit::textChanged, m_list, &NodeKindList::setFilter);
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         if (!m_list->currentKind().isEmpty())

@@ -1,4 +1,5 @@
 #include "shell/main_window.h"
+#include "shell/start_page.h"
 
 #include "common/theme.h"
 #include "designer/graph_scene.h"
@@ -9,6 +10,7 @@
 #include "designer/property_panel.h"
 #include "replay/replay_bar.h"
 #include "replay/replay_controller.h"
+#include "shell/start_page.h"
 
 #include <QAction>
 #include <QApplication>
@@ -60,6 +62,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_view->setScene(m_scene);
     m_centre->addWidget(m_view);
     m_centre->addWidget(m_physical);
+    m_start = new StartPage;
+    m_centre->addWidget(m_start);
     setCentralWidget(m_centre);
     m_output->setReadOnly(true);
     m_output->setFrameShape(QFrame::NoFrame);
@@ -123,6 +127,14 @@ MainWindow::MainWindow(QWidget* parent)
         addNode(kind, m_view->mapToScene(m_view->viewport()->rect().center()));
     });
     connect(m_problems, &ProblemsWidget::problemActivated, this, &MainWindow::selectProblem);
+    connect(m_model, &GraphModel::nodeCreated, this, [this] { showStartPage(false); });
+    connect(m_start, &StartPage::openRequested, this, [this](const QString& path) { openFile(path); });
+    connect(m_start, &StartPage::openDialogRequested, m_openAct, &QAction::trigger);
+    connect(m_start, &StartPage::newRequested, m_newAct, &QAction::trigger);
+    connect(m_start, &StartPage::kindDropped, this, [this](const QString& kind) {
+        showStartPage(false);
+        addNode(kind, m_view->mapToScene(m_view->viewport()->rect().center()));
+    });
     connect(QApplication::clipboard(), &QClipboard::dataChanged, this, &MainWindow::updateActions);
 
     m_autosaveTimer = new QTimer(this);
@@ -202,11 +214,29 @@ void MainWindow::log(const QString& line)
     m_output->appendPlainText(QStringLiteral("%1  %2").arg(QTime::currentTime().toString("HH:mm:ss"), line));
 }
 
+void MainWindow::showStartPage(bool show)
+{
+    if (show) {
+        if (m_physicalAct->isChecked())
+            m_physicalAct->trigger();
+        m_start->setRecentFiles(recentFiles());
+        m_centre->setCurrentWidget(m_start);
+        m_start->sampleList()->setFocus();
+    } else if (m_centre->currentWidget() == m_start) {
+        m_centre->setCurrentWidget(m_view);
+        m_view->setFocus();
+    }
+}
+
+bool MainWindow::isStartPageShown() const { return m_centre->currentWidget() == m_start; }
+
 void MainWindow::setPhysicalView(bool on)
 {
     if (on)
         m_physical->showPlan(*m_model);
     m_centre->setCurrentWidget(on ? static_cast<QWidget*>(m_physical) : m_view);
+    if (on)
+        m_start->hide(); // the page is left; the plan shows the (empty or not) job
     m_palette->setEnabled(!on);
     m_properties->setEnabled(!on);
     updateActions();

@@ -54,6 +54,7 @@ class PhysicalView;
 class ProblemsWidget;
 class PropertyPanel;
 class QuickAddPopup;
+class StartPage;
 
 // The questions the window asks a person. Tests replace it to answer without a modal dialog.
 class Prompter {
@@ -105,6 +106,11 @@ public:
     void openQuickAdd(QPoint globalPos, QPointF scenePos, NodeId link = kInvalidNodeId, const QString& port = {},
         bool after = true);
     QuickAddPopup* quickAddPopup() const { return m_quickAdd; }
+    // The start page in place of the canvas (shown on an empty start and by Help > Welcome); it
+    // gives way to the canvas as soon as there is a node or a file.
+    void showStartPage(bool show);
+    bool isStartPageShown() const;
+    StartPage* startPage() const { return m_start; }
     void deleteSelection();
     void copySelection();
     void paste();
@@ -211,6 +217,8 @@ private:
     QTabWidget* m_bottomTabs;
     QuickAddPopup* m_quickAdd;
     QMenu* m_recentMenu = nullptr;
+    QMenu* m_samplesMenu = nullptr;
+    StartPage* m_start = nullptr;
     QLabel* m_statusProblems;
     QLabel* m_statusZoom;
     QLabel* m_statusNodes;

@@ -8,6 +8,7 @@
 #include "designer/problems_widget.h"
 #include "designer/property_panel.h"
 #include "shell/export_dialog.h"
+#include "shell/start_page.h"
 
 #include <QAction>
 #include <QApplication>
@@ -114,6 +115,15 @@ void MainWindow::createMenus()
     file->addAction(m_newAct);
     file->addAction(m_openAct);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    // The samples, each a pitfall from production with its event file, ready to replay.
+    m_samplesMenu = file->addMenu(tr("Open &Sample"));
+    m_samplesMenu->setObjectName("samplesMenu");
+    for (const Sample& sample : samples()) {
+        QAction* a = m_samplesMenu->addAction(sample.title, this, [this, path = sample.path] { openFile(path); });
+        a->setStatusTip(sample.summary);
+        a->setData(sample.path);
+    }
+    m_samplesMenu->setEnabled(!m_samplesMenu->isEmpty());
     file->addSeparator();
     file->addAction(m_saveAct);
     file->addAction(m_saveAsAct);
@@ -148,6 +158,7 @@ void MainWindow::createMenus()
     panels->setObjectName("panelsMenu");
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Welcome"), this, [this] { showStartPage(true); })->setObjectName("welcomeAction");
     help->addAction(tr("&About Streamlab"), this, [this] {
         QMessageBox::about(this, tr("About Streamlab"),
             tr("<h3>Streamlab %1</h3><p>A workbench for event-time stream pipelines in the style of Apache "

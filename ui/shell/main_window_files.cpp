@@ -78,6 +78,7 @@ void MainWindow::newJob()
     resetReplay();
     m_undo->clear();
     m_file.clear();
+    showStartPage(false);
     m_view->setZoom(1.0);
     m_view->centerOn(QPointF(400, 200));
     m_problems->setProblems(m_model->compiled().problems);
@@ -106,6 +107,7 @@ bool MainWindow::openFile(const QString& path, bool ask)
     removeAutosave();
     m_undo->clear();
     m_file = QFileInfo(path).absoluteFilePath();
+    showStartPage(false);
     resetReplay();
     // Nodes without a position (a hand-written file) get the automatic layout; so do files whose
     // cards would lie on top of each other. Any other layout is the person's, kept as saved:

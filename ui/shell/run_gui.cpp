@@ -102,6 +102,8 @@ int runGui(int argc, char** argv)
     const bool recovered = screenshot.isEmpty() && w.recoverAutosave();
     if (!jobFile.isEmpty() && !recovered)
         w.openFile(jobFile, false);
+    else if (!recovered)
+        w.showStartPage(true); // an empty start: a welcome, the samples, the recent files
     if (applyFixes) {
         // Once the findings are in (measured, when replaying), press every Fix; then replay the
         // fixed job so that the live views show the difference.

@@ -9,6 +9,7 @@
 #include "designer/property_panel.h"
 #include "shell/export_dialog.h"
 #include "shell/main_window.h"
+#include "shell/start_page.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -16,6 +17,9 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QPushButton>
 #include <QLineEdit>
 #include <QSet>
 #include <QSettings>
@@ -88,6 +92,59 @@ private slots:
     {
         m_prompter->answer = QMessageBox::Discard;
         delete m_window;
+    }
+
+    void theStartPageOpensASampleAndGivesWayToTheCanvas()
+    {
+        m_window->showStartPage(true);
+        QVERIFY(m_window->isStartPageShown());
+        StartPage* start = m_window->startPage();
+        QVERIFY(start->isVisible());
+        // Every sample, each with a title and a summary from its README.
+        const auto all = samples();
+        QCOMPARE(start->sampleList()->count(), int(all.size()));
+        QVERIFY(all.size() >= 10);
+        for (const Sample& s : all) {
+            QVERIFY2(QFileInfo::exists(s.path), qPrintable(s.path));
+            QVERIFY2(!s.title.isEmpty() && !s.summary.isEmpty() && !s.summary.startsWith("1."), qPrintable(s.path));
+        }
+        // A click on a sample opens it; the canvas shows it.
+        int stuck = -1;
+        for (int i = 0; i < start->sampleList()->count(); ++i)
+            if (start->sampleList()->item(i)->data(Qt::UserRole).toString().contains("stuck-producer"))
+                stuck = i;
+        QVERIFY(stuck >= 0);
+        QListWidgetItem* item = start->sampleList()->item(stuck);
+        start->sampleList()->scrollToItem(item);
+        QTest::mouseClick(start->sampleList()->viewport(), Qt::LeftButton, {},
+            start->sampleList()->visualItemRect(item).center());
+        QVERIFY(m_window->currentFile().endsWith("samples/stuck-producer/job.json"));
+        QVERIFY(!m_window->isStartPageShown());
+        QVERIFY(m_window->graphView()->isVisible());
+
+        // Help > Welcome brings it back, with the sample among the recent files; New pipeline
+        // leaves it for an empty canvas.
+        auto* welcome = m_window->findChild<QAction*>("welcomeAction");
+        QVERIFY(welcome);
+        welcome->trigger();
+        QVERIFY(m_window->isStartPageShown());
+        QVERIFY(start->recentList()->count() >= 1);
+        QVERIFY(start->recentList()->item(0)->data(Qt::UserRole).toString().endsWith("stuck-producer/job.json"));
+        QTest::mouseClick(start->newButton(), Qt::LeftButton);
+        QVERIFY(!m_window->isStartPageShown());
+        QVERIFY(m_window->graphModel()->nodeIds().empty());
+
+        // File > Open Sample lists the same samples.
+        auto* menu = m_window->findChild<QMenu*>("samplesMenu");
+        QVERIFY(menu);
+        QCOMPARE(menu->actions().size(), int(all.size()));
+        menu->actions().front()->trigger();
+        QCOMPARE(m_window->currentFile(), QFileInfo(all.front().path).absoluteFilePath());
+
+        // A node added while it shows makes way for the canvas.
+        m_window->showStartPage(true);
+        m_window->addNode("source", QPointF(0, 0));
+        QVERIFY(!m_window->isStartPageShown());
     }
 
     void fileExportOpensThePreview()
