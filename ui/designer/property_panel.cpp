@@ -167,6 +167,8 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
     const std::string path = info.path;
     const QString placeholder
         = info.defaultText.empty() ? QString() : tr("default: %1").arg(qs(info.defaultText));
+    // A number left unset shows the value it takes ("default: 1000"), not just "default".
+    const QString defaultShown = info.defaultText.empty() ? tr("not set") : placeholder;
     switch (info.type) {
     case ParamType::Boolean: {
         auto* cb = new QCheckBox;
@@ -198,7 +200,7 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
         spin->setRange(0, 1000000);
         spin->setMinimumWidth(60);
         spin->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
-        spin->setSpecialValueText(info.defaultText.empty() ? tr("not set") : tr("default"));
+        spin->setSpecialValueText(defaultShown);
         spin->setKeyboardTracking(false);
         connect(spin, &QSpinBox::valueChanged, this,
             [this, path](int v) { commit(path, v == 0 ? Json() : Json(v)); });
@@ -211,7 +213,7 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
         spin->setRange(0, 1e9);
         spin->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
         spin->setDecimals(2);
-        spin->setSpecialValueText(info.defaultText.empty() ? tr("not set") : tr("default"));
+        spin->setSpecialValueText(defaultShown);
         spin->setKeyboardTracking(false);
         connect(spin, &QDoubleSpinBox::valueChanged, this, [this, path](double v) {
             if (v == 0)

@@ -4,6 +4,7 @@
 #include "designer/property_panel.h"
 #include "designer/schema_editor.h"
 
+#include <QAbstractSpinBox>
 #include <QComboBox>
 #include <QCompleter>
 #include <QLabel>
@@ -269,6 +270,10 @@ private slots:
         }
         p.panel.setNode(p.m.nodeByKey("byUser"));
         QVERIFY(panel.editor("key")->toolTip().contains("murmur"));
+        // An unset number shows the value it takes.
+        p.m.setParam(p.m.nodeByKey("clicks"), "rate", model::Json());
+        p.panel.setNode(p.m.nodeByKey("clicks"));
+        QCOMPARE(qobject_cast<QAbstractSpinBox*>(panel.editor("rate"))->text(), QString("default: 1000"));
         p.panel.setNode(kJobNodeId);
         QVERIFY(panel.editor("config.autoWatermarkInterval")->toolTip().contains("pipeline.auto-watermark-interval"));
     }
