@@ -167,8 +167,13 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
     const std::string path = info.path;
     const QString placeholder
         = info.defaultText.empty() ? QString() : tr("default: %1").arg(qs(info.defaultText));
-    // A number left unset shows the value it takes ("default: 1000"), not just "default".
-    const QString defaultShown = info.defaultText.empty() ? tr("not set") : placeholder;
+    // A number left unset shows the value it takes ("default: 1000"), not just "default"; a rule
+    // ("from parallelism") is in the tooltip, too long for a spin box.
+    bool numericDefault = false;
+    qs(info.defaultText).toDouble(&numericDefault);
+    const QString defaultShown = info.defaultText.empty() ? tr("not set")
+        : numericDefault                                  ? placeholder
+                                                          : tr("default");
     switch (info.type) {
     case ParamType::Boolean: {
         auto* cb = new QCheckBox;

@@ -102,7 +102,8 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const
         const auto* we = std::get_if<int64_t>(&rec.fields[static_cast<size_t>(b)]);
         if (!ws || !we)
             return tr("global");
-        return QStringLiteral("[%1, %2)").arg(simfmt::timeOfDay(*ws, 0), simfmt::timeOfDay(*we, 0));
+        // To the second for a window of ten seconds or more: "[09:59:00, 10:00:00)".
+        return QStringLiteral("[%1, %2)").arg(simfmt::timeOfDay(*ws, *we - *ws), simfmt::timeOfDay(*we, *we - *ws));
     }
     case Value: {
         // `value`, or a list of aggregates' fields as name=value.
@@ -200,7 +201,9 @@ ResultsView::ResultsView(QWidget* parent)
     m_table->setColumnWidth(ResultsModel::Sink, 90);
     m_table->setColumnWidth(ResultsModel::Subtask, 60);
     m_table->setColumnWidth(ResultsModel::Key, 110);
-    m_table->setColumnWidth(ResultsModel::Window, 170);
+    // A window of a minute, in full: "[09:59:00, 10:00:00)".
+    m_table->setColumnWidth(
+        ResultsModel::Window, m_table->fontMetrics().horizontalAdvance(QStringLiteral("[00:00:00, 00:00:00)")) + 24);
     m_table->setColumnWidth(ResultsModel::Value, 100);
     m_table->setColumnWidth(ResultsModel::Firing, 110);
     m_table->setColumnWidth(ResultsModel::Pane, 50);

@@ -37,6 +37,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTableView>
 #include <QToolButton>
 
 using namespace streamlab;
@@ -171,6 +172,11 @@ private slots:
         QCOMPARE(results->rowCount(), int(cli.lines.size()));
         for (int i = 0; i < results->rowCount(); ++i)
             QCOMPARE(results->jsonLine(i), cli.lines[i]);
+        // A one-minute window reads to the second, and its column shows it whole.
+        const QString window = results->index(0, ResultsModel::Window).data().toString();
+        QCOMPARE(window, QString("[09:59:00, 10:00:00)"));
+        QTableView* table = m_window->resultsView()->findChild<QTableView*>();
+        QVERIFY(table->columnWidth(ResultsModel::Window) > table->fontMetrics().horizontalAdvance(window) + 8);
         // Filter: the late side output only.
         m_window->resultsView()->setFilter("late", {}, {}, {});
         QCOMPARE(qint64(m_window->resultsView()->filter()->rowCount()),
