@@ -4,6 +4,7 @@
 
 #include <QAbstractAxis>
 #include <QApplication>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
@@ -84,6 +85,48 @@ QString duration(int64_t ms)
 }
 
 QString watermark(int64_t w) { return time(w); }
+
+std::vector<int64_t> timeTicks(int64_t lo, int64_t hi, int maxTicks)
+{
+    static constexpr int64_t kSteps[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1'000, 2'000, 5'000, 10'000, 15'000,
+        30'000, 60'000, 120'000, 300'000, 600'000, 900'000, 1'800'000, 3'600'000, 7'200'000, 10'800'000,
+        21'600'000, 43'200'000, 86'400'000, 172'800'000, 604'800'000 };
+    std::vector<int64_t> out;
+    if (hi <= lo || maxTicks < 1)
+        return out;
+    int64_t step = kSteps[std::size(kSteps) - 1];
+    for (int64_t s : kSteps)
+        if ((hi - lo) / s <= maxTicks) {
+            step = s;
+            break;
+        }
+    // The first multiple of the step at or after lo (floor division for negative times).
+    int64_t t = lo / step * step;
+    if (t < lo)
+        t += step;
+    for (; t <= hi; t += step)
+        out.push_back(t);
+    return out;
+}
+
+QString tickLabel(int64_t ms, int64_t step, int64_t span)
+{
+    if (step < 1000)
+        return timeOfDay(ms, 0); // to the millisecond
+    return timeOfDay(ms, span > 86400000LL ? span : 10000);
+}
+
+void setTimeAxis(QCategoryAxis* axis, int64_t lo, int64_t hi, int maxTicks)
+{
+    for (const QString& label : axis->categoriesLabels())
+        axis->remove(label);
+    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    axis->setRange(static_cast<qreal>(lo), static_cast<qreal>(hi));
+    const auto ticks = timeTicks(lo, hi, maxTicks);
+    const int64_t step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1000;
+    for (int64_t t : ticks)
+        axis->append(tickLabel(t, step, hi - lo), static_cast<qreal>(t));
+}
 
 QString fate(runtime::EventFate f)
 {

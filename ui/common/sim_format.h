@@ -6,12 +6,14 @@
 
 #include <QColor>
 #include <QString>
+#include <vector>
 
 class QTableView;
 
 class QChart;
 class QChartView;
 class QAbstractAxis;
+class QCategoryAxis;
 
 namespace streamlab::ui::simfmt {
 
@@ -23,6 +25,14 @@ QString duration(int64_t ms);
 QString timeOfDay(
     int64_t epochMs, int64_t spanMs); // "10:00:05" or "23 10:00" for long spans      // "1 h 02 min", "5.2 s"
 QString watermark(int64_t w); // like time(), "–" before the first
+// Ticks of a time axis over [lo, hi]: every multiple of a round step (100 ms, 1 s, 2 s, 5 s, 10 s,
+// 15 s, 30 s, 1 min, ... 1 d) in it, the smallest step that gives at most maxTicks.
+std::vector<int64_t> timeTicks(int64_t lo, int64_t hi, int maxTicks);
+// The label of a tick `ms` of an axis over `span` with `step` between ticks: "10:02:00",
+// "10:02:00.500" when the step is under a second, "23 10:00" over more than a day.
+QString tickLabel(int64_t ms, int64_t step, int64_t span);
+// Round time ticks with their labels on a chart's axis over [lo, hi] (epoch or processing ms).
+void setTimeAxis(QCategoryAxis* axis, int64_t lo, int64_t hi, int maxTicks = 6);
 QString fate(runtime::EventFate f);
 
 QColor onTimeColor();

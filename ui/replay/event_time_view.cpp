@@ -70,11 +70,37 @@ void EventTimeView::updateModel()
         m_y0 = y0 - padY;
         m_y1 = std::max(y1, snap.processingTime) + padY;
     }
+    // Room on the left for the widest processing-time label and the axis title beside it.
+    QFont small = QApplication::font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    const QFontMetrics fm(small);
+    int widest = fm.horizontalAdvance(QStringLiteral("00:00:00"));
+    for (const auto& [t, label] : yTicks())
+        widest = std::max(widest, fm.horizontalAdvance(label));
+    m_leftMargin = widest + fm.height() + 18;
+}
+
+std::vector<std::pair<int64_t, QString>> EventTimeView::ticks(int64_t lo, int64_t hi, int maxTicks)
+{
+    std::vector<std::pair<int64_t, QString>> out;
+    const auto at = simfmt::timeTicks(lo, hi, maxTicks);
+    const int64_t step = at.size() > 1 ? at[1] - at[0] : 1000;
+    for (int64_t t : at)
+        out.emplace_back(t, simfmt::tickLabel(t, step, hi - lo));
+    return out;
+}
+
+std::vector<std::pair<int64_t, QString>> EventTimeView::yTicks() const
+{
+    return ticks(m_y0, m_y1, std::max(2, (height() - 74) / 36));
 }
 
 void EventTimeView::updateChart() { update(); }
 
-QRectF EventTimeView::plotRect() const { return QRectF(78, 34, width() - 78 - 16, height() - 34 - 40); }
+QRectF EventTimeView::plotRect() const
+{
+    return QRectF(m_leftMargin, 34, width() - m_leftMargin - 16, height() - 34 - 40);
+}
 
 QPointF EventTimeView::positionOf(int64_t eventTime, int64_t arrival) const
 {
@@ -131,18 +157,27 @@ void EventTimeView::paintEvent(QPaintEvent*)
     p.setPen(QPen(theme::nodeBorder(), 1));
     p.drawRect(r);
     p.setPen(theme::mutedText());
-    for (int i = 0; i <= 4; ++i) {
-        const int64_t x = m_x0 + (m_x1 - m_x0) * i / 4;
-        const int64_t y = m_y0 + (m_y1 - m_y0) * i / 4;
-        const QPointF px = positionOf(x, m_y0), py = positionOf(m_x0, y);
-        p.drawText(QRectF(px.x() - 60, r.bottom() + 4, 120, 16), Qt::AlignHCenter | Qt::AlignTop,
-            simfmt::timeOfDay(x, m_x1 - m_x0));
-        p.drawText(QRectF(2, py.y() - 8, r.left() - 6, 16), Qt::AlignRight | Qt::AlignVCenter,
-            simfmt::timeOfDay(y, m_y1 - m_y0));
+    // Round ticks (every 2 min, every 30 s...), as many as fit without crowding.
+    const QColor grid = theme::isDark() ? QColor(255, 255, 255, 18) : QColor(0, 0, 0, 14);
+    for (const auto& [x, label] : ticks(m_x0, m_x1, std::max(2, int(r.width()) / 110))) {
+        const QPointF px = positionOf(x, m_y0);
+        p.setPen(grid);
+        p.drawLine(QPointF(px.x(), r.top()), QPointF(px.x(), r.bottom()));
+        p.setPen(theme::mutedText());
+        p.drawText(QRectF(px.x() - 60, r.bottom() + 4, 120, 16), Qt::AlignHCenter | Qt::AlignTop, label);
+    }
+    const qreal titleWidth = p.fontMetrics().height() + 8;
+    for (const auto& [y, label] : yTicks()) {
+        const QPointF py = positionOf(m_x0, y);
+        p.setPen(grid);
+        p.drawLine(QPointF(r.left(), py.y()), QPointF(r.right(), py.y()));
+        p.setPen(theme::mutedText());
+        p.drawText(QRectF(titleWidth, py.y() - 8, r.left() - titleWidth - 6, 16), Qt::AlignRight | Qt::AlignVCenter,
+            label);
     }
     p.drawText(QRectF(r.left(), r.bottom() + 20, r.width(), 16), Qt::AlignHCenter, tr("event time →"));
     p.save();
-    p.translate(12, r.center().y());
+    p.translate(titleWidth / 2 + 2, r.center().y());
     p.rotate(-90);
     p.drawText(QRectF(-80, -10, 160, 16), Qt::AlignCenter, tr("processing time →"));
     p.restore();

@@ -35,6 +35,9 @@ protected:
 
 private:
     QRectF plotRect() const;
+    // Round ticks over [lo, hi] with their labels; those of the processing-time axis.
+    static std::vector<std::pair<int64_t, QString>> ticks(int64_t lo, int64_t hi, int maxTicks);
+    std::vector<std::pair<int64_t, QString>> yTicks() const;
     const runtime::TraceEvent* eventAt(QPointF pos) const;
 
     std::vector<const runtime::TraceEvent*> m_events; // into m_hold's chunks
@@ -44,6 +47,7 @@ private:
     std::vector<std::pair<int64_t, int64_t>> m_watermark; // (processing time, watermark)
     std::array<int, 5> m_counts {};
     int64_t m_x0 = 0, m_x1 = 1, m_y0 = 0, m_y1 = 1;
+    qreal m_leftMargin = 78; // the processing-time labels and the axis title
     QString m_hoverText;
 };
 

@@ -3,16 +3,15 @@
 #include "common/sim_format.h"
 #include "common/theme.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
-#include <QDateTime>
-#include <QDateTimeAxis>
 #include <QHeaderView>
 #include <QLineSeries>
 #include <QSplitter>
 #include <QTableView>
-#include <QVBoxLayout>
 #include <QValueAxis>
+#include <QVBoxLayout>
 
 namespace streamlab::ui {
 
@@ -67,7 +66,7 @@ ExchangeView::ExchangeView(QWidget* parent)
     , m_model(new ExchangeModel(this))
     , m_table(new QTableView)
     , m_chart(new QChart)
-    , m_axisX(new QDateTimeAxis)
+    , m_axisX(new QCategoryAxis)
     , m_recordsAxis(new QValueAxis)
     , m_bytesAxis(new QValueAxis)
 {
@@ -86,7 +85,6 @@ ExchangeView::ExchangeView(QWidget* parent)
     m_chart->addAxis(m_recordsAxis, Qt::AlignLeft);
     m_chart->addAxis(m_bytesAxis, Qt::AlignRight);
     m_axisX->setTitleText(tr("processing time"));
-    m_axisX->setFormat("HH:mm:ss");
     m_recordsAxis->setTitleText(tr("records/s"));
     m_recordsAxis->setLabelFormat("%.0f");
     m_bytesAxis->setTitleText(tr("KB/s serialized"));
@@ -158,9 +156,7 @@ void ExchangeView::updateChart()
         m_bytes[i]->replace(pb);
     }
     if (!h.time.empty()) {
-        m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(h.time.front()),
-            QDateTime::fromMSecsSinceEpoch(std::max(h.time.back(), h.time.front() + 1000)));
-        m_axisX->setFormat(h.time.back() - h.time.front() > 3600000 * 6 ? "dd HH:mm" : "HH:mm:ss");
+        simfmt::setTimeAxis(m_axisX, h.time.front(), std::max(h.time.back(), h.time.front() + 1000));
     }
     m_recordsAxis->setRange(0, std::max(10.0, maxR * 1.1));
     m_recordsAxis->applyNiceNumbers();

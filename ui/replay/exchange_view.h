@@ -7,7 +7,7 @@
 #include "replay/sim_view.h"
 
 class QChart;
-class QDateTimeAxis;
+class QCategoryAxis;
 class QLineSeries;
 class QTableView;
 class QValueAxis;
@@ -45,7 +45,7 @@ private:
     ExchangeModel* m_model;
     QTableView* m_table;
     QChart* m_chart;
-    QDateTimeAxis* m_axisX;
+    QCategoryAxis* m_axisX;
     QValueAxis* m_recordsAxis;
     QValueAxis* m_bytesAxis;
     QList<QLineSeries*> m_records;

@@ -3,10 +3,9 @@
 #include "common/sim_format.h"
 #include "common/theme.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
-#include <QDateTime>
-#include <QDateTimeAxis>
 #include <QLabel>
 #include <QScatterSeries>
 #include <QVBoxLayout>
@@ -76,8 +75,8 @@ FiringsView::FiringsView(QWidget* parent)
     , m_onTime(new QScatterSeries)
     , m_late(new QScatterSeries)
     , m_early(new QScatterSeries)
-    , m_axisX(new QDateTimeAxis)
-    , m_axisY(new QDateTimeAxis)
+    , m_axisX(new QCategoryAxis)
+    , m_axisY(new QCategoryAxis)
 {
     setObjectName("firingsView");
     m_summary->setObjectName("firingsSummary");
@@ -109,8 +108,6 @@ FiringsView::FiringsView(QWidget* parent)
     }
     m_axisX->setTitleText(tr("processing time (fired at)"));
     m_axisY->setTitleText(tr("window end (event time)"));
-    m_axisX->setFormat("HH:mm:ss");
-    m_axisY->setFormat("HH:mm");
     simfmt::styleAxis(m_axisX);
     simfmt::styleAxis(m_axisY);
     lay->addWidget(simfmt::makeChartView(m_chart), 1);
@@ -178,11 +175,8 @@ void FiringsView::updateChart()
     if (minX <= maxX) {
         const int64_t padX = std::max<int64_t>(1000, (maxX - minX) / 20);
         const int64_t padY = std::max<int64_t>(1000, (maxY - minY) / 20);
-        m_axisX->setRange(
-            QDateTime::fromMSecsSinceEpoch(minX - padX), QDateTime::fromMSecsSinceEpoch(maxX + padX));
-        m_axisY->setRange(
-            QDateTime::fromMSecsSinceEpoch(minY - padY), QDateTime::fromMSecsSinceEpoch(maxY + padY));
-        m_axisX->setFormat(maxX - minX > 3600000 * 6 ? "dd HH:mm" : "HH:mm:ss");
+        simfmt::setTimeAxis(m_axisX, minX - padX, maxX + padX);
+        simfmt::setTimeAxis(m_axisY, minY - padY, maxY + padY);
     }
     // A point per entry (FiringEvent: a watermark's firings of one window for every key are one).
     m_chart->setTitle(runtime::chunkedSize(snap.firings) > size_t(m_onTime->count() + m_late->count() + m_early->count())

@@ -7,7 +7,7 @@
 #include "replay/sim_view.h"
 
 class QChart;
-class QDateTimeAxis;
+class QCategoryAxis;
 class QLabel;
 class QScatterSeries;
 
@@ -58,8 +58,8 @@ private:
     QScatterSeries* m_onTime;
     QScatterSeries* m_late;
     QScatterSeries* m_early;
-    QDateTimeAxis* m_axisX;
-    QDateTimeAxis* m_axisY;
+    QCategoryAxis* m_axisX;
+    QCategoryAxis* m_axisY;
 };
 
 } // namespace streamlab::ui

@@ -3,13 +3,12 @@
 #include "common/sim_format.h"
 #include "common/theme.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
-#include <QDateTime>
-#include <QDateTimeAxis>
 #include <QLineSeries>
-#include <QVBoxLayout>
 #include <QValueAxis>
+#include <QVBoxLayout>
 
 namespace streamlab::ui {
 
@@ -93,7 +92,7 @@ StateView::StateView(QWidget* parent)
     : SimView(parent)
     , m_model(new StateModel(this))
     , m_chart(new QChart)
-    , m_axisX(new QDateTimeAxis)
+    , m_axisX(new QCategoryAxis)
     , m_entriesAxis(new QValueAxis)
     , m_bytesAxis(new QValueAxis)
 {
@@ -105,7 +104,6 @@ StateView::StateView(QWidget* parent)
     m_chart->addAxis(m_entriesAxis, Qt::AlignLeft);
     m_chart->addAxis(m_bytesAxis, Qt::AlignRight);
     m_axisX->setTitleText(tr("processing time"));
-    m_axisX->setFormat("HH:mm:ss");
     m_entriesAxis->setTitleText(tr("entries"));
     m_entriesAxis->setLabelFormat("%.0f");
     m_bytesAxis->setTitleText(tr("KB"));
@@ -165,9 +163,7 @@ void StateView::updateChart()
         m_bytes[i]->replace(pb);
     }
     if (!h->time.empty()) {
-        m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(h->time.front()),
-            QDateTime::fromMSecsSinceEpoch(std::max(h->time.back(), h->time.front() + 1000)));
-        m_axisX->setFormat(h->time.back() - h->time.front() > 3600000 * 6 ? "dd HH:mm" : "HH:mm:ss");
+        simfmt::setTimeAxis(m_axisX, h->time.front(), std::max(h->time.back(), h->time.front() + 1000));
     }
     m_entriesAxis->setRange(0, std::max<qreal>(10, static_cast<qreal>(maxE) * 1.1));
     m_entriesAxis->applyNiceNumbers();

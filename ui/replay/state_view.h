@@ -7,7 +7,7 @@
 #include <QAbstractTableModel>
 
 class QChart;
-class QDateTimeAxis;
+class QCategoryAxis;
 class QLineSeries;
 class QValueAxis;
 
@@ -44,7 +44,7 @@ protected:
 private:
     StateModel* m_model;
     QChart* m_chart;
-    QDateTimeAxis* m_axisX;
+    QCategoryAxis* m_axisX;
     QValueAxis* m_entriesAxis;
     QValueAxis* m_bytesAxis;
     QList<QLineSeries*> m_entries;

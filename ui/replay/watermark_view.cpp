@@ -3,10 +3,9 @@
 #include "common/sim_format.h"
 #include "common/theme.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
-#include <QDateTime>
-#include <QDateTimeAxis>
 #include <QLabel>
 #include <QLineSeries>
 #include <QScatterSeries>
@@ -82,8 +81,8 @@ WatermarkView::WatermarkView(QWidget* parent)
     , m_model(new WatermarkModel(this))
     , m_summary(new QLabel)
     , m_chart(new QChart)
-    , m_axisX(new QDateTimeAxis)
-    , m_axisY(new QDateTimeAxis)
+    , m_axisX(new QCategoryAxis)
+    , m_axisY(new QCategoryAxis)
     , m_maxEvent(new QLineSeries)
     , m_idle(new QScatterSeries)
 {
@@ -100,8 +99,6 @@ WatermarkView::WatermarkView(QWidget* parent)
     m_chart->addAxis(m_axisY, Qt::AlignLeft);
     m_axisX->setTitleText(tr("processing time"));
     m_axisY->setTitleText(tr("watermark (event time)"));
-    m_axisX->setFormat("HH:mm:ss");
-    m_axisY->setFormat("HH:mm:ss");
     simfmt::styleAxis(m_axisX);
     simfmt::styleAxis(m_axisY);
     m_maxEvent->setName(tr("max event time"));
@@ -219,13 +216,10 @@ void WatermarkView::updateChart()
         idlePts = thin;
     }
     m_idle->replace(idlePts);
-    m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(h->time.front()),
-        QDateTime::fromMSecsSinceEpoch(std::max(h->time.back(), h->time.front() + 1000)));
-    m_axisX->setFormat(h->time.back() - h->time.front() > 3600000 * 6 ? "dd HH:mm" : "HH:mm:ss");
+    simfmt::setTimeAxis(m_axisX, h->time.front(), std::max(h->time.back(), h->time.front() + 1000));
     if (minY <= maxY) {
         const int64_t pad = std::max<int64_t>(1000, (maxY - minY) / 20);
-        m_axisY->setRange(
-            QDateTime::fromMSecsSinceEpoch(minY - pad), QDateTime::fromMSecsSinceEpoch(maxY + pad));
+        simfmt::setTimeAxis(m_axisY, minY - pad, maxY + pad);
     }
     m_chart->setTitle(tr("Watermarks per partition and subtask"));
 }

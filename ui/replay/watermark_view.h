@@ -8,7 +8,7 @@
 #include "replay/sim_view.h"
 
 class QChart;
-class QDateTimeAxis;
+class QCategoryAxis;
 class QLabel;
 class QLineSeries;
 class QScatterSeries;
@@ -61,8 +61,8 @@ private:
     WatermarkModel* m_model;
     QLabel* m_summary;
     QChart* m_chart;
-    QDateTimeAxis* m_axisX;
-    QDateTimeAxis* m_axisY;
+    QCategoryAxis* m_axisX;
+    QCategoryAxis* m_axisY;
     QList<QLineSeries*> m_lines;
     QLineSeries* m_maxEvent;
     QScatterSeries* m_idle;

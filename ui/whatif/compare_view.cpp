@@ -6,10 +6,10 @@
 #include "whatif/compare_diff_model.h"
 
 #include <QApplication>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineSeries>
@@ -121,14 +121,11 @@ namespace {
         bool valid() const { return minX <= maxX; }
     };
 
-    void setTimeRange(QDateTimeAxis* axis, qreal from, qreal to, qreal minPad)
+    void setTimeRange(QCategoryAxis* axis, qreal from, qreal to, qreal minPad)
     {
         const qreal pad = std::max(minPad, (to - from) / 20);
         // A clock that starts at 0 (processing time) gets no margin before it.
-        axis->setRange(QDateTime::fromMSecsSinceEpoch(
-                           qint64(from >= 0 ? std::max<qreal>(0, from - pad) : from - pad), Qt::UTC),
-            QDateTime::fromMSecsSinceEpoch(qint64(to + pad), Qt::UTC));
-        axis->setFormat(to - from > 3600000.0 * 6 ? "dd HH:mm" : "HH:mm:ss");
+        simfmt::setTimeAxis(axis, qint64(from >= 0 ? std::max<qreal>(0, from - pad) : from - pad), qint64(to + pad), 4);
     }
 
     QChart* makeChart(const QString& title)
@@ -139,12 +136,10 @@ namespace {
         return c;
     }
 
-    QDateTimeAxis* timeAxis(QChart* c, Qt::Alignment where, const QString& title)
+    QCategoryAxis* timeAxis(QChart* c, Qt::Alignment where, const QString& title)
     {
-        auto* a = new QDateTimeAxis;
+        auto* a = new QCategoryAxis;
         a->setTitleText(title);
-        a->setFormat("HH:mm:ss");
-        a->setTickCount(4);
         simfmt::styleAxis(a);
         c->addAxis(a, where);
         return a;

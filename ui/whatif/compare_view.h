@@ -16,7 +16,7 @@
 #include <memory>
 
 class QChart;
-class QDateTimeAxis;
+class QCategoryAxis;
 class QLabel;
 class QLineSeries;
 class QScatterSeries;
@@ -95,11 +95,11 @@ private:
     QLineSeries* m_watermarks[2];
     QLineSeries* m_maxEventTime;
     QLineSeries* m_state[2];
-    QDateTimeAxis* m_firingsX;
-    QDateTimeAxis* m_firingsY;
-    QDateTimeAxis* m_watermarkX;
-    QDateTimeAxis* m_watermarkY;
-    QDateTimeAxis* m_stateX;
+    QCategoryAxis* m_firingsX;
+    QCategoryAxis* m_firingsY;
+    QCategoryAxis* m_watermarkX;
+    QCategoryAxis* m_watermarkY;
+    QCategoryAxis* m_stateX;
     QValueAxis* m_stateY;
 
     std::shared_ptr<const PinnedRun> m_a;

@@ -4,6 +4,7 @@
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
 #include "designer/node_item.h"
+#include "common/sim_format.h"
 #include "replay/event_time_view.h"
 #include "whatif/whatif_dialog.h"
 #include "replay/exchange_view.h"
@@ -20,6 +21,8 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QCategoryAxis>
+#include <QChart>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -487,6 +490,32 @@ private slots:
         QVERIFY(
             cliTotal(cli, "perMinute", "firings", "late") < cliTotal(plain, "perMinute", "firings", "late"));
         QCOMPARE(m_window->resultsView()->model()->rowCount(), int(cli.lines.size()));
+    }
+
+    void chartTicksAreRound()
+    {
+        // Every 2 minutes over 8 minutes and a bit, from 0 (never "23:59:59" or "-00:00:00.500"
+        // for a processing-time axis padded below 0).
+        const auto ticks = simfmt::timeTicks(-19000, 499000, 5);
+        QCOMPARE(ticks, std::vector<int64_t>({ 0, 120000, 240000, 360000, 480000 }));
+        QCOMPARE(simfmt::tickLabel(120000, 120000, 518000), QString("00:02:00"));
+        QCOMPARE(simfmt::tickLabel(1663927500500, 500, 4000), QString("10:05:00.500"));
+        QCOMPARE(simfmt::timeTicks(1663927170123, 1663927290000, 4).front(), int64_t(1663927200000));
+
+        // The watermark chart of a replay: every label on a round minute.
+        QVERIFY(openFast(sample("stuck-producer/job.json")));
+        QVERIFY(m_window->startReplay(true));
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        controller()->pull();
+        const auto axes = m_window->watermarkView()->chart()->axes();
+        QCOMPARE(axes.size(), 2);
+        for (QAbstractAxis* a : axes) {
+            auto* axis = qobject_cast<QCategoryAxis*>(a);
+            QVERIFY(axis);
+            QVERIFY(!axis->categoriesLabels().isEmpty());
+            for (const QString& label : axis->categoriesLabels())
+                QVERIFY2(label.endsWith(":00") && !label.startsWith("-"), qPrintable(label));
+        }
     }
 
     void oneValueShownEverywhere()
