@@ -121,12 +121,15 @@ void MainWindow::createSimulator()
     connect(m_live, &LiveSettings::restartRequested, this, [this] { startReplay(true); });
     connect(m_replay, &ReplayController::settingsChanged, this, &MainWindow::showLiveOverrides);
     connect(m_replay, &ReplayController::snapshotUpdated, this, &MainWindow::showReplaySnapshot);
-    connect(m_replay, &ReplayController::finished, this, [this](quint64, bool ok, const QString& message) {
+    connect(m_replay, &ReplayController::finished, this, [this](quint64 generation, bool ok, const QString& message) {
         const auto& s = m_replay->snapshot();
         if (ok) {
             log(tr("Replay finished: %1 events, processing time %2").arg(s ? s->eventsReplayed : 0).arg(
                 simfmt::time(s ? s->processingTime : 0)));
             statusBar()->showMessage(tr("Replay finished"), 5000);
+            // With a run pinned as A, a run after it is B: the comparison is what it was for.
+            if (m_compareView->runA() && m_compareView->runA()->generation != generation)
+                raiseView("compare");
         } else {
             // No modal box: the reason is in Messages (raised), the status bar and the toolbar's
             // tooltip, and a source whose file cannot be read already has its problem on the node.
@@ -168,7 +171,8 @@ void MainWindow::createWhatIf()
     m_compareView = new CompareView;
     connect(m_compareView, &CompareView::pinned, this, [this](quint64 generation, qint64 events, qint64 results) {
         log(tr("Pinned run A (generation %1, %2 events, %3 results)").arg(generation).arg(events).arg(results));
-        statusBar()->showMessage(tr("Pinned as run A: change settings and replay to compare"), 6000);
+        statusBar()->showMessage(
+            tr("Pinned as run A: change settings and replay; Compare A/B shows the difference when it ends"), 8000);
     });
     auto* d = new QDockWidget(tr("Compare A/B"), this);
     d->setObjectName("compareDock");
@@ -258,8 +262,8 @@ bool MainWindow::pinRunA()
         return false;
     }
     // A large run is copied on the background thread; the log and status follow pinned().
+    // The view in front stays: Compare A/B comes forward when the next run (B) ends.
     m_compareView->pinAsRunA(snap, m_runSettings);
-    raiseView("compare");
     return true;
 }
 

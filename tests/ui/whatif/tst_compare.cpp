@@ -3,6 +3,7 @@
 // driven through the real widgets: replay, "Pin A" on the replay bar, a live setting changed,
 // "Restart with these settings", and the diff table lists exactly the windows worked out by hand
 // on nine events (tests/data/whatif/compare.csv).
+#include "replay/event_time_view.h"
 #include "replay/live_settings.h"
 #include "replay/replay_bar.h"
 #include "replay/replay_controller.h"
@@ -24,6 +25,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTabBar>
 #include <QTest>
 #include <QToolButton>
 
@@ -344,9 +346,13 @@ private slots:
         QTRY_VERIFY(pin->isEnabled());
         QToolButton* pinButton = button(pin);
         QVERIFY(pinButton && pinButton->isVisible());
+        m_window->raiseView("eventtime");
+        QTRY_COMPARE(frontTab(), QString("Event Time"));
         QTest::mouseClick(pinButton, Qt::LeftButton);
+        // The view in front stays in front (here Event Time): pinning does not take the dock.
         QTRY_VERIFY(view->runA()); // at once, or from the background thread
-        QVERIFY(view->isVisible()); // pinning raises the dock
+        QTest::qWait(50);
+        QCOMPARE(frontTab(), QString("Event Time"));
         QCOMPARE(view->runA()->results.rows.size(), size_t(7));
         QTRY_VERIFY(view->header()->text().contains("B is the run pinned as A"));
 
@@ -360,8 +366,9 @@ private slots:
         QTest::mouseClick(restart, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
 
-        // A stays what it was: its copy is not the live run's.
+        // A stays what it was: its copy is not the live run's. B has ended: Compare comes forward.
         QCOMPARE(view->runA()->results.rows.size(), size_t(7));
+        QTRY_COMPARE(frontTab(), QString("Compare A/B"));
         QTRY_VERIFY(view->runB() && view->runB()->generation == controller()->generation());
         QTRY_COMPARE(tableRows(view->diffModel()), rows);
         QTRY_VERIFY(!view->isBusy());
@@ -431,6 +438,16 @@ private slots:
     }
 
 private:
+    // The tab in front among the replay's views (the tab bar that holds Compare A/B).
+    QString frontTab() const
+    {
+        for (auto* bar : m_window->findChildren<QTabBar*>())
+            for (int i = 0; i < bar->count(); ++i)
+                if (bar->tabText(i) == "Compare A/B")
+                    return bar->tabText(bar->currentIndex());
+        return {};
+    }
+
     bool openWindow()
     {
         m_window = std::make_unique<MainWindow>();
