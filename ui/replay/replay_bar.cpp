@@ -150,6 +150,15 @@ void ReplayBar::refreshIcons()
     showSnapshot();
 }
 
+void ReplayBar::setStale(bool stale)
+{
+    if (stale == m_stale)
+        return;
+    m_stale = stale;
+    m_lastShown = 0;
+    showSnapshot();
+}
+
 void ReplayBar::showSnapshot()
 {
     const auto& s = m_controller->snapshot();
@@ -191,8 +200,12 @@ void ReplayBar::showSnapshot()
     }
     m_events->setToolTip(s->state == runtime::ReplayState::Failed
             ? tr("The replay failed: %1\nPlay tries again.").arg(QString::fromStdString(s->error))
-            : QString());
-    m_events->setText(tr("<b>%1</b> events · %2").arg(QString::number(s->eventsReplayed), state));
+            : m_stale ? tr("The views show the replay of the job as it was before your edits; Restart replays the "
+                           "edited job.")
+                      : QString());
+    m_events->setText(tr("<b>%1</b> events · %2").arg(QString::number(s->eventsReplayed), state)
+        + (m_stale ? tr(" · <span style='color:%1'>job edited since</span>").arg(theme::warningColor().name())
+                   : QString()));
     m_rate->setText(!playing ? QString()
             : s->threads == 2
             ? tr("<b>%1</b> events/s · 2 threads").arg(simfmt::count(qint64(s->eventsPerSecond)))

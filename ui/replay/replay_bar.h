@@ -32,6 +32,10 @@ public:
     static int speedIndexFor(int64_t processingMs, int64_t wallMs = kWatchableReplayMs);
     static constexpr int64_t kWatchableReplayMs = 20000;
     void setSpeedIndex(int index);
+    // The job was edited since the replay on show started: the views show the job as it was, and
+    // the bar says so until the next start.
+    void setStale(bool stale);
+    bool isStale() const { return m_stale; }
     int speedIndex() const;
     QSlider* speedSlider() const { return m_speed; }
     QProgressBar* progressBar() const { return m_progress; }
@@ -62,6 +66,7 @@ private:
     QLabel* m_speedLabel;
     QProgressBar* m_progress;
     QLabel* m_events;
+    bool m_stale = false;
     QLabel* m_rate;
     QLabel* m_clock;
     qint64 m_lastShown = 0;

@@ -227,6 +227,8 @@ private:
     QString m_lastError;
     // The job's values Replay Settings last showed, by node and parameter (see followJobInLiveSettings).
     std::map<std::pair<std::string, std::string>, int64_t> m_liveJobValues;
+    // The job the replay on show started from (its JSON without node positions); empty: none.
+    std::string m_replayedJob;
     struct QuickAddTarget {
         QPointF pos;
         NodeId link = kInvalidNodeId; // the node the new one is connected to, if any

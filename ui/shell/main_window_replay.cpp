@@ -311,6 +311,17 @@ WhatIfDialog* MainWindow::whatIfDialog()
     return m_whatIf;
 }
 
+// The job as a replay sees it: its JSON without the nodes' positions on the canvas.
+static std::string replayedForm(const model::Job& job)
+{
+    model::Json doc = job.toJson();
+    if (doc.contains("nodes") && doc["nodes"].is_array())
+        for (auto& n : doc["nodes"])
+            if (n.is_object())
+                n.erase("ui");
+    return doc.dump();
+}
+
 // The job's values of what Replay Settings can replace live, by node and parameter path.
 static std::map<std::pair<std::string, std::string>, int64_t> liveJobValues(const model::JobSpec& spec)
 {
@@ -329,6 +340,8 @@ void MainWindow::resetReplay()
         return;
     m_replay->reset();
     m_replay->clearSettings();
+    m_replayedJob.clear();
+    m_replayBar->setStale(false);
     m_scene->clearLiveStats();
     m_rateBase.clear();
     m_rates.clear();
@@ -361,8 +374,13 @@ void MainWindow::resetReplay()
 
 void MainWindow::followJobInLiveSettings()
 {
+    if (!m_replay)
+        return;
+    // An edit after a replay: its views show the job as it was, and the replay bar says so.
+    m_replayBar->setStale(m_replay->snapshot() && !m_replayedJob.empty()
+        && replayedForm(m_model->job()) != m_replayedJob);
     const auto& compiled = m_model->compiled();
-    if (compiled.hasErrors() || !m_replay)
+    if (compiled.hasErrors())
         return;
     auto now = liveJobValues(compiled.spec);
     if (now == m_liveJobValues)
@@ -408,6 +426,8 @@ bool MainWindow::startReplay(bool play)
     m_rateBase.clear();
     m_rates.clear();
     m_replay->start(compiled.spec, play);
+    m_replayedJob = replayedForm(m_model->job());
+    m_replayBar->setStale(false);
     // The views need room: give the bottom docks a good share of the window the first time, but
     // on a small screen (a laptop's 768 lines or fewer) no more than a third: the canvas keeps
     // the rest.

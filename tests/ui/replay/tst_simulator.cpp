@@ -1,6 +1,7 @@
 // The simulator in the main window, driven through its real widgets (replay toolbar, keyboard,
 // live settings): what the views' models hold equals what `streamlab run` reports for the same
 // job and settings; pause and step move by what they say; a lateness change mid-run applies.
+#include "designer/commands.h"
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
 #include "designer/node_item.h"
@@ -490,6 +491,36 @@ private slots:
         QVERIFY(
             cliTotal(cli, "perMinute", "firings", "late") < cliTotal(plain, "perMinute", "firings", "late"));
         QCOMPARE(m_window->resultsView()->model()->rowCount(), int(cli.lines.size()));
+    }
+
+    void anEditAfterAReplayIsMarkedUntilTheNextStart()
+    {
+        QVERIFY(openFast(sample("clickstream/job.json")));
+        QVERIFY(m_window->startReplay(true));
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        auto* events = m_window->replayBar()->findChild<QLabel*>("replayEvents");
+        QVERIFY(events);
+        auto* model = m_window->graphModel();
+        const NodeId win = model->nodeByKey("perMinute");
+        // Moving a card changes nothing a replay sees.
+        m_window->undoStack()->push(new MoveNodesCommand(
+            model, { { win, { model->nodePosition(win), model->nodePosition(win) + QPointF(0, 80) } } }, "Move", false));
+        QTest::qWait(10);
+        QVERIFY(!m_window->replayBar()->isStale());
+        // A fix (here: no allowed lateness) does: the views show the job before it.
+        m_window->undoStack()->push(new SetParamCommand(model, win, "allowedLateness", "0ms"));
+        QTRY_VERIFY(m_window->replayBar()->isStale());
+        QVERIFY(events->text().contains("job edited since"));
+        // Undone, the job is the replayed one again.
+        m_window->undoStack()->undo();
+        QTRY_VERIFY(!m_window->replayBar()->isStale());
+        m_window->undoStack()->redo();
+        QTRY_VERIFY(m_window->replayBar()->isStale());
+        // Restart replays the edited job: no marker.
+        QTest::mouseClick(button(m_window->replayBar()->restartAction()), Qt::LeftButton);
+        QVERIFY(!m_window->replayBar()->isStale());
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        QVERIFY(!events->text().contains("job edited since"));
     }
 
     void chartTicksAreRound()
