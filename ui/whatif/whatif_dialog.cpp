@@ -404,9 +404,13 @@ void WhatIfDialog::targetChanged()
     if (type == ParamType::Duration) {
         auto ms = time::parseDuration(current.toStdString());
         const double c = ms.ok() ? static_cast<double>(*ms) : 0.0;
-        // Around the job's value: from 0 to four times it (at least 10 s), in about ten steps.
+        // Around the job's value: from 0 to four times it (at least 10 s), in about ten steps,
+        // one of them the job's own value (ringed on the chart): a step that divides it.
         const double span = std::max(4 * c, 10000.0);
-        const int64_t s = niceDuration(span / 10);
+        int64_t s = niceDuration(span / 10);
+        const auto own = static_cast<int64_t>(c);
+        if (own > 0 && own % s != 0)
+            s = own % 2 == 0 && own / 2 >= span / 12 ? own / 2 : own;
         const int64_t end = s * static_cast<int64_t>(std::ceil(span / static_cast<double>(s)));
         from = durationText(0);
         to = durationText(end);
@@ -710,8 +714,21 @@ void WhatIfDialog::updateChart()
         const qreal padX = std::max<qreal>((maxX - minX) * 0.08, maxX > 0 ? maxX * 0.05 : 1);
         fitAxis(m_axisX, minX < (maxX - minX) * 0.5 ? 0 : minX - padX, maxX + padX, 0,
             std::numeric_limits<qreal>::max());
-        const qreal padY = std::max<qreal>((maxY - minY) * 0.15, 0.01);
-        fitAxis(m_axisY, minY - padY, maxY + padY, 0, 100);
+        // At least one percentage point tall: a change of a few hundredths shows as the small
+        // change it is, not as the whole height of the chart.
+        qreal padY = (maxY - minY) * 0.15;
+        if (maxY - minY + 2 * padY < 1.0)
+            padY = (1.0 - (maxY - minY)) / 2;
+        qreal loY = minY - padY, hiY = maxY + padY;
+        if (hiY > 100) { // kept whole inside 0..100
+            loY -= hiY - 100;
+            hiY = 100;
+        }
+        if (loY < 0) {
+            hiY = std::min<qreal>(100, hiY - loY);
+            loY = 0;
+        }
+        fitAxis(m_axisY, loY, hiY, 0, 100);
     } else {
         m_axisX->setRange(0, 1);
         m_axisY->setRange(0, 100);

@@ -128,6 +128,30 @@ private slots:
             m_dialog->findChild<QLabel*>("whatifPreview")->text().contains("FROM and TO must be durations"));
     }
 
+    // The default range holds the job's own value, so that its point is there to be ringed.
+    void theDefaultRangeHoldsTheJobsValue()
+    {
+        GraphModel* m = m_window->graphModel();
+        m->setParam(m->nodeByKey("src"), "watermark.maxOutOfOrderness", "2500ms");
+        QComboBox* box = m_dialog->targetBox();
+        box->setCurrentIndex(box->findData("perTen.allowedLateness"));
+        box->setCurrentIndex(box->findData(kDelay));
+        QCOMPARE(m_dialog->fromField()->text(), QString("0s"));
+        QCOMPARE(m_dialog->toField()->text(), QString("10s"));
+        QCOMPARE(m_dialog->stepField()->text(), QString("1250ms"));
+    }
+
+    // Completeness that changes by nothing (every event on time from 2 s on) is not blown up to
+    // the chart's whole height: the axis spans at least one percentage point.
+    void aFlatCompletenessStaysFlat()
+    {
+        QVERIFY(sweep(kDelay, "2s", "4s", "1s"));
+        auto* y = qobject_cast<QValueAxis*>(m_dialog->chart()->axes(Qt::Vertical).front());
+        QVERIFY(y);
+        QVERIFY2(y->max() - y->min() >= 1.0, qPrintable(QStringLiteral("%1..%2").arg(y->min()).arg(y->max())));
+        QCOMPARE(y->max(), 100.0);
+    }
+
     // Worked out in tst_sweep and by `streamlab sweep`: delay 0 loses a@7s and c@6s to the side
     // output (7 of 9 on time, median latency 9 s); from 2 s on every event is on time, the median
     // latency is 2 s at 2 s and 5 s at 4 s.
