@@ -141,6 +141,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_autosaveTimer->setInterval(kAutosaveIntervalMs);
     connect(m_autosaveTimer, &QTimer::timeout, this, [this] { autosaveNow(); });
     m_autosaveTimer->start();
+    // And soon after each edit, so that a crash a few seconds after the first change loses nothing.
+    auto* soon = new QTimer(this);
+    soon->setSingleShot(true);
+    soon->setInterval(kAutosaveAfterEditMs);
+    connect(soon, &QTimer::timeout, this, [this] { autosaveNow(); });
+    connect(m_undo, &QUndoStack::indexChanged, soon, qOverload<>(&QTimer::start));
 
     QSettings settings;
     if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {

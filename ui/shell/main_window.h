@@ -92,6 +92,7 @@ public:
     // the application's data folder (autosave/); saving, discarding or closing normally removes
     // it. What a crash leaves there is offered back by recoverAutosave() at the next start.
     static constexpr int kAutosaveIntervalMs = 30000;
+    static constexpr int kAutosaveAfterEditMs = 2000; // after the last of a run of edits
     static QString autosaveDir();
     bool autosaveNow(); // false when there was nothing to write or it failed
     // Offers the newest autosave left by a crash; true when it was recovered. Leftovers are removed.

@@ -269,6 +269,29 @@ void MainWindow::removeAutosave()
     m_autosavedIndex = -1;
 }
 
+// Whether the Streamlab that wrote an autosave ("<id>-<pid>.json") still runs. A pid that now
+// belongs to another program, or to a process that crashed and was not yet reaped (a zombie), is
+// not ours: its autosave is offered back.
+static bool autosaveOwnerRuns(qint64 pid)
+{
+    if (pid <= 0 || pid == QCoreApplication::applicationPid())
+        return false;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    // "pid (comm) state ...": the state follows the last ')'.
+    const QByteArray line = stat.readAll();
+    const int close = line.lastIndexOf(')');
+    if (close < 0 || line.mid(close + 2, 1) == "Z" || line.mid(close + 2, 1) == "X")
+        return false;
+    QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
+    if (!comm.open(QIODevice::ReadOnly))
+        return false;
+    // The kernel keeps the first 15 bytes of the executable's name.
+    const QByteArray ours = QFileInfo(QCoreApplication::applicationFilePath()).fileName().toUtf8().left(15);
+    return comm.readAll().trimmed() == ours;
+}
+
 bool MainWindow::recoverAutosave()
 {
     QDir dir(autosaveDir());
@@ -277,9 +300,8 @@ bool MainWindow::recoverAutosave()
     for (const QFileInfo& f : files) {
         if (f.absoluteFilePath() == m_autosaveFile)
             continue;
-        // "<id>-<pid>.json": another Streamlab still running owns it (Linux: /proc/<pid>).
-        const qint64 pid = f.completeBaseName().section('-', -1).toLongLong();
-        if (pid > 0 && pid != QCoreApplication::applicationPid() && QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)))
+        // "<id>-<pid>.json": another Streamlab still running owns it.
+        if (autosaveOwnerRuns(f.completeBaseName().section('-', -1).toLongLong()))
             continue;
         if (!recovered) {
             auto job = model::Job::load(f.absoluteFilePath().toStdString());

@@ -493,6 +493,28 @@ private slots:
         asked->answer = QMessageBox::Discard;
     }
 
+    void aCrashSecondsAfterAnEditIsRecovered()
+    {
+        QDir(MainWindow::autosaveDir()).removeRecursively();
+        QVERIFY(m_window->openFile(kSample));
+        m_window->addNode("filter", QPointF(300, 400));
+        // Written a couple of seconds after the edit, not at the next 30-second tick.
+        QDir dir(MainWindow::autosaveDir());
+        QTRY_COMPARE_WITH_TIMEOUT(dir.entryList({ "*.json" }, QDir::Files).size(), 1, 5000);
+        // The crashed process's pid now runs another program (here the machine's first process):
+        // the autosave is still offered back.
+        const QString file = dir.entryList({ "*.json" }, QDir::Files).front();
+        QVERIFY(dir.rename(file, file.section('-', 0, 0) + "-1.json"));
+        auto second = std::make_unique<MainWindow>();
+        auto prompter = std::make_unique<FakePrompter>();
+        FakePrompter* asked = prompter.get();
+        second->setPrompter(std::move(prompter));
+        QVERIFY(second->recoverAutosave());
+        QCOMPARE(asked->recoverAsked, QStringList { "job.json" });
+        asked->answer = QMessageBox::Discard;
+        m_prompter->answer = QMessageBox::Discard;
+    }
+
     void minimapShowsWhenTheGraphDoesNotFitAndMovesTheView()
     {
         QVERIFY(m_window->openFile(kSample));
