@@ -70,6 +70,16 @@ private:
     MainWindow* m_window = nullptr;
     FakePrompter* m_prompter = nullptr;
 
+    // Another window, as the next start of Streamlab makes it, with its prompter.
+    static std::pair<std::unique_ptr<MainWindow>, FakePrompter*> nextStart()
+    {
+        auto window = std::make_unique<MainWindow>();
+        auto prompter = std::make_unique<FakePrompter>();
+        FakePrompter* asked = prompter.get();
+        window->setPrompter(std::move(prompter));
+        return { std::move(window), asked };
+    }
+
     QPoint viewPos(QPointF scenePos) const { return m_window->graphView()->mapFromScene(scenePos); }
 
 private slots:
@@ -474,10 +484,7 @@ private slots:
         QVERIFY(dir.rename(files.front(), files.front().section('-', 0, 0) + "-999999999.json"));
 
         // The next start offers it back, with the original file's name and folder.
-        auto second = std::make_unique<MainWindow>();
-        auto prompter = std::make_unique<FakePrompter>();
-        FakePrompter* asked = prompter.get();
-        second->setPrompter(std::move(prompter));
+        auto [second, asked] = nextStart();
         QVERIFY(second->recoverAutosave());
         QCOMPARE(asked->recoverAsked, QStringList { "job.json" });
         QVERIFY(second->graphModel()->nodeByKey(key) != kInvalidNodeId);
@@ -505,10 +512,7 @@ private slots:
         // the autosave is still offered back.
         const QString file = dir.entryList({ "*.json" }, QDir::Files).front();
         QVERIFY(dir.rename(file, file.section('-', 0, 0) + "-1.json"));
-        auto second = std::make_unique<MainWindow>();
-        auto prompter = std::make_unique<FakePrompter>();
-        FakePrompter* asked = prompter.get();
-        second->setPrompter(std::move(prompter));
+        auto [second, asked] = nextStart();
         QVERIFY(second->recoverAutosave());
         QCOMPARE(asked->recoverAsked, QStringList { "job.json" });
         asked->answer = QMessageBox::Discard;
