@@ -52,7 +52,16 @@ void EdgeItem::refresh()
     update();
 }
 
-QRectF EdgeItem::labelRect() const
+void EdgeItem::setLabelAt(qreal percent)
+{
+    if (percent == m_labelAt)
+        return;
+    prepareGeometryChange();
+    m_labelAt = percent;
+    update();
+}
+
+QRectF EdgeItem::labelRect(qreal percent) const
 {
     QFont f = QApplication::font();
     f.setPointSizeF(f.pointSizeF() * 0.75);
@@ -60,7 +69,7 @@ QRectF EdgeItem::labelRect() const
     QFontMetricsF fm(f);
     const qreal w = fm.horizontalAdvance(m_label) + 14 + (m_errors ? 16 : 0);
     const qreal h = fm.height() + 4;
-    QPointF c = m_path.isEmpty() ? QPointF() : m_path.pointAtPercent(0.5);
+    QPointF c = m_path.isEmpty() ? QPointF() : m_path.pointAtPercent(percent);
     return QRectF(c.x() - w / 2, c.y() - h / 2, w, h);
 }
 

@@ -21,6 +21,11 @@ public:
     void setEnds(QPointF from, QPointF to);
     void refresh(); // label and problems from the model
     QString label() const { return m_label; }
+    // Where along the curve the label sits (0.5: the middle); the scene moves it off the cards.
+    void setLabelAt(qreal percent);
+    qreal labelAt() const { return m_labelAt; }
+    // The label's rectangle with the label at `percent` of the curve (item coordinates).
+    QRectF labelRect(qreal percent) const;
 
     // The curve between two port positions, as drawn for edges and for the connection being dragged.
     static QPainterPath curve(QPointF from, QPointF to);
@@ -30,7 +35,7 @@ public:
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
 private:
-    QRectF labelRect() const;
+    QRectF labelRect() const { return labelRect(m_labelAt); }
 
     GraphModel* m_model;
     ConnectionId m_id;
@@ -39,6 +44,7 @@ private:
     QPainterPath m_path;
     QString m_label;
     int m_errors = 0;
+    qreal m_labelAt = 0.5;
 };
 
 } // namespace streamlab::ui

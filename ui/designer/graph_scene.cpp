@@ -111,14 +111,22 @@ QGraphicsItem* GraphScene::item(const ConnectionId& c) const { return edgeItem(c
 
 void GraphScene::setLiveStats(NodeId id, const QStringList& lines)
 {
-    if (auto* n = nodeItem(id))
-        n->setLiveStats(lines);
+    auto* n = nodeItem(id);
+    if (!n)
+        return;
+    const bool grows = n->liveStats().size() != lines.size(); // the box under the card changes
+    n->setLiveStats(lines);
+    if (grows)
+        for (auto& [c, item] : m_edges)
+            placeEdge(c, item);
 }
 
 void GraphScene::clearLiveStats()
 {
     for (const auto& [id, n] : m_nodes)
         n->setLiveStats({});
+    for (auto& [c, item] : m_edges)
+        placeEdge(c, item);
 }
 
 void GraphScene::setLiveOverrides(NodeId id, const QMap<QString, QString>& overrides)
@@ -198,17 +206,30 @@ void GraphScene::placeEdge(const ConnectionId& c, EdgeItem* item) const
 {
     auto* from = nodeItem(c.outNode);
     auto* to = nodeItem(c.inNode);
-    if (from && to)
-        item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+    if (!from || !to)
+        return;
+    item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+    // The label in the middle, unless a card (with the live numbers under it) is there: then
+    // the nearest place along the curve that is clear.
+    std::vector<QRectF> cards;
+    for (const auto& [id, n] : m_nodes)
+        cards.push_back(n->sceneBoundingRect());
+    for (qreal at : { 0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82 }) {
+        const QRectF label = item->mapRectToScene(item->labelRect(at));
+        if (std::none_of(cards.begin(), cards.end(), [&](const QRectF& r) { return r.intersects(label); })) {
+            item->setLabelAt(at);
+            return;
+        }
+    }
+    item->setLabelAt(0.5);
 }
 
 void GraphScene::updateEdgesOf(NodeId id)
 {
     for (auto& [c, item] : m_edges) {
-        if (c.outNode != id && c.inNode != id)
-            continue;
-        placeEdge(c, item);
-        item->refresh();
+        placeEdge(c, item); // every edge's label may be covered or freed by this node
+        if (c.outNode == id || c.inNode == id)
+            item->refresh();
     }
 }
 
@@ -224,9 +245,10 @@ void GraphScene::refreshAll()
 
 void GraphScene::nodeItemMoved(NodeId id)
 {
+    Q_UNUSED(id);
+    // Every edge: the moved card may now cover, or free, another edge's label.
     for (auto& [c, item] : m_edges)
-        if (c.outNode == id || c.inNode == id)
-            placeEdge(c, item);
+        placeEdge(c, item);
 }
 
 std::vector<NodeId> GraphScene::selectedNodes() const

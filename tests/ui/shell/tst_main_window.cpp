@@ -468,6 +468,25 @@ private slots:
         QVERIFY(cardsApart(scene));
     }
 
+    void edgeLabelsStayOffTheCardsAndTheirLiveNumbers()
+    {
+        m_window->newJob();
+        auto* scene = m_window->graphScene();
+        const NodeId key = m_window->addNode("keyBy", QPointF(100, 100));
+        const NodeId win = m_window->addNode("window", QPointF(760, 100));
+        QVERIFY(scene->connectNodes({ key, "", win }));
+        EdgeItem* edge = scene->edgeItem({ key, "", win });
+        const QRectF middle = edge->mapRectToScene(edge->labelRect(0.5));
+        // A card put where the label was, and live numbers under it: the label moves along the wire.
+        const NodeId other = m_window->addNode("filter", middle.center() + QPointF(0, 40));
+        scene->setLiveStats(other, { "records\t12", "watermark\t10:00:00", "state\t0" });
+        scene->graphModel()->setNodePosition(other, middle.topLeft() - QPointF(GraphScene::cardWidth() / 2, 20));
+        const QRectF label = edge->mapRectToScene(edge->labelRect(edge->labelAt()));
+        QVERIFY(scene->item(other)->sceneBoundingRect().intersects(middle));
+        QVERIFY2(!scene->item(other)->sceneBoundingRect().intersects(label), qPrintable(QString::number(edge->labelAt())));
+        QVERIFY(edge->labelAt() != 0.5);
+    }
+
     void autosaveIsOfferedBackAfterACrash()
     {
         QDir(MainWindow::autosaveDir()).removeRecursively();
