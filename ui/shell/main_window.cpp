@@ -84,7 +84,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_undo, &QUndoStack::cleanChanged, this, [this] { updateTitle(); });
     connect(m_undo, &QUndoStack::indexChanged, this, [this] { updateTitle(); });
     connect(m_model, &GraphModel::validationChanged, this, [this] {
-        m_problems->setProblems(m_model->compiled().problems);
+        showProblems();
         updateStatus();
         if (m_physicalAct->isChecked())
             m_physical->showPlan(*m_model);
@@ -184,12 +184,21 @@ void MainWindow::updateTitle()
     setWindowFilePath(m_file);
 }
 
+void MainWindow::showProblems()
+{
+    // An empty canvas is a job not begun, not a job in error ("the job has no source"): the status
+    // bar says how to begin instead.
+    m_problems->setProblems(m_model->nodeIds().empty() ? std::vector<model::Problem> {} : m_model->compiled().problems);
+}
+
 void MainWindow::updateStatus()
 {
     const int errors = m_problems->errorCount();
     const int warnings = m_problems->warningCount();
     QString text;
-    if (errors == 0 && warnings == 0)
+    if (m_model->nodeIds().empty())
+        text = tr("An empty job: drag a source from Nodes, or press Tab on the canvas");
+    else if (errors == 0 && warnings == 0)
         text = tr("No problems");
     else
         text = tr("%n error(s)", nullptr, errors) + QStringLiteral(", ")

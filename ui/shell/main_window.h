@@ -188,6 +188,7 @@ private:
     // Another job is in the window (new or opened): the previous run, its live settings, the
     // figures on the cards and every view are forgotten.
     void resetReplay();
+    void showProblems(); // the job's problems in Problems (none for an empty canvas)
     // One value, shown everywhere: a job edit of a value the live settings replace (a sweep point
     // applied, the property panel) is the newer choice and forgets the live one; Replay Settings
     // show the job's values; each node card shows the live values that replace its own, marked.

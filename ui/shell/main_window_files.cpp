@@ -81,7 +81,7 @@ void MainWindow::newJob()
     showStartPage(false);
     m_view->setZoom(1.0);
     m_view->centerOn(QPointF(400, 200));
-    m_problems->setProblems(m_model->compiled().problems);
+    showProblems();
     updateTitle();
     updateStatus();
     updateActions();
@@ -128,7 +128,7 @@ bool MainWindow::openFile(const QString& path, bool ask)
             m_model->setNodePosition(id, p + QPointF(40, 40));
         m_undo->setClean();
     }
-    m_problems->setProblems(m_model->compiled().problems);
+    showProblems();
     addRecentFile(m_file);
     updateTitle();
     updateStatus();
@@ -321,7 +321,7 @@ bool MainWindow::recoverAutosave()
                         m_undo->clear();
                         m_file = original;
                         m_undo->resetClean(); // recovered changes are unsaved changes
-                        m_problems->setProblems(m_model->compiled().problems);
+                        showProblems();
                         updateTitle();
                         updateStatus();
                         updateActions();

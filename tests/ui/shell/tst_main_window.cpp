@@ -23,6 +23,7 @@
 #include <QLineEdit>
 #include <QSet>
 #include <QSettings>
+#include <QStatusBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -143,6 +144,10 @@ private slots:
         QTest::mouseClick(start->newButton(), Qt::LeftButton);
         QVERIFY(!m_window->isStartPageShown());
         QVERIFY(m_window->graphModel()->nodeIds().empty());
+        // An empty canvas is not an error ("the job has no source"): the status says how to begin.
+        QTRY_COMPARE(m_window->problemsWidget()->errorCount(), 0);
+        QTRY_VERIFY(m_window->findChild<QStatusBar*>()->findChildren<QLabel*>().front()->text().contains(
+            "An empty job"));
 
         // File > Open Sample lists the same samples.
         auto* menu = m_window->findChild<QMenu*>("samplesMenu");
