@@ -110,8 +110,9 @@ bool MainWindow::openFile(const QString& path, bool ask)
     showStartPage(false);
     resetReplay();
     // Nodes without a position (a hand-written file) get the automatic layout; so do files whose
-    // cards would lie on top of each other. Any other layout is the person's, kept as saved:
-    // downstream below, or to the left, is theirs to choose.
+    // cards would lie on top of each other, or stand side by side in a row with no room for the
+    // edge's label between them (files from before the cards grew). Any other layout is the
+    // person's, kept as saved: downstream below, or to the left, is theirs to choose.
     bool missing = false;
     const auto ids = m_model->nodeIds();
     for (NodeId id : ids)
@@ -120,8 +121,14 @@ bool MainWindow::openFile(const QString& path, bool ask)
         for (size_t j = i + 1; j < ids.size() && !missing; ++j)
             missing = QRectF(m_model->nodePosition(ids[i]), m_scene->nodeSize(ids[i]))
                           .intersects(QRectF(m_model->nodePosition(ids[j]), m_scene->nodeSize(ids[j])));
+    for (const auto& c : m_model->connections()) {
+        const QPointF from = m_model->nodePosition(c.outNode), to = m_model->nodePosition(c.inNode);
+        const qreal gap = to.x() - from.x() - GraphScene::cardWidth();
+        const bool sameRow = std::abs(to.y() - from.y()) < m_scene->nodeSize(c.outNode).height();
+        missing = missing || (sameRow && gap > -GraphScene::cardWidth() && gap < 70);
+    }
     if (missing) {
-        log(tr("Laid out %1 automatically: node positions were missing or cards overlapped")
+        log(tr("Laid out %1 automatically: node positions were missing or too tight")
                 .arg(QFileInfo(path).fileName()));
         auto pos = layeredLayout(*m_model, [this](NodeId id) { return m_scene->nodeSize(id); });
         for (const auto& [id, p] : pos)

@@ -263,7 +263,19 @@ private slots:
         QVERIFY(m_window->saveTo(kSample));
         QVERIFY(m_window->openFile(kSample));
         QCOMPARE(m_window->graphModel()->nodePosition(model->nodeByKey("perMinute")), QPointF(40, 360));
-        // Cards saved on top of each other are laid out, though.
+        // Cards in a row too tight for the edges' labels (files from before the cards grew) are
+        // laid out, though, and so are cards saved on top of each other.
+        moves.clear();
+        qreal x = 40;
+        for (NodeId id : model->nodeIds()) {
+            moves[id] = { model->nodePosition(id), QPointF(x, 40) };
+            x += GraphScene::cardWidth() + 30;
+        }
+        m_window->undoStack()->push(new MoveNodesCommand(model, moves, "Move", false));
+        QVERIFY(m_window->saveTo(kSample));
+        QVERIFY(m_window->openFile(kSample));
+        QVERIFY(model->nodePosition(model->nodeByKey("byUser")).x() - model->nodePosition(model->nodeByKey("clicks")).x()
+            >= GraphScene::cardWidth() + 70);
         moves.clear();
         for (NodeId id : model->nodeIds())
             moves[id] = { model->nodePosition(id), QPointF(40, 40) };
