@@ -154,9 +154,13 @@ void GraphScene::rebuild()
 {
     m_drag = {};
     m_hint = nullptr;
-    clear();
+    // Deselect while the items live, and forget them before they go: deleting a selected item
+    // emits selectionChanged, whose receivers ask for selectedNodes().
+    clearSelection();
     m_nodes.clear();
     m_edges.clear();
+    m_pressPositions.clear();
+    clear();
     for (NodeId id : m_model->nodeIds())
         addNodeItem(id);
     for (const auto& c : m_model->connections())
@@ -179,8 +183,9 @@ void GraphScene::removeNodeItem(NodeId id)
     if (it == m_nodes.end())
         return;
     m_pressPositions.erase(id);
-    delete it->second;
-    m_nodes.erase(it);
+    NodeItem* item = it->second;
+    m_nodes.erase(it); // first: deleting a selected item emits selectionChanged
+    delete item;
 }
 
 void GraphScene::addEdgeItem(const ConnectionId& c)
@@ -198,8 +203,9 @@ void GraphScene::removeEdgeItem(const ConnectionId& c)
     auto it = m_edges.find(c);
     if (it == m_edges.end())
         return;
-    delete it->second;
-    m_edges.erase(it);
+    EdgeItem* item = it->second;
+    m_edges.erase(it); // first: deleting a selected item emits selectionChanged
+    delete item;
 }
 
 void GraphScene::placeEdge(const ConnectionId& c, EdgeItem* item) const

@@ -285,6 +285,38 @@ private slots:
         QVERIFY(cardsApart(m_window->graphScene()));
     }
 
+    void newWithASelectedNodeReplacesTheGraph()
+    {
+        // Once a crash: File > New while a node was selected (the scene deleted selected cards and
+        // the selection's receivers read the deleted ones; AddressSanitizer, scripts/sanitize.sh,
+        // sees the read of freed memory where a plain build may survive it).
+        QVERIFY(m_window->openFile(kSample));
+        m_window->graphScene()->selectNodes({ m_window->graphModel()->nodeByKey("perMinute") });
+        m_prompter->answer = QMessageBox::Discard;
+        m_window->newJob();
+        QVERIFY(m_window->graphModel()->nodeIds().empty());
+        const NodeId src = m_window->addNode("source", QPointF(100, 100)); // selected, as added
+        QCOMPARE(m_window->graphScene()->selectedNodes(), std::vector<NodeId>({ src }));
+        QVERIFY(m_window->openFile(kSample, false));
+        QVERIFY(m_window->graphScene()->selectedNodes().empty());
+    }
+
+    void savingANewJobBeforeOpeningASampleOpensIt()
+    {
+        // File > Open Sample with unsaved changes to a new job: Save, a name, then the sample.
+        m_window->newJob();
+        const NodeId src = m_window->addNode("source", QPointF(100, 100));
+        m_window->graphScene()->selectNodes({ src });
+        QTest::qWait(50);
+        m_prompter->answer = QMessageBox::Save;
+        m_prompter->saveName = m_dir->filePath("mypipe.json");
+        QVERIFY(m_window->openFile(QStringLiteral(STREAMLAB_SAMPLES "/stuck-producer/job.json")));
+        QVERIFY(QFileInfo::exists(m_dir->filePath("mypipe.json")));
+        QVERIFY(m_window->currentFile().endsWith("stuck-producer/job.json"));
+        QTest::qWait(100);
+        QVERIFY(m_window->isVisible());
+    }
+
     void saveAsNamesANewJobAfterItsFile()
     {
         m_window->newJob();
