@@ -98,7 +98,7 @@ QList<Sample> samples()
 }
 
 StartPage::StartPage(QWidget* parent)
-    : QWidget(parent)
+    : QScrollArea(parent)
     , m_samples(new QListWidget)
     , m_recent(new QListWidget)
     , m_noRecent(new QLabel(tr("Files you open or save appear here.")))
@@ -107,9 +107,11 @@ StartPage::StartPage(QWidget* parent)
 {
     setObjectName("startPage");
     setAcceptDrops(true);
-    setAutoFillBackground(true);
-
-    auto* outer = new QVBoxLayout(this);
+    setWidgetResizable(true);
+    setFrameShape(QFrame::NoFrame);
+    auto* content = new QWidget;
+    content->setAutoFillBackground(true);
+    auto* outer = new QVBoxLayout(content);
     outer->setContentsMargins(32, 24, 32, 24);
     outer->setSpacing(14);
 
@@ -192,6 +194,7 @@ StartPage::StartPage(QWidget* parent)
     columns->addLayout(right, 2);
     outer->addLayout(columns, 1);
 
+    setWidget(content);
     connect(m_samples, &QListWidget::itemActivated, this,
         [this](QListWidgetItem* it) { emit openRequested(it->data(Qt::UserRole).toString()); });
     connect(m_samples, &QListWidget::itemClicked, this,
@@ -223,7 +226,7 @@ bool StartPage::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_samples->viewport() && event->type() == QEvent::Resize)
         fitCards();
-    return QWidget::eventFilter(watched, event);
+    return QScrollArea::eventFilter(watched, event);
 }
 
 void StartPage::fitCards()
@@ -250,7 +253,7 @@ void StartPage::dropEvent(QDropEvent* event)
 
 void StartPage::changeEvent(QEvent* event)
 {
-    QWidget::changeEvent(event);
+    QScrollArea::changeEvent(event);
     if (event->type() == QEvent::PaletteChange && !m_restyling)
         restyle();
 }
@@ -258,9 +261,11 @@ void StartPage::changeEvent(QEvent* event)
 void StartPage::restyle()
 {
     m_restyling = true;
-    QPalette p = palette();
-    p.setColor(QPalette::Window, theme::canvasBackground());
-    setPalette(p);
+    if (QWidget* content = widget()) {
+        QPalette p = content->palette();
+        p.setColor(QPalette::Window, theme::canvasBackground());
+        content->setPalette(p);
+    }
     for (QLabel* l : m_muted) {
         QPalette lp = l->palette();
         lp.setColor(QPalette::WindowText, theme::mutedText());

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <QList>
-#include <QWidget>
+#include <QScrollArea>
 
 class QLabel;
 class QListWidget;
@@ -26,7 +26,8 @@ QString samplesDir();
 // Every sample's main job (samples/*/job.json), in name order.
 QList<Sample> samples();
 
-class StartPage : public QWidget {
+// A scroll area: on a small screen the page scrolls rather than hold the window taller than it.
+class StartPage : public QScrollArea {
     Q_OBJECT
 public:
     explicit StartPage(QWidget* parent = nullptr);

@@ -22,6 +22,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScatterSeries>
+#include <QScreen>
 #include <QSplitter>
 #include <QTableView>
 #include <QUndoStack>
@@ -161,7 +162,11 @@ WhatIfDialog::WhatIfDialog(GraphModel* model, QUndoStack* undo, QWidget* parent)
     setObjectName("whatIfDialog");
     setWindowTitle(tr("What-if Sweep"));
     setModal(false);
-    resize(1000, 760);
+    // Most of a small screen (1024x700), never taller than it: Close must stay in reach.
+    QSize size(1000, 760);
+    if (const QScreen* s = parent ? parent->screen() : screen())
+        size = size.boundedTo(s->availableGeometry().size() * 0.92);
+    resize(size);
 
     m_target->setObjectName("whatifTarget");
     m_target->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -241,7 +246,7 @@ WhatIfDialog::WhatIfDialog(GraphModel* model, QUndoStack* undo, QWidget* parent)
         m->setVisible(false);
     m_chartView = simfmt::makeChartView(m_chart);
     m_chartView->setObjectName("whatifChart");
-    m_chartView->setMinimumHeight(300);
+    m_chartView->setMinimumHeight(std::min(300, height() / 3));
 
     auto* chartBar = new QHBoxLayout;
     chartBar->setContentsMargins(0, 0, 0, 0);
@@ -259,8 +264,9 @@ WhatIfDialog::WhatIfDialog(GraphModel* model, QUndoStack* undo, QWidget* parent)
     simfmt::styleTable(m_table);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    connect(
-        m_model, &QAbstractItemModel::rowsInserted, m_table, [this] { m_table->resizeColumnsToContents(); });
+    // Every column as wide as its header and values ("peak state entries" whole); the table
+    // scrolls sideways when the dialog is narrow.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
     auto* split = new QSplitter(Qt::Vertical);
     split->setChildrenCollapsible(false);
@@ -493,6 +499,10 @@ void WhatIfDialog::updatePreview()
     }
     m_preview->setText((v.size() == 1 ? tr("1 replay: %1") : tr("%1 replays: %2").arg(v.size()))
                            .arg(shown.join(QStringLiteral(", "))));
+    if (!m_running && m_progress->value() <= 0) { // "0 of 9 replays", as the line above says
+        m_progress->setRange(0, int(v.size()));
+        m_progress->setValue(0);
+    }
     m_run->setEnabled(!m_running);
 }
 

@@ -128,6 +128,14 @@ private slots:
             m_dialog->findChild<QLabel*>("whatifPreview")->text().contains("FROM and TO must be durations"));
     }
 
+    // Before a run the progress counts the replays the preview announces; the dialog fits a small
+    // screen.
+    void progressAndSizeBeforeTheFirstRun()
+    {
+        QCOMPARE(m_dialog->findChild<QProgressBar*>("whatifProgress")->text(), QString("0 of 11 replays"));
+        QVERIFY(m_dialog->height() <= m_dialog->screen()->availableGeometry().height());
+    }
+
     // The default range holds the job's own value, so that its point is there to be ringed.
     void theDefaultRangeHoldsTheJobsValue()
     {
