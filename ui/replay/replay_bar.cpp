@@ -60,11 +60,12 @@ ReplayBar::ReplayBar(ReplayController* controller, QWidget* parent)
     auto* speedBox = new QWidget;
     auto* sl = new QHBoxLayout(speedBox);
     sl->setContentsMargins(6, 0, 6, 0);
-    sl->addWidget(new QLabel(tr("Speed")));
+    // No "Speed" label: the slider and its "900×" say it, and a small window needs the room for
+    // the progress, the events and the clock.
     m_speed->setObjectName("replaySpeed");
     m_speed->setRange(0, maxSpeedIndex());
     m_speed->setPageStep(1);
-    m_speed->setFixedWidth(130);
+    m_speed->setFixedWidth(110);
     m_speed->setToolTip(
         tr("Speed of the virtual processing-time clock: 1× is real time, max as fast as possible"));
     m_speedLabel->setMinimumWidth(48);
@@ -204,7 +205,7 @@ void ReplayBar::showSnapshot()
                            "edited job.")
                       : QString());
     m_events->setText(tr("<b>%1</b> events · %2").arg(QString::number(s->eventsReplayed), state)
-        + (m_stale ? tr(" · <span style='color:%1'>job edited since</span>").arg(theme::warningColor().name())
+        + (m_stale ? tr(" · <span style='color:%1'>edited since</span>").arg(theme::warningColor().name())
                    : QString()));
     m_rate->setText(!playing ? QString()
             : s->threads == 2
@@ -215,7 +216,10 @@ void ReplayBar::showSnapshot()
                  "the views show them one update behind the sources. Pausing, stepping or a slower "
                  "speed goes back to one thread.")
             : QString());
-    m_clock->setText(tr("clock <b>%1</b>").arg(simfmt::time(s->processingTime)));
+    // The time of day (the date in the tooltip): "2022-09-23 12:00:01.273" pushed the whole status
+    // behind the toolbar's overflow arrow in a 1024-pixel window.
+    m_clock->setText(tr("clock <b>%1</b>").arg(simfmt::timeOfDay(s->processingTime, 0)));
+    m_clock->setToolTip(tr("Virtual processing time: %1").arg(simfmt::time(s->processingTime)));
 }
 
 } // namespace streamlab::ui
