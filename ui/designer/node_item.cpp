@@ -60,8 +60,10 @@ QStringList NodeItem::summary(const GraphModel& m, NodeId id, const QMap<QString
         QString strategy = p("watermark.strategy");
         if (strategy.isEmpty() || strategy == "boundedOutOfOrderness") {
             QString ooo = p("watermark.maxOutOfOrderness");
-            lines << QObject::tr("watermark  %1 out-of-order").arg(ooo.isEmpty() ? "0ms" : ooo)
-                    + live("watermark.maxOutOfOrderness");
+            // A live value is marked instead of "out-of-order": the line must fit the card.
+            lines << (overrides.contains("watermark.maxOutOfOrderness")
+                    ? QObject::tr("watermark  %1").arg(ooo) + live("watermark.maxOutOfOrderness")
+                    : QObject::tr("watermark  %1 out-of-order").arg(ooo.isEmpty() ? "0ms" : ooo));
         } else {
             lines << QObject::tr("watermark  %1").arg(strategy);
         }

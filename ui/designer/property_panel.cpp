@@ -444,10 +444,19 @@ namespace {
 
 } // namespace
 
+void PropertyPanel::setLiveValues(const QMap<QString, QMap<QString, QString>>& values)
+{
+    if (values == m_liveValues)
+        return;
+    m_liveValues = values;
+    reload();
+}
+
 void PropertyPanel::rebuild()
 {
     m_rows.clear();
     m_editors.clear();
+    m_liveNotes.clear();
     m_kind = m_node == kJobNodeId ? QStringLiteral("config") : m_model->nodeKind(m_node);
     m_content = new QWidget;
     auto* outer = new QVBoxLayout(m_content);
@@ -571,6 +580,16 @@ void PropertyPanel::rebuild()
                 auto* label = new QLabel(path.contains('.') ? path.section('.', 1) : path);
                 label->setToolTip(e->toolTip());
                 m_form->addRow(label, e);
+                // Under what Replay Settings can change while a replay runs: its live value.
+                if ((m_kind == "source" && (p->path == "watermark.maxOutOfOrderness" || p->path == "path"))
+                    || (m_kind == "window" && p->path == "allowedLateness")) {
+                    auto* note = new QLabel;
+                    note->setObjectName("live_" + path);
+                    note->setWordWrap(true);
+                    note->setStyleSheet(QStringLiteral("color: %1;").arg(theme::warningColor().name()));
+                    m_form->addRow(QString(), note);
+                    m_liveNotes[path] = note;
+                }
             }
         }
         // All aggregates of a window or keyed aggregate on one line ("count, sum(amount) as total"):
@@ -632,7 +651,14 @@ void PropertyPanel::reload()
         return v.is_string() ? qs(v.get<std::string>()) : QString();
     };
     for (const auto& [path, editor] : m_editors)
-        m_form->setRowVisible(editor, relevant(m_kind, path, value));
+        if (m_form->indexOf(editor) >= 0) // the line of all aggregates sits in a wrapper
+            m_form->setRowVisible(editor, relevant(m_kind, path, value));
+    const auto live = m_node == kJobNodeId ? QMap<QString, QString>() : m_liveValues.value(m_model->nodeKey(m_node));
+    for (auto it = m_liveNotes.begin(); it != m_liveNotes.end(); ++it) {
+        const QString v = live.value(it.key());
+        it.value()->setText(tr("This replay uses %1 (Replay Settings); Save keeps the job's value.").arg(v));
+        m_form->setRowVisible(it.value(), !v.isEmpty() && relevant(m_kind, it.key(), value));
+    }
     // With a list of aggregates (count and sum of one window) the fn and field editors would
     // replace the list by one object: they stay read-only, and the line of all aggregates edits it.
     const bool aggregateList = m_model->param(m_node, "aggregate").is_array();

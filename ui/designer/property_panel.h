@@ -8,6 +8,7 @@
 #include "model/params.h"
 
 #include <QLabel>
+#include <QMap>
 #include <QLineEdit>
 #include <QScrollArea>
 #include <functional>
@@ -47,6 +48,10 @@ public:
     NodeId node() const { return m_node; }
     // The editor of a parameter path ("assigner.size", "id"), or null.
     QWidget* editor(const QString& path) const;
+    // Values a running replay uses instead of the job's (by node id, then parameter path, as the
+    // job file writes them): a note under the parameter says so, and that Save keeps the job's.
+    void setLiveValues(const QMap<QString, QMap<QString, QString>>& values);
+    QLabel* liveNote(const QString& path) const { return m_liveNotes.value(path); }
 
 private:
     void rebuild();
@@ -67,6 +72,8 @@ private:
     };
     std::vector<Row> m_rows;
     std::map<QString, QWidget*> m_editors;
+    QMap<QString, QMap<QString, QString>> m_liveValues;
+    QMap<QString, QLabel*> m_liveNotes; // by parameter path, for the parameters a replay can override
 };
 
 } // namespace streamlab::ui

@@ -5,6 +5,7 @@
 #include "designer/commands.h"
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
+#include "designer/property_panel.h"
 #include "doctor/doctor_controller.h"
 #include "doctor/doctor_view.h"
 #include "model/json_text.h"
@@ -402,6 +403,7 @@ void MainWindow::showLiveOverrides()
                                                 : m_replay->overrides(compiled.spec);
     for (NodeId id : m_model->nodeIds())
         m_scene->setLiveOverrides(id, overrides.value(m_model->nodeKey(id)));
+    m_properties->setLiveValues(overrides);
 }
 
 bool MainWindow::startReplay(bool play)

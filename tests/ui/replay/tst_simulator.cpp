@@ -5,6 +5,7 @@
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
 #include "designer/node_item.h"
+#include "designer/property_panel.h"
 #include "common/sim_format.h"
 #include "replay/event_time_view.h"
 #include "whatif/whatif_dialog.h"
@@ -571,8 +572,15 @@ private slots:
         live->delayField("clicks")->setValue(2);
         QCOMPARE(live->delayField("clicks")->text(), QString("2s"));
         QCOMPARE(card->liveOverrides().value("watermark.maxOutOfOrderness"), QString("2s"));
-        QVERIFY(NodeItem::summary(*model, clicks, card->liveOverrides())
-                    .contains("watermark  2s out-of-order  ·  live"));
+        QVERIFY(NodeItem::summary(*model, clicks, card->liveOverrides()).contains("watermark  2s  ·  live"));
+        // Properties shows the job's value, and under it the replay's with what Save keeps.
+        m_window->graphScene()->selectNodes({ clicks });
+        PropertyPanel* props = m_window->findChild<PropertyPanel*>();
+        QLabel* note = props->liveNote("watermark.maxOutOfOrderness");
+        QVERIFY(note);
+        QTRY_VERIFY(note->isVisibleTo(props));
+        QVERIFY2(note->text().contains("This replay uses 2s") && note->text().contains("Save keeps"),
+            qPrintable(note->text()));
 
         // A sweep point applied to the job is the newer choice: Replay Settings follow it, the
         // live value is forgotten, the card shows the job's value unmarked.
@@ -582,6 +590,7 @@ private slots:
         QVERIFY(!controller()->watermarkDelays().contains("clicks"));
         QVERIFY(card->liveOverrides().isEmpty());
         QVERIFY(NodeItem::summary(*model, clicks).contains("watermark  3s out-of-order"));
+        QTRY_VERIFY(!props->liveNote("watermark.maxOutOfOrderness")->isVisibleTo(props));
 
         // Two hours of lateness read "2h", not "7200.0 s"; typed as a person writes it.
         QDoubleSpinBox* lateness = live->latenessField("perMinute");
