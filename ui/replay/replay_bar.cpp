@@ -66,6 +66,7 @@ ReplayBar::ReplayBar(ReplayController* controller, QWidget* parent)
     m_speed->setRange(0, maxSpeedIndex());
     m_speed->setPageStep(1);
     m_speed->setFixedWidth(110);
+    connect(m_speed, &QSlider::actionTriggered, this, [this] { emit speedChosen(); });
     m_speed->setToolTip(
         tr("Speed of the virtual processing-time clock: 1× is real time, max as fast as possible"));
     m_speedLabel->setMinimumWidth(48);
@@ -128,7 +129,11 @@ ReplayBar::ReplayBar(ReplayController* controller, QWidget* parent)
     showSnapshot();
 }
 
-void ReplayBar::setSpeedIndex(int index) { m_speed->setValue(index); }
+void ReplayBar::setSpeedIndex(int index)
+{
+    m_speed->setValue(index);
+    emit speedChosen();
+}
 
 int ReplayBar::speedIndex() const { return m_speed->value(); }
 

@@ -49,6 +49,8 @@ public:
     void refreshIcons();
 
 signals:
+    // A speed was chosen: the person moved the slider, or setSpeedIndex was called.
+    void speedChosen();
     // Restart pressed, or play/step with nothing running (the main window decides which job and
     // settings). `play`: start playing, else paused before the first event.
     void restartRequested(bool play);

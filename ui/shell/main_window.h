@@ -189,6 +189,9 @@ private:
     // figures on the cards and every view are forgotten.
     void resetReplay();
     void showProblems(); // the job's problems in Problems (none for an empty canvas)
+    // Sets the replay speed that shows this job's whole replay in about 20 s; false when the job
+    // cannot be estimated (empty, with errors, no readable file).
+    bool fitReplaySpeed();
     // One value, shown everywhere: a job edit of a value the live settings replace (a sweep point
     // applied, the property panel) is the newer choice and forgets the live one; Replay Settings
     // show the job's values; each node card shows the live values that replace its own, marked.
@@ -231,6 +234,7 @@ private:
     std::map<std::pair<std::string, std::string>, int64_t> m_liveJobValues;
     // The job the replay on show started from (its JSON without node positions); empty: none.
     std::string m_replayedJob;
+    bool m_speedFitted = false; // the speed was fitted to this job, or chosen by the person
     struct QuickAddTarget {
         QPointF pos;
         NodeId link = kInvalidNodeId; // the node the new one is connected to, if any

@@ -118,6 +118,7 @@ void MainWindow::createSimulator()
         }
 
     connect(m_replayBar, &ReplayBar::restartRequested, this, [this](bool play) { startReplay(play); });
+    connect(m_replayBar, &ReplayBar::speedChosen, this, [this] { m_speedFitted = true; });
     connect(m_view, &GraphView::spaceTapped, m_replayBar->playAction(), &QAction::trigger);
     connect(m_live, &LiveSettings::restartRequested, this, [this] { startReplay(true); });
     connect(m_replay, &ReplayController::settingsChanged, this, &MainWindow::showLiveOverrides);
@@ -355,22 +356,32 @@ void MainWindow::resetReplay()
         m_live->setJob(compiled.spec);
         m_liveJobValues = liveJobValues(compiled.spec);
     }
-    // A speed at which this job's replay can be watched: the whole of it in about 20 seconds.
-    int speed = ReplayBar::maxSpeedIndex();
-    if (!compiled.hasErrors() && !compiled.spec.nodes.empty()) {
-        auto length = runtime::estimateReplayLength(compiled.spec);
-        if (length.ok()) {
-            speed = ReplayBar::speedIndexFor(length->processingMs);
-            const double s = ReplayBar::speeds().value(speed);
-            log(s > 0 ? tr("Replay speed %1×: %2 of processing time in about %3 s")
-                            .arg(s)
-                            .arg(simfmt::duration(length->processingMs))
-                            .arg(qRound(double(length->processingMs) / s / 1000.0))
-                      : tr("Replay speed max: %1 of processing time")
-                            .arg(simfmt::duration(length->processingMs)));
-        }
-    }
+    // A speed at which this job's replay can be watched, unless there is nothing to estimate yet
+    // (a new job): then at its first start.
+    m_replayBar->setSpeedIndex(ReplayBar::maxSpeedIndex());
+    m_speedFitted = false;
+    fitReplaySpeed();
+}
+
+bool MainWindow::fitReplaySpeed()
+{
+    const auto& compiled = m_model->compiled();
+    if (compiled.hasErrors() || compiled.spec.nodes.empty())
+        return false;
+    auto length = runtime::estimateReplayLength(compiled.spec);
+    if (!length.ok())
+        return false;
+    // The whole replay in about 20 seconds.
+    const int speed = ReplayBar::speedIndexFor(length->processingMs);
+    const double s = ReplayBar::speeds().value(speed);
+    log(s > 0 ? tr("Replay speed %1×: %2 of processing time in about %3 s")
+                    .arg(s)
+                    .arg(simfmt::duration(length->processingMs))
+                    .arg(qRound(double(length->processingMs) / s / 1000.0))
+              : tr("Replay speed max: %1 of processing time").arg(simfmt::duration(length->processingMs)));
     m_replayBar->setSpeedIndex(speed);
+    m_speedFitted = true;
+    return true;
 }
 
 void MainWindow::followJobInLiveSettings()
@@ -422,6 +433,10 @@ bool MainWindow::startReplay(bool play)
         return false;
     }
     const model::JobSpec spec = m_replay->effectiveSpec(compiled.spec);
+    // A job built by hand had nothing to estimate when it was new: its first start picks the speed
+    // (unless the person already chose one).
+    if (!m_speedFitted)
+        fitReplaySpeed();
     for (SimView* v : m_simViews)
         v->setJob(spec, *plan);
     m_live->setJob(compiled.spec);

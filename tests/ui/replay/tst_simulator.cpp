@@ -2,6 +2,7 @@
 // live settings): what the views' models hold equals what `streamlab run` reports for the same
 // job and settings; pause and step move by what they say; a lateness change mid-run applies.
 #include "designer/commands.h"
+#include "designer/graph_model.h"
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
 #include "designer/node_item.h"
@@ -18,6 +19,7 @@
 #include "replay/results_view.h"
 #include "replay/state_view.h"
 #include "replay/watermark_view.h"
+#include "runtime/replay_length.h"
 #include "shell/main_window.h"
 
 #include <QAbstractItemModelTester>
@@ -383,6 +385,27 @@ private slots:
     // Issue 21, 5: at a laptop's size and smaller the window stays usable while replaying: the
     // toolbar shows progress, events and clock, the canvas keeps a good share of the window, and
     // the views' dock gives space back when asked.
+    void aJobBuiltByHandGetsAWatchableSpeedAtItsFirstPlay()
+    {
+        // New: nothing to estimate, so the slider waits at max; the first Play fits it.
+        m_window->newJob();
+        QCOMPARE(m_window->replayBar()->speedIndex(), ReplayBar::maxSpeedIndex());
+        // The clickstream's graph, drawn by hand (pasted, as one edit), its file given by path.
+        auto job = model::Job::load(sample("clickstream/job.json").toStdString());
+        QVERIFY(job.ok());
+        GraphModel drawn;
+        QVERIFY(drawn.setJob(*job).ok());
+        model::Json fragment = drawn.fragment(drawn.nodeIds());
+        fragment["nodes"][0]["path"] = sample("clickstream/clicks.csv").toStdString();
+        m_window->undoStack()->push(new AddNodesCommand(m_window->graphModel(), fragment, QPointF(), "Draw"));
+        QVERIFY2(!m_window->graphModel()->compiled().hasErrors(),
+            model::describeErrors(m_window->graphModel()->compiled().problems, "").c_str());
+        QVERIFY(m_window->startReplay(false));
+        QCOMPARE(m_window->replayBar()->speedIndex(), ReplayBar::speedIndexFor(
+            runtime::estimateReplayLength(m_window->graphModel()->compiled().spec)->processingMs));
+        QVERIFY(m_window->replayBar()->speedIndex() < ReplayBar::maxSpeedIndex());
+    }
+
     void usableAtSmallWindowSizes_data()
     {
         QTest::addColumn<QSize>("size");
