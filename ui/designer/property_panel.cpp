@@ -579,7 +579,12 @@ void PropertyPanel::rebuild()
                 m_editors[path] = e;
                 auto* label = new QLabel(path.contains('.') ? path.section('.', 1) : path);
                 label->setToolTip(e->toolTip());
-                m_form->addRow(label, e);
+                if (p->type == ParamType::Schema) { // a table: the panel's whole width, under its name
+                    m_form->addRow(label);
+                    m_form->addRow(e);
+                } else {
+                    m_form->addRow(label, e);
+                }
                 // Under what Replay Settings can change while a replay runs: its live value.
                 if ((m_kind == "source" && (p->path == "watermark.maxOutOfOrderness" || p->path == "path"))
                     || (m_kind == "window" && p->path == "allowedLateness")) {

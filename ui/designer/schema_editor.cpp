@@ -233,6 +233,11 @@ void SchemaEditor::fitHeight()
     const int rowHeight = m_table->verticalHeader()->defaultSectionSize();
     m_table->setFixedHeight(m_table->horizontalHeader()->sizeHint().height() + rows * rowHeight
         + 2 * m_table->frameWidth());
+    // The panel lays out again now, not at some later event: the note under the table would
+    // otherwise be drawn over the rows just added.
+    updateGeometry();
+    if (layout())
+        layout()->activate();
 }
 
 } // namespace streamlab::ui
