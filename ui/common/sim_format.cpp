@@ -94,16 +94,18 @@ std::vector<int64_t> timeTicks(int64_t lo, int64_t hi, int maxTicks)
     std::vector<int64_t> out;
     if (hi <= lo || maxTicks < 1)
         return out;
+    // The first multiple of a step at or after lo (floor division for negative times).
+    auto first = [lo](int64_t step) {
+        int64_t t = lo / step * step;
+        return t < lo ? t + step : t;
+    };
     int64_t step = kSteps[std::size(kSteps) - 1];
     for (int64_t s : kSteps)
-        if ((hi - lo) / s <= maxTicks) {
+        if (first(s) > hi || (hi - first(s)) / s + 1 <= maxTicks) { // ticks, both ends counted
             step = s;
             break;
         }
-    // The first multiple of the step at or after lo (floor division for negative times).
-    int64_t t = lo / step * step;
-    if (t < lo)
-        t += step;
+    int64_t t = first(step);
     for (; t <= hi; t += step)
         out.push_back(t);
     return out;
@@ -116,8 +118,13 @@ QString tickLabel(int64_t ms, int64_t step, int64_t span)
     return timeOfDay(ms, span > 86400000LL ? span : 10000);
 }
 
-void setTimeAxis(QCategoryAxis* axis, int64_t lo, int64_t hi, int maxTicks)
+void setTimeAxis(const QChart* chart, QCategoryAxis* axis, int64_t lo, int64_t hi, int maxTicks)
 {
+    const QRectF plot = chart ? chart->plotArea() : QRectF();
+    if (plot.isValid()) {
+        const int room = axis->orientation() == Qt::Vertical ? int(plot.height() / 30) : int(plot.width() / 110);
+        maxTicks = std::clamp(room, 2, maxTicks);
+    }
     for (const QString& label : axis->categoriesLabels())
         axis->remove(label);
     axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);

@@ -31,8 +31,10 @@ std::vector<int64_t> timeTicks(int64_t lo, int64_t hi, int maxTicks);
 // The label of a tick `ms` of an axis over `span` with `step` between ticks: "10:02:00",
 // "10:02:00.500" when the step is under a second, "23 10:00" over more than a day.
 QString tickLabel(int64_t ms, int64_t step, int64_t span);
-// Round time ticks with their labels on a chart's axis over [lo, hi] (epoch or processing ms).
-void setTimeAxis(QCategoryAxis* axis, int64_t lo, int64_t hi, int maxTicks = 6);
+// Round time ticks with their labels on a chart's axis over [lo, hi] (epoch or processing ms):
+// as many as the chart's plot area has room for (a label every 30 pixels upwards, every 110
+// across), so that no label is elided to "…" in a small dock.
+void setTimeAxis(const QChart* chart, QCategoryAxis* axis, int64_t lo, int64_t hi, int maxTicks = 8);
 QString fate(runtime::EventFate f);
 
 QColor onTimeColor();

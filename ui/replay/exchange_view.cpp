@@ -156,7 +156,7 @@ void ExchangeView::updateChart()
         m_bytes[i]->replace(pb);
     }
     if (!h.time.empty()) {
-        simfmt::setTimeAxis(m_axisX, h.time.front(), std::max(h.time.back(), h.time.front() + 1000));
+        simfmt::setTimeAxis(m_chart, m_axisX, h.time.front(), std::max(h.time.back(), h.time.front() + 1000));
     }
     m_recordsAxis->setRange(0, std::max(10.0, maxR * 1.1));
     m_recordsAxis->applyNiceNumbers();

@@ -175,8 +175,8 @@ void FiringsView::updateChart()
     if (minX <= maxX) {
         const int64_t padX = std::max<int64_t>(1000, (maxX - minX) / 20);
         const int64_t padY = std::max<int64_t>(1000, (maxY - minY) / 20);
-        simfmt::setTimeAxis(m_axisX, minX - padX, maxX + padX);
-        simfmt::setTimeAxis(m_axisY, minY - padY, maxY + padY);
+        simfmt::setTimeAxis(m_chart, m_axisX, minX - padX, maxX + padX);
+        simfmt::setTimeAxis(m_chart, m_axisY, minY - padY, maxY + padY);
     }
     // A point per entry (FiringEvent: a watermark's firings of one window for every key are one).
     m_chart->setTitle(runtime::chunkedSize(snap.firings) > size_t(m_onTime->count() + m_late->count() + m_early->count())

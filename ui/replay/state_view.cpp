@@ -163,7 +163,7 @@ void StateView::updateChart()
         m_bytes[i]->replace(pb);
     }
     if (!h->time.empty()) {
-        simfmt::setTimeAxis(m_axisX, h->time.front(), std::max(h->time.back(), h->time.front() + 1000));
+        simfmt::setTimeAxis(m_chart, m_axisX, h->time.front(), std::max(h->time.back(), h->time.front() + 1000));
     }
     m_entriesAxis->setRange(0, std::max<qreal>(10, static_cast<qreal>(maxE) * 1.1));
     m_entriesAxis->applyNiceNumbers();

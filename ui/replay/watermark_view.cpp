@@ -216,10 +216,10 @@ void WatermarkView::updateChart()
         idlePts = thin;
     }
     m_idle->replace(idlePts);
-    simfmt::setTimeAxis(m_axisX, h->time.front(), std::max(h->time.back(), h->time.front() + 1000));
+    simfmt::setTimeAxis(m_chart, m_axisX, h->time.front(), std::max(h->time.back(), h->time.front() + 1000));
     if (minY <= maxY) {
         const int64_t pad = std::max<int64_t>(1000, (maxY - minY) / 20);
-        simfmt::setTimeAxis(m_axisY, minY - pad, maxY + pad);
+        simfmt::setTimeAxis(m_chart, m_axisY, minY - pad, maxY + pad);
     }
     m_chart->setTitle(tr("Watermarks per partition and subtask"));
 }

@@ -121,11 +121,12 @@ namespace {
         bool valid() const { return minX <= maxX; }
     };
 
-    void setTimeRange(QCategoryAxis* axis, qreal from, qreal to, qreal minPad)
+    void setTimeRange(const QChart* chart, QCategoryAxis* axis, qreal from, qreal to, qreal minPad)
     {
         const qreal pad = std::max(minPad, (to - from) / 20);
         // A clock that starts at 0 (processing time) gets no margin before it.
-        simfmt::setTimeAxis(axis, qint64(from >= 0 ? std::max<qreal>(0, from - pad) : from - pad), qint64(to + pad), 4);
+        simfmt::setTimeAxis(
+            chart, axis, qint64(from >= 0 ? std::max<qreal>(0, from - pad) : from - pad), qint64(to + pad), 4);
     }
 
     QChart* makeChart(const QString& title)
@@ -434,15 +435,15 @@ void CompareView::updateCharts()
     m_maxEventTime->setVisible(!maxPts.isEmpty());
     watermarks.add(maxPts);
     if (firings.valid()) {
-        setTimeRange(m_firingsX, firings.minX, firings.maxX, 1000);
-        setTimeRange(m_firingsY, firings.minY, firings.maxY, 1000);
+        setTimeRange(m_firingsChart, m_firingsX, firings.minX, firings.maxX, 1000);
+        setTimeRange(m_firingsChart, m_firingsY, firings.minY, firings.maxY, 1000);
     }
     if (watermarks.valid()) {
-        setTimeRange(m_watermarkX, watermarks.minX, watermarks.maxX, 1000);
-        setTimeRange(m_watermarkY, watermarks.minY, watermarks.maxY, 1000);
+        setTimeRange(m_watermarkChart, m_watermarkX, watermarks.minX, watermarks.maxX, 1000);
+        setTimeRange(m_watermarkChart, m_watermarkY, watermarks.minY, watermarks.maxY, 1000);
     }
     if (state.valid()) {
-        setTimeRange(m_stateX, state.minX, state.maxX, 1000);
+        setTimeRange(m_stateChart, m_stateX, state.minX, state.maxX, 1000);
         m_stateY->setRange(0, std::max<qreal>(10, state.maxY * 1.1));
         m_stateY->applyNiceNumbers();
     }

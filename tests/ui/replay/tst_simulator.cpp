@@ -27,6 +27,7 @@
 #include <QApplication>
 #include <QCategoryAxis>
 #include <QChart>
+#include <QChartView>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -566,6 +567,19 @@ private slots:
         QCOMPARE(simfmt::tickLabel(120000, 120000, 518000), QString("00:02:00"));
         QCOMPARE(simfmt::tickLabel(1663927500500, 500, 4000), QString("10:05:00.500"));
         QCOMPARE(simfmt::timeTicks(1663927170123, 1663927290000, 4).front(), int64_t(1663927200000));
+
+        // A short chart (a dock in a small window) gets fewer ticks, never labels elided to "…".
+        QChartView small;
+        auto* chart = small.chart();
+        auto* axis = new QCategoryAxis;
+        chart->addAxis(axis, Qt::AlignLeft);
+        small.resize(400, 140);
+        small.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&small));
+        QTRY_VERIFY(chart->plotArea().height() > 10);
+        simfmt::setTimeAxis(chart, axis, 1663927200000, 1663934400000);
+        QVERIFY2(axis->count() <= std::max(2, int(chart->plotArea().height() / 30)),
+            qPrintable(QStringLiteral("%1 ticks in %2 pixels").arg(axis->count()).arg(chart->plotArea().height())));
 
         // The watermark chart of a replay: every label on a round minute.
         QVERIFY(openFast(sample("stuck-producer/job.json")));
