@@ -43,7 +43,9 @@ namespace {
         const std::string& m = streams.status().message();
         if (m.rfind("node '", 0) == 0)
             f.node = m.substr(6, m.find('\'', 6) - 6);
-        f.title = "the job does not run";
+        // The reason in the title: the doctor's list shows titles, and "does not run" alone
+        // says nothing of what to fix ("node 'clicks': ...: no such event file").
+        f.title = "the job does not run: " + (f.node.empty() ? m : m.substr(std::min(m.size(), m.find("': ") + 3)));
         f.explanation = "A replay (streamlab run) refuses the job before its first record.";
         f.evidence = (job.path.empty() ? std::string() : job.path.string() + ": ") + m;
         return f;

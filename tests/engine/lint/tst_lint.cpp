@@ -152,6 +152,17 @@ private slots:
         QVERIFY2(!find(after, rule.toStdString()), lint::formatFindings(after).c_str());
     }
 
+    void aJobThatDoesNotRunSaysWhyInItsTitle()
+    {
+        auto j = loadJob("clickstream/job.json");
+        QVERIFY(model::applySet(j, "clicks.path=/nonexistent/clicks.csv").ok());
+        auto findings = lint::lintStatic(j);
+        const auto* f = find(findings, "job-does-not-run");
+        QVERIFY2(f, lint::formatFindings(findings).c_str());
+        QVERIFY2(f->title.rfind("the job does not run: ", 0) == 0 && f->title.find("clicks.csv") != std::string::npos,
+            f->title.c_str());
+    }
+
     void lateFiringEvidenceIsTheReplaysCount()
     {
         auto job = loadJob("stuck-producer/job.json");
