@@ -109,8 +109,12 @@ QStringList NodeItem::summary(const GraphModel& m, NodeId id, const QMap<QString
         QString trig = p("trigger.type");
         lines << agg + "  ·  " + (trig.isEmpty() ? QStringLiteral("eventTime") : trig);
         QString lateness = p("allowedLateness");
-        if ((!lateness.isEmpty() && lateness != "0ms" && lateness != "0") || overrides.contains("allowedLateness"))
-            lines << QObject::tr("lateness  %1").arg(lateness) + live("allowedLateness");
+        if ((!lateness.isEmpty() && lateness != "0ms" && lateness != "0") || overrides.contains("allowedLateness")) {
+            // Coalesced late firings (the doctor's fix for the late-firing flood) show beside it.
+            const QString every = p("lateFiring.every");
+            lines << QObject::tr("lateness  %1").arg(lateness) + live("allowedLateness")
+                    + (every.isEmpty() ? QString() : QObject::tr("  ·  late every %1").arg(every));
+        }
     } else if (kind == "aggregate") {
         lines << aggregateLabel(m.param(id, "aggregate"));
         if (!m.param(id, "ttl").is_null())

@@ -269,7 +269,10 @@ void EventTimeView::paintEvent(QPaintEvent*)
         x += 24 + p.fontMetrics().horizontalAdvance(t);
     };
     legend(simfmt::onTimeColor(), tr("on time"), count(runtime::EventFate::OnTime));
-    legend(simfmt::lateColor(), tr("late (re-fired)"), count(runtime::EventFate::LateFired));
+    // Late but within the allowed lateness: each updates its window, which fires again at once
+    // (Flink's default trigger) or with the next coalesced late firing (lateFiring.every), so
+    // not "re-fired" each.
+    legend(simfmt::lateColor(), tr("late, within lateness"), count(runtime::EventFate::LateFired));
     legend(simfmt::droppedColor(), tr("dropped"), count(runtime::EventFate::Dropped));
     legend(simfmt::sideOutputColor(), tr("side output"), count(runtime::EventFate::SideOutput));
     legend(theme::accent(), tr("watermark of %1").arg(QString::fromStdString(snap.traceWindow)), -1);

@@ -1,6 +1,7 @@
 // Tests of ui/graph_model.*: the designer's graph model without any scene (and the property
 // panel's view of it).
 #include "designer/graph_model.h"
+#include "designer/node_item.h"
 #include "designer/property_panel.h"
 
 #include <QLabel>
@@ -223,6 +224,17 @@ private slots:
         emit line->editingFinished();
         QCOMPARE(QString::fromStdString(m.param(w, "aggregate").dump()), QString(R"({"fn":"sum","field":"amount"})"));
         QVERIFY(panel.editor("aggregate.fn")->isEnabled());
+    }
+
+    void aWindowCardShowsCoalescedLateFirings()
+    {
+        // The doctor's fix for the late-firing flood must show on the card it changed.
+        GraphModel m;
+        QVERIFY(m.setJob(sample()).ok());
+        const NodeId w = m.nodeByKey("perMinute");
+        QVERIFY(NodeItem::summary(m, w).contains("lateness  10s"));
+        m.setParam(w, "lateFiring", model::Json::parse(R"({"every":"1m"})"));
+        QVERIFY(NodeItem::summary(m, w).contains("lateness  10s  ·  late every 1m"));
     }
 
     void fragmentKeepsInternalEdgesOnly()
