@@ -170,6 +170,13 @@ void GraphView::keyPressEvent(QKeyEvent* event)
     const qreal step = (event->modifiers() & Qt::ShiftModifier) ? 48 : 8;
     QPointF delta;
     switch (event->key()) {
+    case Qt::Key_F: // F frames the whole graph, as in most node editors (Shift+F: the selection)
+        if (event->modifiers() == Qt::NoModifier) {
+            fitAll();
+            event->accept();
+            return;
+        }
+        break;
     case Qt::Key_Left:
         delta = { -step, 0 };
         break;

@@ -435,6 +435,10 @@ namespace {
             if (path == "outages")
                 return value("type") == "warehouse";
         }
+        // A stateless operator has no state backend nor state cache to set.
+        if ((kind == "filter" || kind == "map" || kind == "keyBy" || kind == "sink")
+            && (path == "stateBackend" || path == "stateCache"))
+            return false;
         if (kind == "source" && path == "watermark.maxOutOfOrderness") {
             const QString strategy = value("watermark.strategy");
             return strategy.isEmpty() || strategy == "boundedOutOfOrderness";

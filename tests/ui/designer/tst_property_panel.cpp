@@ -247,10 +247,13 @@ private slots:
         QVERIFY(shown("assigner.gap"));
         QVERIFY(!shown("assigner.size"));
         QVERIFY(!shown("assigner.slide"));
-        // A sink's path only for a file sink.
+        // A sink's path only for a file sink; a stateless operator has no state backend.
         panel.setNode(m.nodeByKey("out"));
         QVERIFY(!shown("path"));
         QVERIFY(!shown("outages"));
+        QVERIFY(!shown("stateCache"));
+        QVERIFY(!shown("stateBackend"));
+        QVERIFY(shown("parallelism"));
     }
 
     void tooltipsSayWhatAParameterDoesWithItsDefaultAndUnit()

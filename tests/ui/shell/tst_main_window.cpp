@@ -156,6 +156,12 @@ private slots:
         menu->actions().front()->trigger();
         QCOMPARE(m_window->currentFile(), QFileInfo(all.front().path).absoluteFilePath());
 
+        // F on the canvas fits the graph, as the start page says.
+        m_window->graphView()->setZoom(2.0);
+        m_window->graphView()->setFocus();
+        QTest::keyClick(m_window->graphView(), Qt::Key_F);
+        QVERIFY(m_window->graphView()->zoom() < 2.0);
+
         // A node added while it shows makes way for the canvas.
         m_window->showStartPage(true);
         m_window->addNode("source", QPointF(0, 0));
