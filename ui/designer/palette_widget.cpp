@@ -75,6 +75,12 @@ QString NodeKindList::currentKind() const
     return it && !it->isHidden() ? it->data(Qt::UserRole).toString() : QString();
 }
 
+void NodeKindList::startDrag(Qt::DropActions actions)
+{
+    QListWidget::startDrag(actions);
+    clearSelection(); // the kind was placed: the list does not go on pointing at it
+}
+
 QMimeData* NodeKindList::mimeData(const QList<QListWidgetItem*>& items) const
 {
     auto* mime = new QMimeData;
@@ -102,8 +108,10 @@ PaletteWidget::PaletteWidget(QWidget* parent)
         if (!m_list->currentKind().isEmpty())
             emit kindActivated(m_list->currentKind());
     });
-    connect(m_list, &QListWidget::itemActivated, this,
-        [this](QListWidgetItem* it) { emit kindActivated(it->data(Qt::UserRole).toString()); });
+    connect(m_list, &QListWidget::itemActivated, this, [this](QListWidgetItem* it) {
+        emit kindActivated(it->data(Qt::UserRole).toString());
+        m_list->clearSelection();
+    });
 }
 
 QuickAddPopup::QuickAddPopup(QWidget* parent)

@@ -22,6 +22,7 @@ public:
 
 protected:
     QMimeData* mimeData(const QList<QListWidgetItem*>& items) const override;
+    void startDrag(Qt::DropActions actions) override; // and no kind stays selected after it
 };
 
 class PaletteWidget : public QWidget {
@@ -32,7 +33,7 @@ public:
     NodeKindList* list() const { return m_list; }
 
 signals:
-    void kindActivated(const QString& kind);
+    void kindActivated(const QString& kind); // then nothing stays selected
 
 private:
     QLineEdit* m_search;

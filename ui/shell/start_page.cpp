@@ -271,6 +271,11 @@ void StartPage::restyle()
         lp.setColor(QPalette::WindowText, theme::mutedText());
         l->setPalette(lp);
     }
+    // A selected card keeps its text readable: a light tint of the accent, not the full highlight.
+    QColor tint = theme::accent();
+    tint.setAlpha(theme::isDark() ? 70 : 40);
+    m_samples->setStyleSheet(QStringLiteral("QListWidget::item:selected, QListWidget::item:hover { background: %1; }")
+                                 .arg(tint.name(QColor::HexArgb)));
     for (const Card& c : m_cards)
         c.label->setText(QStringLiteral("<b>%1</b><br><span style=\"color:%2\">%3</span>")
                              .arg(c.title.toHtmlEscaped(), theme::mutedText().name(), c.summary.toHtmlEscaped()));
