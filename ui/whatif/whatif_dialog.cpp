@@ -14,7 +14,6 @@
 #include <QFormLayout>
 #include <QGraphicsSimpleTextItem>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineEdit>
@@ -264,9 +263,13 @@ WhatIfDialog::WhatIfDialog(GraphModel* model, QUndoStack* undo, QWidget* parent)
     simfmt::styleTable(m_table);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    // Every column as wide as its header and values ("peak state entries" whole); the table
-    // scrolls sideways when the dialog is narrow.
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Every column as wide as its header and its values ("Peak state entries" whole, "1 h 00 min"
+    // whole), from the start and as rows come; the table scrolls sideways when the dialog is narrow.
+    auto fit = [this] { m_table->resizeColumnsToContents(); };
+    fit();
+    connect(m_model, &QAbstractItemModel::rowsInserted, m_table, fit);
+    connect(m_model, &QAbstractItemModel::dataChanged, m_table, fit);
+    connect(m_model, &QAbstractItemModel::modelReset, m_table, fit);
 
     auto* split = new QSplitter(Qt::Vertical);
     split->setChildrenCollapsible(false);
