@@ -147,8 +147,14 @@ void WatermarkView::updateChart()
     m_summary->setText(text);
 
     const auto* h = m_model->history();
-    if (!h || h->time.empty())
+    if (!h || h->time.empty()) {
+        // A run that has not begun (another job was opened): no line of the previous job's.
+        for (auto* s : m_lines)
+            s->setVisible(false);
+        m_maxEvent->clear();
+        m_idle->clear();
         return;
+    }
     // Which series to draw: source partitions first, then subtasks, at most kMaxSeries.
     QList<const WatermarkModel::Row*> rows;
     for (const auto& r : m_model->rows())

@@ -28,6 +28,7 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QXYSeries>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -293,6 +294,12 @@ private slots:
             QVERIFY2(m_window->exchangeView()->model()->rowCount() == 0, w);
             for (NodeId id : m_window->graphModel()->nodeIds())
                 QVERIFY2(m_window->graphScene()->nodeItem(id)->liveStats().isEmpty(), w);
+            // Nor a line of the previous job's on any chart.
+            for (QChart* chart : { m_window->watermarkView()->chart(), m_window->stateView()->chart(),
+                     m_window->exchangeView()->chart(), m_window->firingsView()->chart() })
+                for (QAbstractSeries* series : chart->series())
+                    if (auto* xy = qobject_cast<QXYSeries*>(series); xy && xy->isVisible())
+                        QVERIFY2(xy->count() == 0, qPrintable(when + ": " + chart->title() + " " + xy->name()));
         };
         QVERIFY(openFast(sample("skew/job.json")));
         forgotten("after Open");
