@@ -289,27 +289,6 @@ private slots:
         QVERIFY(view()->fixButton()->isEnabled());
     }
 
-    void afterAFixAndAReplayAClickStillShowsTheFinding()
-    {
-        QVERIFY(m_window->openFile(sample("stuck-producer"), false));
-        m_window->replayBar()->setSpeedIndex(ReplayBar::maxSpeedIndex());
-        QVERIFY(m_window->startReplay(true));
-        QTRY_VERIFY_WITH_TIMEOUT(idle() && rowOf("late-firing-flood", "avgPer5m") >= 0, kTimeoutMs);
-        QVERIFY(doctor()->applyFix(rowOf("late-firing-flood", "avgPer5m")));
-        QVERIFY(m_window->startReplay(true));
-        QTest::qWait(300);
-        QTRY_VERIFY_WITH_TIMEOUT(idle() && findings()->rowCount() > 0, kTimeoutMs);
-        QTest::qWait(300);
-        QTreeView* list = view()->list();
-        for (int row = findings()->rowCount() - 1; row >= 0; --row) {
-            const QRect rect = list->visualRect(findings()->index(row, 0));
-            QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, rect.center());
-            QTest::qWait(100);
-            QVERIFY2(!view()->detailsText().contains("Select a finding"),
-                qPrintable(QString::number(row) + ": " + view()->detailsText()));
-        }
-    }
-
     void anEditMakesTheFindingsStaleUntilTheRecheck()
     {
         QVERIFY(m_window->openFile(sample("idle-partition"), false));
