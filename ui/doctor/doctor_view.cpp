@@ -164,6 +164,10 @@ DoctorView::DoctorView(QWidget* parent)
                 emit findingActivated(
                     i.data(DoctorModel::NodeRole).toString(), i.data(DoctorModel::EdgeRole).toString());
         });
+    // A mouse press makes a row current before it selects it (QAbstractItemView sets the current
+    // index with NoUpdate first): the details follow the selection as well, or a click could leave
+    // "Select a finding" under a selected row.
+    connect(m_list->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { updateDetails(); });
     connect(m_list, &QTreeView::clicked, this, [this](const QModelIndex& i) {
         emit findingActivated(
             i.data(DoctorModel::NodeRole).toString(), i.data(DoctorModel::EdgeRole).toString());

@@ -287,6 +287,15 @@ private slots:
         QTest::qWait(50);
         QVERIFY2(!view()->detailsText().contains("Select a finding"), qPrintable(view()->detailsText()));
         QVERIFY(view()->fixButton()->isEnabled());
+        // So does a click on every other row, and on the row already selected.
+        for (int r = 0; r < findings()->rowCount(); ++r) {
+            QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(findings()->index(r, 0)).center());
+            QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(findings()->index(r, 0)).center());
+            QCOMPARE(view()->currentRow(), r);
+            QVERIFY2(view()->detailsText().contains(
+                         QString::fromStdString(findings()->findings()[size_t(r)].title), Qt::CaseInsensitive),
+                qPrintable(view()->detailsText()));
+        }
     }
 
     void anEditMakesTheFindingsStaleUntilTheRecheck()
