@@ -117,16 +117,14 @@ void GraphScene::setLiveStats(NodeId id, const QStringList& lines)
     const bool grows = n->liveStats().size() != lines.size(); // the box under the card changes
     n->setLiveStats(lines);
     if (grows)
-        for (auto& [c, item] : m_edges)
-            placeEdge(c, item);
+        placeEdges();
 }
 
 void GraphScene::clearLiveStats()
 {
     for (const auto& [id, n] : m_nodes)
         n->setLiveStats({});
-    for (auto& [c, item] : m_edges)
-        placeEdge(c, item);
+    placeEdges();
 }
 
 void GraphScene::setLiveOverrides(NodeId id, const QMap<QString, QString>& overrides)
@@ -195,7 +193,7 @@ void GraphScene::addEdgeItem(const ConnectionId& c)
     auto* item = new EdgeItem(m_model, c);
     m_edges[c] = item;
     addItem(item);
-    placeEdge(c, item);
+    placeEdge(c, item, cardRects());
 }
 
 void GraphScene::removeEdgeItem(const ConnectionId& c)
@@ -208,7 +206,22 @@ void GraphScene::removeEdgeItem(const ConnectionId& c)
     delete item;
 }
 
-void GraphScene::placeEdge(const ConnectionId& c, EdgeItem* item) const
+std::vector<QRectF> GraphScene::cardRects() const
+{
+    std::vector<QRectF> cards;
+    for (const auto& [id, n] : m_nodes)
+        cards.push_back(n->sceneBoundingRect());
+    return cards;
+}
+
+void GraphScene::placeEdges()
+{
+    const auto cards = cardRects(); // once for every edge
+    for (auto& [c, item] : m_edges)
+        placeEdge(c, item, cards);
+}
+
+void GraphScene::placeEdge(const ConnectionId& c, EdgeItem* item, const std::vector<QRectF>& cards) const
 {
     auto* from = nodeItem(c.outNode);
     auto* to = nodeItem(c.inNode);
@@ -217,9 +230,6 @@ void GraphScene::placeEdge(const ConnectionId& c, EdgeItem* item) const
     item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
     // The label in the middle, unless a card (with the live numbers under it) is there: then
     // the nearest place along the curve that is clear.
-    std::vector<QRectF> cards;
-    for (const auto& [id, n] : m_nodes)
-        cards.push_back(n->sceneBoundingRect());
     for (qreal at : { 0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82 }) {
         const QRectF label = item->mapRectToScene(item->labelRect(at));
         if (std::none_of(cards.begin(), cards.end(), [&](const QRectF& r) { return r.intersects(label); })) {
@@ -232,29 +242,27 @@ void GraphScene::placeEdge(const ConnectionId& c, EdgeItem* item) const
 
 void GraphScene::updateEdgesOf(NodeId id)
 {
-    for (auto& [c, item] : m_edges) {
-        placeEdge(c, item); // every edge's label may be covered or freed by this node
+    // Labels first (their width places them), then every edge: this node may now cover, or
+    // free, another edge's label.
+    for (auto& [c, item] : m_edges)
         if (c.outNode == id || c.inNode == id)
             item->refresh();
-    }
+    placeEdges();
 }
 
 void GraphScene::refreshAll()
 {
     for (auto& [id, item] : m_nodes)
         item->refresh();
-    for (auto& [c, item] : m_edges) {
-        placeEdge(c, item);
+    for (auto& [c, item] : m_edges)
         item->refresh();
-    }
+    placeEdges();
 }
 
 void GraphScene::nodeItemMoved(NodeId id)
 {
     Q_UNUSED(id);
-    // Every edge: the moved card may now cover, or free, another edge's label.
-    for (auto& [c, item] : m_edges)
-        placeEdge(c, item);
+    placeEdges(); // the moved card may now cover, or free, another edge's label
 }
 
 std::vector<NodeId> GraphScene::selectedNodes() const

@@ -89,8 +89,10 @@ private:
     void removeNodeItem(NodeId id);
     void addEdgeItem(const ConnectionId& c);
     void removeEdgeItem(const ConnectionId& c);
-    // Puts the edge's ends on its nodes' ports (when both cards are there).
-    void placeEdge(const ConnectionId& c, EdgeItem* item) const;
+    // Puts the edge's ends on its nodes' ports (when both cards are there), its label off `cards`.
+    void placeEdge(const ConnectionId& c, EdgeItem* item, const std::vector<QRectF>& cards) const;
+    void placeEdges(); // every edge, against the cards as they stand
+    std::vector<QRectF> cardRects() const;
     void updateEdgesOf(NodeId id);
     void refreshAll();
     void showHint(QPointF scenePos, const QString& text, bool error, int msecs);
