@@ -118,6 +118,16 @@ QString tickLabel(int64_t ms, int64_t step, int64_t span)
     return timeOfDay(ms, span > 86400000LL ? span : 10000);
 }
 
+std::vector<std::pair<int64_t, QString>> labelledTimeTicks(int64_t lo, int64_t hi, int maxTicks)
+{
+    std::vector<std::pair<int64_t, QString>> out;
+    const auto ticks = timeTicks(lo, hi, maxTicks);
+    const int64_t step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1000;
+    for (int64_t t : ticks)
+        out.emplace_back(t, tickLabel(t, step, hi - lo));
+    return out;
+}
+
 void setTimeAxis(const QChart* chart, QCategoryAxis* axis, int64_t lo, int64_t hi, int maxTicks)
 {
     const QRectF plot = chart ? chart->plotArea() : QRectF();
@@ -129,10 +139,8 @@ void setTimeAxis(const QChart* chart, QCategoryAxis* axis, int64_t lo, int64_t h
         axis->remove(label);
     axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     axis->setRange(static_cast<qreal>(lo), static_cast<qreal>(hi));
-    const auto ticks = timeTicks(lo, hi, maxTicks);
-    const int64_t step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1000;
-    for (int64_t t : ticks)
-        axis->append(tickLabel(t, step, hi - lo), static_cast<qreal>(t));
+    for (const auto& [t, label] : labelledTimeTicks(lo, hi, maxTicks))
+        axis->append(label, static_cast<qreal>(t));
 }
 
 QString fate(runtime::EventFate f)

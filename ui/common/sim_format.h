@@ -6,6 +6,7 @@
 
 #include <QColor>
 #include <QString>
+#include <utility>
 #include <vector>
 
 class QTableView;
@@ -31,6 +32,8 @@ std::vector<int64_t> timeTicks(int64_t lo, int64_t hi, int maxTicks);
 // The label of a tick `ms` of an axis over `span` with `step` between ticks: "10:02:00",
 // "10:02:00.500" when the step is under a second, "23 10:00" over more than a day.
 QString tickLabel(int64_t ms, int64_t step, int64_t span);
+// timeTicks over [lo, hi], each with its tickLabel.
+std::vector<std::pair<int64_t, QString>> labelledTimeTicks(int64_t lo, int64_t hi, int maxTicks);
 // Round time ticks with their labels on a chart's axis over [lo, hi] (epoch or processing ms):
 // as many as the chart's plot area has room for (a label every 30 pixels upwards, every 110
 // across), so that no label is elided to "…" in a small dock.

@@ -80,19 +80,9 @@ void EventTimeView::updateModel()
     m_leftMargin = widest + fm.height() + 18;
 }
 
-std::vector<std::pair<int64_t, QString>> EventTimeView::ticks(int64_t lo, int64_t hi, int maxTicks)
-{
-    std::vector<std::pair<int64_t, QString>> out;
-    const auto at = simfmt::timeTicks(lo, hi, maxTicks);
-    const int64_t step = at.size() > 1 ? at[1] - at[0] : 1000;
-    for (int64_t t : at)
-        out.emplace_back(t, simfmt::tickLabel(t, step, hi - lo));
-    return out;
-}
-
 std::vector<std::pair<int64_t, QString>> EventTimeView::yTicks() const
 {
-    return ticks(m_y0, m_y1, std::max(2, (height() - 74) / 36));
+    return simfmt::labelledTimeTicks(m_y0, m_y1, std::max(2, (height() - 74) / 36));
 }
 
 void EventTimeView::updateChart() { update(); }
@@ -159,7 +149,7 @@ void EventTimeView::paintEvent(QPaintEvent*)
     p.setPen(theme::mutedText());
     // Round ticks (every 2 min, every 30 s...), as many as fit without crowding.
     const QColor grid = theme::isDark() ? QColor(255, 255, 255, 18) : QColor(0, 0, 0, 14);
-    for (const auto& [x, label] : ticks(m_x0, m_x1, std::max(2, int(r.width()) / 110))) {
+    for (const auto& [x, label] : simfmt::labelledTimeTicks(m_x0, m_x1, std::max(2, int(r.width()) / 110))) {
         const QPointF px = positionOf(x, m_y0);
         p.setPen(grid);
         p.drawLine(QPointF(px.x(), r.top()), QPointF(px.x(), r.bottom()));

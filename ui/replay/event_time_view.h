@@ -35,8 +35,7 @@ protected:
 
 private:
     QRectF plotRect() const;
-    // Round ticks over [lo, hi] with their labels; those of the processing-time axis.
-    static std::vector<std::pair<int64_t, QString>> ticks(int64_t lo, int64_t hi, int maxTicks);
+    // The round ticks of the processing-time axis, with their labels.
     std::vector<std::pair<int64_t, QString>> yTicks() const;
     const runtime::TraceEvent* eventAt(QPointF pos) const;
 
