@@ -51,6 +51,9 @@ void setJsonAt(Json& doc, std::string_view path, const Json& value)
 
 static QString str(const std::string& s) { return QString::fromStdString(s); }
 
+// Ends the message of a source's event-file problem, which tells it from the job's own errors.
+static constexpr std::string_view kEventFileSuffix = " (the replay cannot read it)";
+
 GraphModel::GraphModel(QObject* parent)
     : QObject(parent)
 {
@@ -663,11 +666,23 @@ void GraphModel::addFileProblems(model::Compiled& compiled) const
                 now.inferred = *(*reader)->schema();
         }
         if (!now.problem.empty())
-            compiled.problems.push_back({ model::Severity::Warning, n.id, {}, "path",
-                now.problem + " (the replay cannot read it)" });
+            compiled.problems.push_back({ model::Severity::Error, n.id, {}, "path",
+                now.problem + std::string(kEventFileSuffix) });
         checks[n.id] = std::move(now);
     }
     m_fileChecks = std::move(checks);
+}
+
+bool GraphModel::isEventFileProblem(const model::Problem& p)
+{
+    return p.field == "path" && p.message.ends_with(kEventFileSuffix);
+}
+
+bool GraphModel::hasJobErrors() const
+{
+    const auto& problems = compiled().problems;
+    return std::any_of(problems.begin(), problems.end(),
+        [](const model::Problem& p) { return p.severity == model::Severity::Error && !isEventFileProblem(p); });
 }
 
 std::vector<model::Problem> GraphModel::problemsOf(NodeId id) const

@@ -122,8 +122,15 @@ public:
     void addConnection(const ConnectionId& c, const model::Json& extra = model::Json::object());
     void removeConnection(const ConnectionId& c);
 
-    // Validation of the whole job (model::compile), recomputed after edits.
+    // Validation of the whole job (model::compile), recomputed after edits, with a problem on each
+    // source whose event file the replay cannot read (an error, as `streamlab run` and the doctor
+    // call it).
     const model::Compiled& compiled() const;
+    // Whether the job itself has errors, leaving out unreadable event files: the job is still whole
+    // enough to export, to list in Replay Settings (where another file may be chosen) and to fit a
+    // speed to.
+    bool hasJobErrors() const;
+    static bool isEventFileProblem(const model::Problem& p);
     // Validates again when a source's event file changed on disk since the last validation
     // (created, removed, rewritten); the window calls it when it becomes active.
     void recheckFiles();

@@ -220,10 +220,15 @@ void MainWindow::createWhatIf()
         }
     const QList<QAction*> bar = m_replayBar->actions();
     const qsizetype after = bar.indexOf(m_replayBar->stepFiringAction());
-    if (after >= 0 && after + 1 < bar.size())
+    // Pin A and Sweep beside the replay's own buttons: both start from a replay.
+    m_sweepAct->setIconText(tr("Sweep"));
+    if (after >= 0 && after + 1 < bar.size()) {
         m_replayBar->insertAction(bar[after + 1], m_pinAct);
-    else
+        m_replayBar->insertAction(bar[after + 1], m_sweepAct);
+    } else {
         m_replayBar->addAction(m_pinAct);
+        m_replayBar->addAction(m_sweepAct);
+    }
 
     // The settings a run starts with label it in the comparison; B follows the live snapshots.
     connect(m_replay, &ReplayController::started, this, [this] {
@@ -348,11 +353,12 @@ void MainWindow::resetReplay()
     m_rateBase.clear();
     m_rates.clear();
     const auto& compiled = m_model->compiled();
-    const model::JobSpec spec = compiled.hasErrors() ? model::JobSpec {} : compiled.spec;
+    const bool jobErrors = m_model->hasJobErrors();
+    const model::JobSpec spec = jobErrors ? model::JobSpec {} : compiled.spec;
     auto plan = runtime::buildPlan(spec);
     for (SimView* v : m_simViews)
         v->clear(spec, plan.ok() ? *plan : runtime::Plan {});
-    if (!compiled.hasErrors()) {
+    if (!jobErrors) {
         m_live->setJob(compiled.spec);
         m_liveJobValues = liveJobValues(compiled.spec);
     }
@@ -366,7 +372,7 @@ void MainWindow::resetReplay()
 bool MainWindow::fitReplaySpeed()
 {
     const auto& compiled = m_model->compiled();
-    if (compiled.hasErrors() || compiled.spec.nodes.empty())
+    if (m_model->hasJobErrors() || compiled.spec.nodes.empty())
         return false;
     auto length = runtime::estimateReplayLength(compiled.spec);
     if (!length.ok())
@@ -392,7 +398,7 @@ void MainWindow::followJobInLiveSettings()
     m_replayBar->setStale(m_replay->snapshot() && !m_replayedJob.empty()
         && replayedForm(m_model->job()) != m_replayedJob);
     const auto& compiled = m_model->compiled();
-    if (compiled.hasErrors())
+    if (m_model->hasJobErrors())
         return;
     auto now = liveJobValues(compiled.spec);
     if (now == m_liveJobValues)
@@ -410,7 +416,7 @@ void MainWindow::followJobInLiveSettings()
 void MainWindow::showLiveOverrides()
 {
     const auto& compiled = m_model->compiled();
-    const auto overrides = compiled.hasErrors() ? QMap<QString, QMap<QString, QString>> {}
+    const auto overrides = m_model->hasJobErrors() ? QMap<QString, QMap<QString, QString>> {}
                                                 : m_replay->overrides(compiled.spec);
     for (NodeId id : m_model->nodeIds())
         m_scene->setLiveOverrides(id, overrides.value(m_model->nodeKey(id)));
@@ -420,7 +426,14 @@ void MainWindow::showLiveOverrides()
 bool MainWindow::startReplay(bool play)
 {
     const auto& compiled = m_model->compiled();
-    if (compiled.hasErrors()) {
+    // An event file the replay cannot read stops it too, unless Replay Settings give that source
+    // another file.
+    const auto files = m_replay->eventFiles();
+    const bool blocked = std::any_of(compiled.problems.begin(), compiled.problems.end(), [&](const model::Problem& p) {
+        return p.severity == model::Severity::Error
+            && (!GraphModel::isEventFileProblem(p) || files.value(QString::fromStdString(p.nodeId)).isEmpty());
+    });
+    if (blocked) {
         const QString text = QString::fromStdString(model::describeErrors(compiled.problems, ""));
         statusBar()->showMessage(tr("Fix the problems before replaying"), 6000);
         log(tr("Replay not started: %1").arg(text));

@@ -308,8 +308,13 @@ WhatIfDialog::WhatIfDialog(GraphModel* model, QUndoStack* undo, QWidget* parent)
                 bestDistance = dist;
             }
         }
-        if (best >= 0 && best < m_pointRows.size())
-            applyRow(m_pointRows[best]);
+        if (best >= 0 && best < m_pointRows.size()) {
+            // The table follows the chart: the row of the point applied is selected and in view.
+            const int row = m_pointRows[best];
+            m_table->selectRow(row);
+            m_table->scrollTo(m_model->index(row, 0));
+            applyRow(row);
+        }
     });
     connect(m_table, &QTableView::clicked, this, [this](const QModelIndex& i) { applyRow(i.row()); });
     connect(m_graph, &GraphModel::nodeUpdated, this, &WhatIfDialog::markCurrentValue);
@@ -552,8 +557,10 @@ bool WhatIfDialog::run()
         setStatus(error, true);
         return false;
     }
+    // An event file the replay cannot read is left to the replays: the sweep may replay another
+    // file (Replay Settings'), and a replay that fails says why.
     const auto& compiled = m_graph->compiled();
-    if (compiled.hasErrors()) {
+    if (m_graph->hasJobErrors()) {
         setStatus(tr("Fix the job's problems first: %1")
                       .arg(QString::fromStdString(model::describeErrors(compiled.problems, ""))),
             true);
