@@ -26,12 +26,34 @@ QPainterPath EdgeItem::curve(QPointF from, QPointF to)
     return path;
 }
 
-void EdgeItem::setEnds(QPointF from, QPointF to)
+QPainterPath EdgeItem::curve(QPointF from, QPointF to, const QRectF& fromCard, const QRectF& toCard)
+{
+    constexpr qreal kOut = 40; // how far the wire leaves a port before it turns
+    if (fromCard.isEmpty() || toCard.isEmpty() || to.x() - kOut >= from.x())
+        return curve(from, to);
+    qreal lane;
+    if (toCard.top() - fromCard.bottom() >= 2 * kOut / 3)
+        lane = (fromCard.bottom() + toCard.top()) / 2;
+    else if (fromCard.top() - toCard.bottom() >= 2 * kOut / 3)
+        lane = (toCard.bottom() + fromCard.top()) / 2;
+    else
+        lane = std::max(fromCard.bottom(), toCard.bottom()) + kOut / 2;
+    // Out to the right and round to the lane, along it, and round into the target's left side.
+    const qreal right = std::max(from.x(), fromCard.right()) + kOut;
+    const qreal left = std::min(to.x(), toCard.left()) - kOut;
+    QPainterPath path(from);
+    path.cubicTo(QPointF(right, from.y()), QPointF(right, lane), QPointF(from.x(), lane));
+    path.lineTo(QPointF(to.x(), lane));
+    path.cubicTo(QPointF(left, lane), QPointF(left, to.y()), to);
+    return path;
+}
+
+void EdgeItem::setEnds(QPointF from, QPointF to, const QRectF& fromCard, const QRectF& toCard)
 {
     prepareGeometryChange();
     m_from = from;
     m_to = to;
-    m_path = curve(from, to);
+    m_path = curve(from, to, fromCard, toCard);
 }
 
 void EdgeItem::refresh()

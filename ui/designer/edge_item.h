@@ -18,7 +18,9 @@ public:
     int type() const override { return Type; }
     const ConnectionId& connectionId() const { return m_id; }
 
-    void setEnds(QPointF from, QPointF to);
+    // `fromCard` and `toCard` (scene rectangles of the two cards) let an edge that runs backwards
+    // go round them instead of through them.
+    void setEnds(QPointF from, QPointF to, const QRectF& fromCard = {}, const QRectF& toCard = {});
     void refresh(); // label and problems from the model
     QString label() const { return m_label; }
     // Where along the curve the label sits (0.5: the middle); the scene moves it off the cards.
@@ -26,9 +28,14 @@ public:
     qreal labelAt() const { return m_labelAt; }
     // The label's rectangle with the label at `percent` of the curve (item coordinates).
     QRectF labelRect(qreal percent) const;
+    const QPainterPath& path() const { return m_path; } // item coordinates
 
     // The curve between two port positions, as drawn for edges and for the connection being dragged.
     static QPainterPath curve(QPointF from, QPointF to);
+    // The same, but when the target is not to the right of the source card, the curve leaves the
+    // source rightwards, runs along a lane clear of both cards (between them, or under both when
+    // they share a row) and enters the target from the left: it never crosses either card.
+    static QPainterPath curve(QPointF from, QPointF to, const QRectF& fromCard, const QRectF& toCard);
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;

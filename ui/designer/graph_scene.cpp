@@ -227,7 +227,8 @@ void GraphScene::placeEdge(const ConnectionId& c, EdgeItem* item, const std::vec
     auto* to = nodeItem(c.inNode);
     if (!from || !to)
         return;
-    item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos());
+    item->setEnds(from->outputPortPos(c.outPort), to->inputPortPos(), from->mapRectToScene(from->cardRect()),
+        to->mapRectToScene(to->cardRect()));
     // The label in the middle, unless a card (with the live numbers under it) is there: then
     // the nearest place along the curve that is clear.
     for (qreal at : { 0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82 }) {

@@ -542,6 +542,35 @@ private slots:
         QVERIFY(edge->labelAt() != 0.5);
     }
 
+    // A wire to a node below or left of its source goes round both cards, never through them:
+    // a sink added under a window (with live numbers) and one to its left on the same row.
+    void backwardEdgesGoRoundTheCards()
+    {
+        m_window->newJob();
+        auto* scene = m_window->graphScene();
+        const NodeId win = m_window->addNode("window", QPointF(400, 100));
+        scene->setLiveStats(win, { "records\t12", "watermark\t10:00:00", "state\t0", "fired\t3" });
+        auto cardOf = [&](NodeId id) { return scene->nodeItem(id)->mapRectToScene(scene->nodeItem(id)->cardRect()); };
+        const QRectF winCard = cardOf(win);
+        const NodeId below = m_window->addNode("sink", QPointF(330, winCard.bottom() + 60));
+        const NodeId left = m_window->addNode("sink", QPointF(20, 100));
+        scene->graphModel()->setNodePosition(below, QPointF(330, winCard.bottom() + 60));
+        scene->graphModel()->setNodePosition(left, QPointF(20, 100));
+        for (NodeId to : { below, left }) {
+            QVERIFY(scene->connectNodes({ win, "", to }));
+            EdgeItem* edge = scene->edgeItem({ win, "", to });
+            QVERIFY(edge);
+            const QRectF toCard = cardOf(to);
+            const QPainterPath path = edge->mapToScene(edge->path());
+            for (int i = 1; i < 100; ++i) {
+                const QPointF at = path.pointAtPercent(i / 100.0);
+                for (const QRectF& card : { winCard, toCard })
+                    QVERIFY2(!card.adjusted(4, 4, -4, -4).contains(at),
+                        qPrintable(QString("%1 at %2: (%3, %4)").arg(scene->graphModel()->nodeKey(to)).arg(i).arg(at.x()).arg(at.y())));
+            }
+        }
+    }
+
     void autosaveIsOfferedBackAfterACrash()
     {
         QDir(MainWindow::autosaveDir()).removeRecursively();
