@@ -450,7 +450,7 @@ void CompareView::updateCharts()
     auto total = [](const PinnedRun* r) {
         return r ? QString::number(r->onTimeFirings + r->lateFirings) : QStringLiteral("–");
     };
-    m_firingsChart->setTitle(tr("Window firings — A %1, B %2").arg(total(runs[0]), total(runs[1])));
+    m_firingsChart->setTitle(tr("Window firings, on time and late — A %1, B %2").arg(total(runs[0]), total(runs[1])));
 }
 
 void CompareView::updateDiff()
@@ -519,8 +519,10 @@ void CompareView::updateHeader()
         text += tr("<br>Comparing the results…");
     } else {
         const ResultDiff& d = m_model->diff();
-        text += QStringLiteral("<br><b>%1</b>").arg(QString::fromStdString(diffSummary(d)).toHtmlEscaped());
-        text += tr(" · %n the same", nullptr, d.same);
+        // Counted in results (one per key and window), not firings as the chart counts: the unit
+        // is said, so "96 firings" and "96 the same" are not read as one number.
+        text += tr("<br>Results by key and window: <b>%1</b>, %n the same", nullptr, d.same)
+                    .arg(QString::fromStdString(diffSummary(d)).toHtmlEscaped());
         if (d.records > 0)
             text += tr(" · %1 of the rows are records other than window results (late side output, …)")
                         .arg(d.records);
