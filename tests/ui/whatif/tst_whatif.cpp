@@ -5,6 +5,7 @@
 // replay shows its message in the dialog.
 #include "designer/graph_model.h"
 #include "model/params.h"
+#include "replay/replay_bar.h"
 #include "shell/main_window.h"
 #include "whatif/sweep.h"
 #include "whatif/whatif_dialog.h"
@@ -22,6 +23,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QToolButton>
 #include <QTest>
 #include <QUndoStack>
 #include <QValueAxis>
@@ -98,7 +100,10 @@ private slots:
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         QVERIFY(m_window->openFile(kJob, false));
-        m_window->sweepAction()->trigger();
+        // Opened from the replay toolbar's Sweep button, as a person does.
+        auto* sweepButton = qobject_cast<QToolButton*>(m_window->replayBar()->widgetForAction(m_window->sweepAction()));
+        QVERIFY(sweepButton && sweepButton->isVisible());
+        QTest::mouseClick(sweepButton, Qt::LeftButton);
         m_dialog = m_window->whatIfDialog();
         QVERIFY(QTest::qWaitForWindowExposed(m_dialog));
     }
@@ -204,6 +209,13 @@ private slots:
         QVERIFY(clickPoint("4s"));
         QCOMPARE(applied.count(), 1);
         QCOMPARE(delayOfTheJob(), QString("4s"));
+        // The table selects the point's row.
+        auto* table = m_dialog->findChild<QTableView*>("whatifTable");
+        QVERIFY(table);
+        const QModelIndexList selected = table->selectionModel()->selectedRows();
+        QCOMPARE(selected.size(), 1);
+        QVERIFY2(table->model()->index(selected.front().row(), 0).data().toString().contains("4"),
+            qPrintable(table->model()->index(selected.front().row(), 0).data().toString()));
         QCOMPARE(undo->count(), before + 1);
         QVERIFY(m_window->isModified());
         // A second click is a second step: Undo goes back to 4s, not to the start.
