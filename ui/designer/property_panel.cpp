@@ -291,21 +291,26 @@ QWidget* PropertyPanel::makeEditor(const ParamInfo& info)
         combo->setEditable(true);
         combo->setInsertPolicy(QComboBox::NoInsert);
         combo->lineEdit()->setPlaceholderText(placeholder);
-        connect(combo->lineEdit(), &QLineEdit::editingFinished, this, [this, path, combo] {
+        // The list's first entry unsets the field; it reads "(none)" rather than a blank row, and
+        // choosing it leaves the line empty, showing the default.
+        const QString none = tr("(none)");
+        auto commitText = [this, path, combo, none] {
             QString t = combo->currentText().trimmed();
+            if (t == none) {
+                combo->setEditText(QString());
+                t.clear();
+            }
             commit(path, t.isEmpty() ? Json() : Json(t.toStdString()));
-        });
-        connect(combo, &QComboBox::activated, this, [this, path, combo] {
-            QString t = combo->currentText().trimmed();
-            commit(path, t.isEmpty() ? Json() : Json(t.toStdString()));
-        });
+        };
+        connect(combo->lineEdit(), &QLineEdit::editingFinished, this, commitText);
+        connect(combo, &QComboBox::activated, this, commitText);
         // The fields offered are read again at each load: a source's own fields change with its
         // path and schema, declared or inferred. Other nodes read upstream.
-        m_rows.push_back({ path, [this, combo](const Json& v) {
+        m_rows.push_back({ path, [this, combo, none](const Json& v) {
                               std::optional<Schema> schema = m_kind == "source" ? m_model->sourceSchema(m_node)
                                                                                 : m_model->inputSchema(m_node);
                               combo->clear();
-                              combo->addItem(QString());
+                              combo->addItem(none);
                               if (schema)
                                   for (const auto& f : schema->fields)
                                       combo->addItem(qs(f.name));

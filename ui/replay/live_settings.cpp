@@ -106,7 +106,10 @@ void LiveSettings::setJob(const model::JobSpec& spec)
         const QString id = QString::fromStdString(n.id);
         if (n.kind == model::NodeKind::Source) {
             const auto& s = n.as<model::SourceSpec>();
-            auto* box = new QGroupBox(tr("Source %1").arg(id));
+            // "Source source" says nothing twice: an id that already names it a source is the title.
+            auto* box = new QGroupBox(id.contains(QLatin1String("source"), Qt::CaseInsensitive)
+                    ? id
+                    : tr("Source %1").arg(id));
             auto* form = new QFormLayout(box);
             form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
             auto* fileRow = new QWidget;
@@ -147,7 +150,9 @@ void LiveSettings::setJob(const model::JobSpec& spec)
             lay->addWidget(box);
         } else if (n.kind == model::NodeKind::Window) {
             const auto& w = n.as<model::WindowSpec>();
-            auto* box = new QGroupBox(tr("Window %1").arg(id));
+            auto* box = new QGroupBox(id.contains(QLatin1String("window"), Qt::CaseInsensitive)
+                    ? id
+                    : tr("Window %1").arg(id));
             auto* form = new QFormLayout(box);
             form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
             const double secs = static_cast<double>(lateness.value(id, w.allowedLateness)) / 1000.0;

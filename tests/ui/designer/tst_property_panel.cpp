@@ -23,12 +23,14 @@ using namespace streamlab::ui;
 
 namespace {
 
+// The fields a combo offers, after its first entry, "(none)", which unsets the field.
 QStringList comboItems(QComboBox* combo)
 {
     QStringList out;
-    for (int i = 0; i < combo->count(); ++i)
-        if (!combo->itemText(i).isEmpty())
-            out << combo->itemText(i);
+    if (combo->count() == 0 || combo->itemText(0) != "(none)")
+        return { "<no (none) entry first>" };
+    for (int i = 1; i < combo->count(); ++i)
+        out << combo->itemText(i);
     return out;
 }
 
@@ -85,6 +87,17 @@ private slots:
         QVERIFY(ts);
         QCOMPARE(comboItems(ts), QStringList({ "user", "ts", "page", "amount" }));
         QCOMPARE(ts->currentText(), QString("ts"));
+        // "(none)" unsets the field, and the line shows the default instead of the word.
+        {
+            auto* arrival = qobject_cast<QComboBox*>(panel.editor("arrival"));
+            arrival->setCurrentIndex(2);
+            emit arrival->activated(2);
+            QVERIFY(m.nodeDoc(m.nodeByKey("clicks"))["arrival"] == model::Json("ts"));
+            arrival->setCurrentIndex(0);
+            emit arrival->activated(0);
+            QVERIFY(!m.nodeDoc(m.nodeByKey("clicks")).contains("arrival"));
+            QCOMPARE(arrival->currentText(), QString());
+        }
         QCOMPARE(comboItems(qobject_cast<QComboBox*>(panel.editor("arrival"))), comboItems(ts));
 
         // keyBy completes the same names.
