@@ -33,6 +33,9 @@ GraphView::GraphView(QWidget* parent)
     setAcceptDrops(true);
     setFocusPolicy(Qt::StrongFocus);
     setSceneRect(-5000, -5000, 10000, 10000);
+    // A scroll bar moved by the person ends the automatic framing (a programmatic move does not).
+    for (QScrollBar* bar : { horizontalScrollBar(), verticalScrollBar() })
+        connect(bar, &QAbstractSlider::actionTriggered, this, [this] { m_autoFramed = false; });
 }
 
 GraphScene* GraphView::graphScene() const { return qobject_cast<GraphScene*>(scene()); }
@@ -41,6 +44,7 @@ qreal GraphView::zoom() const { return transform().m11(); }
 
 void GraphView::setZoom(qreal z, QPointF anchor)
 {
+    m_autoFramed = false;
     z = std::clamp(z, kMinZoom, kMaxZoom);
     const qreal factor = z / zoom();
     if (std::abs(factor - 1.0) < 1e-6)
@@ -72,6 +76,7 @@ void GraphView::fitRect(QRectF rect)
 
 void GraphView::fitAll()
 {
+    m_autoFramed = false;
     if (auto* s = graphScene())
         fitRect(s->nodesRect(false));
 }
@@ -83,6 +88,7 @@ void GraphView::fitReadable()
         return;
     const QRectF graph = s->nodesRect(false);
     fitRect(graph);
+    m_autoFramed = true;
     if (graph.isEmpty() || zoom() >= kReadableZoom)
         return;
     setTransform(QTransform::fromScale(kReadableZoom, kReadableZoom));
@@ -94,6 +100,7 @@ void GraphView::fitReadable()
 
 void GraphView::fitSelection()
 {
+    m_autoFramed = false;
     if (auto* s = graphScene()) {
         QRectF r = s->nodesRect(true);
         fitRect(r.isEmpty() ? s->nodesRect(false) : r);
@@ -121,6 +128,7 @@ void GraphView::drawBackground(QPainter* p, const QRectF& rect)
 void GraphView::wheelEvent(QWheelEvent* event)
 {
     if (event->modifiers() & Qt::ShiftModifier) {
+        m_autoFramed = false;
         QGraphicsView::wheelEvent(event);
         return;
     }
@@ -222,6 +230,7 @@ void GraphView::keyReleaseEvent(QKeyEvent* event)
 void GraphView::mousePressEvent(QMouseEvent* event)
 {
     if (event->button() == Qt::MiddleButton) {
+        m_autoFramed = false;
         m_panning = true;
         m_panLast = event->pos();
         viewport()->setCursor(Qt::ClosedHandCursor);
@@ -233,8 +242,10 @@ void GraphView::mousePressEvent(QMouseEvent* event)
 
 void GraphView::mouseMoveEvent(QMouseEvent* event)
 {
-    if (m_spaceHeld && (event->buttons() & Qt::LeftButton))
+    if (m_spaceHeld && (event->buttons() & Qt::LeftButton)) {
         m_spacePanned = true;
+        m_autoFramed = false;
+    }
     if (m_panning) {
         QPoint d = event->pos() - m_panLast;
         m_panLast = event->pos();
@@ -351,6 +362,7 @@ protected:
 private:
     void jump(QPoint pos)
     {
+        m_main->stopAutoFraming();
         m_main->centerOn(mapToScene(pos));
         viewport()->update();
     }
@@ -418,6 +430,8 @@ void GraphView::setMinimapEnabled(bool on)
 void GraphView::resizeEvent(QResizeEvent* event)
 {
     QGraphicsView::resizeEvent(event);
+    if (m_autoFramed)
+        fitReadable();
     updateMinimap();
 }
 

@@ -34,8 +34,12 @@ public:
     // Below this zoom a card's text is not drawn (level of detail).
     static constexpr qreal kReadableZoom = 0.45;
     // Fits the graph, but not below kReadableZoom: a graph larger than the canvas then shows its
-    // beginning (the sources, on the left), and the minimap the whole. For a job just opened.
+    // beginning (the sources, on the left), and the minimap the whole. For a job just opened:
+    // until the person zooms or pans, a resized canvas (a smaller window, a dock given or taken
+    // back) frames the graph again.
     void fitReadable();
+    bool isAutoFramed() const { return m_autoFramed; }
+    void stopAutoFraming() { m_autoFramed = false; } // the person moved the view
 
 signals:
     void zoomChanged(qreal zoom);
@@ -72,6 +76,7 @@ private:
     bool m_spacePanned = false;
     class Minimap* m_minimap = nullptr;
     bool m_minimapEnabled = true;
+    bool m_autoFramed = false;
     bool m_panning = false;
     QPoint m_panLast;
 };

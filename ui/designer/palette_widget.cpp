@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QResizeEvent>
 #include <QVBoxLayout>
 
 namespace streamlab::ui {
@@ -60,8 +61,9 @@ void NodeKindList::setFilter(const QString& text)
     QListWidgetItem* first = nullptr;
     for (int i = 0; i < count(); ++i) {
         auto* it = item(i);
-        bool match = text.isEmpty() || it->text().contains(text, Qt::CaseInsensitive)
-            || describe(it->text()).contains(text, Qt::CaseInsensitive);
+        const QString kind = it->data(Qt::UserRole).toString();
+        bool match = text.isEmpty() || kind.contains(text, Qt::CaseInsensitive)
+            || describe(kind).contains(text, Qt::CaseInsensitive);
         it->setHidden(!match);
         if (match && !first)
             first = it;
@@ -101,8 +103,8 @@ PaletteWidget::PaletteWidget(QWidget* parent)
     m_search->setClearButtonEnabled(true);
     l->addWidget(m_search);
     l->addWidget(m_list);
-    // Never so narrow that a kind's name is cut ("ag…" for aggregate).
-    setMinimumWidth(m_list->iconSize().width() + fontMetrics().horizontalAdvance(QStringLiteral("aggregate")) + 48);
+    // Never so narrow that a kind's name is cut ("ag…" for aggregate): below that, icons only.
+    setMinimumWidth(compactWidth());
     connect(m_search, &QLineEdit::textChanged, m_list, &NodeKindList::setFilter);
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         if (!m_list->currentKind().isEmpty())
@@ -112,6 +114,37 @@ PaletteWidget::PaletteWidget(QWidget* parent)
         emit kindActivated(it->data(Qt::UserRole).toString());
         m_list->clearSelection();
     });
+}
+
+int PaletteWidget::fullWidth() const
+{
+    return m_list->iconSize().width() + fontMetrics().horizontalAdvance(QStringLiteral("aggregate")) + 48;
+}
+
+int PaletteWidget::compactWidth() const { return m_list->iconSize().width() + 30; }
+
+void PaletteWidget::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    setCompact(width() < fullWidth());
+}
+
+void PaletteWidget::setCompact(bool on)
+{
+    if (on == m_compact)
+        return;
+    m_compact = on;
+    m_search->setVisible(!on);
+    if (on)
+        m_search->clear();
+    for (int i = 0; i < m_list->count(); ++i) {
+        QListWidgetItem* it = m_list->item(i);
+        const QString kind = it->data(Qt::UserRole).toString();
+        it->setText(on ? QString() : kind);
+        it->setToolTip(on ? QStringLiteral("<b>%1</b><br>%2").arg(kind, NodeKindList::describe(kind))
+                          : NodeKindList::describe(kind));
+    }
+    layout()->setContentsMargins(on ? 2 : 6, 6, on ? 2 : 6, 6);
 }
 
 QuickAddPopup::QuickAddPopup(QWidget* parent)

@@ -32,12 +32,24 @@ public:
     QLineEdit* searchBox() const { return m_search; }
     NodeKindList* list() const { return m_list; }
 
+    // Narrower than its names need (a small window gives its width to the canvas), the palette
+    // shows the kinds' icons only, each named in its tooltip, and no search box.
+    bool isCompact() const { return m_compact; }
+    int fullWidth() const; // the width at which every name shows
+    int compactWidth() const;
+
 signals:
     void kindActivated(const QString& kind); // then nothing stays selected
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void setCompact(bool on);
+
     QLineEdit* m_search;
     NodeKindList* m_list;
+    bool m_compact = false;
 };
 
 // A small search box with the list, opened at the cursor by Tab or a double-click on the canvas,

@@ -294,7 +294,14 @@ void MainWindow::dropEvent(QDropEvent* event)
 void MainWindow::resizeEvent(QResizeEvent* event)
 {
     QMainWindow::resizeEvent(event);
-    fitSidePanels();
+    // Once the docks are laid out at the new size (the first resize comes before they show).
+    if (!m_fitPanelsPending) {
+        m_fitPanelsPending = true;
+        QTimer::singleShot(0, this, [this] {
+            m_fitPanelsPending = false;
+            fitSidePanels();
+        });
+    }
 }
 
 void MainWindow::fitSidePanels()
@@ -312,10 +319,32 @@ void MainWindow::fitSidePanels()
         }
     }
     const int allowed = width() / 2 - 48; // the splitters' handles and the canvas's scroll bar too
-    if (total <= allowed || total == 0)
+    if (total == 0)
         return;
+    // The palette gives its width first: icons only (a narrow window's canvas needs the room more
+    // than the kinds' names, which the tooltips keep); it takes its names back when there is room.
+    const qsizetype p = sides.indexOf(qobject_cast<QDockWidget*>(m_palette->parentWidget()));
+    if (p >= 0) {
+        const int frame = sides[p]->width() - m_palette->width();
+        const int compact = m_palette->compactWidth() + frame;
+        const int full = std::max(kPaletteWidth, m_palette->fullWidth() + frame);
+        const int was = widths[p];
+        if (total > allowed && widths[p] > compact)
+            widths[p] = compact;
+        else if (m_palette->isCompact() && total - widths[p] + full <= allowed)
+            widths[p] = full;
+        total += widths[p] - was;
+        if (widths[p] != was && total <= allowed) {
+            resizeDocks(sides, widths, Qt::Horizontal);
+            return;
+        }
+    }
+    if (total <= allowed)
+        return;
+    const int fixed = p >= 0 ? widths[p] : 0;
     for (int i = 0; i < sides.size(); ++i)
-        widths[i] = std::max(sides[i]->minimumSizeHint().width(), widths[i] * allowed / total);
+        if (i != p)
+            widths[i] = std::max(sides[i]->minimumSizeHint().width(), widths[i] * (allowed - fixed) / (total - fixed));
     resizeDocks(sides, widths, Qt::Horizontal);
 }
 

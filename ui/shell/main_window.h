@@ -156,6 +156,7 @@ public:
     ProblemsWidget* problemsWidget() const { return m_problems; }
     PropertyPanel* propertyPanel() const { return m_properties; }
     PaletteWidget* paletteWidget() const { return m_palette; }
+    static constexpr int kPaletteWidth = 190; // the Nodes dock's width at the first start
     QString currentFile() const { return m_file; }
     bool isModified() const;
     QString lastError() const { return m_lastError; }
@@ -200,6 +201,7 @@ private:
     // On a narrow window the side panels (nodes, properties) give way before the canvas does:
     // it keeps at least half the width.
     void fitSidePanels();
+    bool m_fitPanelsPending = false;
     // Scrolls the canvas so that the selected nodes (just added, pasted, duplicated) are in view.
     void revealSelection();
     QString autosavePath() const;

@@ -215,7 +215,7 @@ void MainWindow::createDocks()
     m_bottomDock = bottom;
     m_propertiesDock = props;
     bottom->setTitleBarWidget(new QWidget(bottom)); // the tabs are the title
-    resizeDocks({ palette }, { 190 }, Qt::Horizontal);
+    resizeDocks({ palette }, { kPaletteWidth }, Qt::Horizontal);
     resizeDocks({ props }, { 330 }, Qt::Horizontal);
     resizeDocks({ bottom }, { 170 }, Qt::Vertical);
 }

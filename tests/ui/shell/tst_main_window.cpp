@@ -644,6 +644,47 @@ private slots:
         QTRY_VERIFY(!view->minimap()->isVisible());
     }
 
+    // Issue 21, 5: at 1024x700 the canvas gets the room: the Nodes palette turns to icons (the
+    // names in tooltips), the side panels take at most half the width, and a job just opened is
+    // framed again as the canvas changes size, until the person zooms. A wide window gives the
+    // palette its names back.
+    void aSmallWindowGivesTheCanvasTheRoom()
+    {
+        m_window->resize(1600, 1000);
+        QVERIFY(m_window->openFile(kSample));
+        auto* palette = m_window->paletteWidget();
+        QTRY_VERIFY(!palette->isCompact());
+        QVERIFY(palette->searchBox()->isVisible());
+        QCOMPARE(palette->list()->item(0)->text(), QString("source"));
+
+        m_window->resize(1024, 700);
+        QTRY_VERIFY(palette->isCompact());
+        QVERIFY(!palette->searchBox()->isVisible());
+        QCOMPARE(palette->list()->item(0)->text(), QString());
+        QVERIFY(palette->list()->item(0)->toolTip().contains("source"));
+        auto* view = m_window->graphView();
+        QTRY_VERIFY2(view->viewport()->width() >= m_window->width() / 2,
+            qPrintable(QString::number(view->viewport()->width())));
+        // The whole graph in view, framed after the docks settled.
+        const QRectF graph = m_window->graphScene()->nodesRect(false);
+        QTRY_VERIFY2(view->mapToScene(view->viewport()->rect()).boundingRect().contains(graph),
+            qPrintable(QString::number(view->zoom())));
+        QVERIFY(view->isAutoFramed());
+
+        // Zoomed by the person: a resize keeps their zoom.
+        view->zoomIn();
+        const qreal zoom = view->zoom();
+        m_window->resize(1100, 700);
+        QTest::qWait(50);
+        QCOMPARE(view->zoom(), zoom);
+
+        // Wide again: the names come back.
+        m_window->resize(1600, 1000);
+        QTRY_VERIFY(!palette->isCompact());
+        QVERIFY(palette->searchBox()->isVisible());
+        QCOMPARE(palette->list()->item(0)->text(), QString("source"));
+    }
+
     // Issue 21, 3: wherever the view is, the minimap covers no node; it takes another corner or
     // stays hidden; View > Minimap switches it off; a node added out of view is scrolled to.
     void minimapNeverCoversANode()
