@@ -4,6 +4,7 @@
 
 #include <QAbstractAxis>
 #include <QApplication>
+#include <QFontMetricsF>
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
@@ -236,8 +237,44 @@ void styleTable(QTableView* table)
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
 }
 
+void fitAxisTitles(QChart* chart)
+{
+    const QRectF plot = chart->plotArea();
+    if (!plot.isValid())
+        return;
+    for (QAbstractAxis* axis : chart->axes()) {
+        if (!axis->property("titleFitted").toBool()) {
+            axis->setProperty("titleFitted", true);
+            QObject::connect(axis, &QAbstractAxis::titleTextChanged, chart, [chart] { fitAxisTitles(chart); });
+        }
+        // The title as the view set it, kept while this shortens it; a title the view changes
+        // since is taken as the new whole one.
+        QString full = axis->property("fullTitle").toString();
+        const QString shown = axis->titleText();
+        if (shown != full && shown != axis->property("shownTitle").toString())
+            full = shown;
+        axis->setProperty("fullTitle", full);
+        if (full.isEmpty())
+            continue;
+        const qreal room = (axis->orientation() == Qt::Vertical ? plot.height() : plot.width()) - 8;
+        const QFontMetricsF fm(axis->titleFont());
+        // Whole; else without its parenthesis ("window end (event time)": "window end"); else none:
+        // an elided "windo…" says nothing.
+        QString fitted = full;
+        if (fm.horizontalAdvance(fitted) > room)
+            fitted = full.section(QStringLiteral(" ("), 0, 0);
+        if (fm.horizontalAdvance(fitted) > room)
+            fitted.clear();
+        axis->setProperty("shownTitle", fitted);
+        if (axis->titleText() != fitted)
+            axis->setTitleText(fitted);
+        axis->setTitleVisible(!fitted.isEmpty());
+    }
+}
+
 QChartView* makeChartView(QChart* chart)
 {
+    QObject::connect(chart, &QChart::plotAreaChanged, chart, [chart] { fitAxisTitles(chart); });
     auto* v = new QChartView(chart);
     v->setRenderHint(QPainter::Antialiasing);
     v->setFrameShape(QFrame::NoFrame);

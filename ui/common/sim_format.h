@@ -51,7 +51,10 @@ QColor fateColor(runtime::EventFate f);
 // Follows the application palette (light/dark), compact margins, legend at the bottom.
 void styleChart(QChart* chart);
 void styleAxis(QAbstractAxis* axis);
+// The view of a chart whose axis titles fit their axis (fitAxisTitles at each new plot area).
 QChartView* makeChartView(QChart* chart);
+// Each axis title whole where it fits; else without its parenthesis; else hidden, never elided.
+void fitAxisTitles(QChart* chart);
 // The simulator's tables: no row numbers, compact rows, alternating colours, whole-row selection.
 void styleTable(QTableView* table);
 

@@ -110,6 +110,9 @@ FiringsView::FiringsView(QWidget* parent)
     m_axisY->setTitleText(tr("window end (event time)"));
     simfmt::styleAxis(m_axisX);
     simfmt::styleAxis(m_axisY);
+    // The header above names the three colours with their counts: a legend would only take the
+    // room a short dock needs for the time axis.
+    m_chart->legend()->hide();
     lay->addWidget(simfmt::makeChartView(m_chart), 1);
 }
 

@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -27,7 +28,11 @@ ExportDialog::ExportDialog(model::Job job, QWidget* parent)
     , m_job(std::move(job))
 {
     setWindowTitle(tr("Export"));
-    resize(900, 640);
+    // 900x640, or most of a smaller screen (a 1024x700 one keeps the buttons in sight).
+    QSize size(900, 640);
+    if (const QScreen* s = parent ? parent->screen() : screen())
+        size = size.boundedTo(s->availableGeometry().size() * 0.92);
+    resize(size);
     auto* layout = new QVBoxLayout(this);
 
     auto* options = new QHBoxLayout;
@@ -53,6 +58,10 @@ ExportDialog::ExportDialog(model::Job job, QWidget* parent)
     split->addWidget(m_preview);
     m_warnings = new QListWidget;
     m_warnings->setWordWrap(true);
+    // A small icon at each warning's first line: the style's message-box icon (32 px) was clipped
+    // by its neighbours in the word-wrapped rows.
+    m_warnings->setIconSize(QSize(16, 16));
+    m_warnings->setSpacing(2);
     split->addWidget(m_warnings);
     split->setStretchFactor(0, 4);
     split->setStretchFactor(1, 1);

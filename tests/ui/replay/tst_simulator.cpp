@@ -26,6 +26,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCategoryAxis>
+#include <QFontMetricsF>
 #include <QChart>
 #include <QChartView>
 #include <QXYSeries>
@@ -602,6 +603,39 @@ private slots:
             for (const QString& label : axis->categoriesLabels())
                 QVERIFY2(label.endsWith(":00") && !label.startsWith("-"), qPrintable(label));
         }
+    }
+
+    // A short chart (a dock in a small window) shows an axis title whole, else without its
+    // parenthesis, else not at all, never elided to "windo…"; tall again, the whole title is back.
+    void axisTitlesAreNeverElided()
+    {
+        auto* chart = new QChart;
+        std::unique_ptr<QChartView> view(simfmt::makeChartView(chart));
+        auto* y = new QCategoryAxis;
+        y->setTitleText("window end (event time)");
+        chart->addAxis(y, Qt::AlignLeft);
+        view->setMinimumHeight(0);
+        const qreal whole = QFontMetricsF(y->titleFont()).horizontalAdvance("window end (event time)");
+        const qreal part = QFontMetricsF(y->titleFont()).horizontalAdvance("window end");
+        view->resize(400, 400);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+        QTRY_COMPARE(y->titleText(), QString("window end (event time)"));
+        view->resize(400, int(whole) + 20); // the plot area is shorter than the whole title
+        QTRY_COMPARE(y->titleText(), QString("window end"));
+        QVERIFY(chart->plotArea().height() < whole);
+        // A title with no shorter form that does not fit is hidden.
+        y->setTitleText("records in per subtask of the operator");
+        QTRY_VERIFY(!y->isTitleVisible());
+        QVERIFY(part < chart->plotArea().height());
+        y->setTitleText("window end (event time)");
+        view->resize(400, 400);
+        QTRY_COMPARE(y->titleText(), QString("window end (event time)"));
+        QVERIFY(y->isTitleVisible());
+        // A title the view changes since is the new whole one.
+        y->setTitleText("watermark (event time)");
+        view->resize(400, 390);
+        QTRY_COMPARE(y->titleText(), QString("watermark (event time)"));
     }
 
     void oneValueShownEverywhere()
