@@ -98,6 +98,27 @@ void GraphView::fitReadable()
     updateMinimap();
 }
 
+void GraphView::reveal(const QRectF& target)
+{
+    auto* s = graphScene();
+    if (!s || target.isEmpty())
+        return;
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    if (visible.contains(target))
+        return;
+    const QRectF graph = s->nodesRect(false).united(target).adjusted(-40, -40, 40, 40);
+    const qreal fits = std::min(viewport()->width() / graph.width(), viewport()->height() / graph.height());
+    if (fits >= kReadableZoom) {
+        const qreal z = std::min(zoom(), fits);
+        setTransform(QTransform::fromScale(z, z));
+        centerOn(graph.center());
+        emit zoomChanged(zoom());
+        updateMinimap();
+        return;
+    }
+    ensureVisible(target, 40, 40);
+}
+
 void GraphView::fitSelection()
 {
     m_autoFramed = false;

@@ -39,6 +39,10 @@ public:
     // back) frames the graph again.
     void fitReadable();
     bool isAutoFramed() const { return m_autoFramed; }
+    // Brings `sceneRect` (new or pasted cards) into view. When the whole graph can be shown at a
+    // readable zoom, it zooms out to show it all, so the rest of the graph does not scroll away
+    // (the sources at the left when a sink is added at the right); else it scrolls.
+    void reveal(const QRectF& sceneRect);
     void stopAutoFraming() { m_autoFramed = false; } // the person moved the view
 
 signals:

@@ -142,9 +142,7 @@ void MainWindow::duplicateSelection()
 
 void MainWindow::revealSelection()
 {
-    const QRectF cards = m_scene->nodesRect(true);
-    if (!cards.isEmpty())
-        m_view->ensureVisible(cards, 40, 40);
+    m_view->reveal(m_scene->nodesRect(true));
 }
 
 void MainWindow::autoLayout()

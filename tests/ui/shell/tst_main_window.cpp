@@ -424,6 +424,30 @@ private slots:
         return out;
     }
 
+    // A node added past the edge of the view comes into view without pushing the rest out: the
+    // view zooms out to show the whole graph while it stays readable.
+    void anAddedNodeComesIntoViewWithTheRest()
+    {
+        m_window->resize(1600, 1000);
+        QVERIFY(m_window->openFile(kSample));
+        auto* model = m_window->graphModel();
+        auto* scene = m_window->graphScene();
+        auto* view = m_window->graphView();
+        view->setZoom(1.0);
+        const NodeId clicks = model->nodeByKey("clicks");
+        view->centerOn(scene->item(clicks)->sceneBoundingRect().center());
+        // The last node of the row, far right of the view.
+        NodeId last = clicks;
+        for (NodeId id : model->nodeIds())
+            if (model->nodePosition(id).x() > model->nodePosition(last).x())
+                last = id;
+        const NodeId added = m_window->addNode("sink", model->nodePosition(last) + QPointF(300, 0));
+        const QRectF visible = view->mapToScene(view->viewport()->rect()).boundingRect();
+        QVERIFY(visible.contains(scene->item(added)->sceneBoundingRect()));
+        QVERIFY(visible.contains(scene->item(clicks)->sceneBoundingRect()));
+        QVERIFY(view->zoom() >= GraphView::kReadableZoom);
+    }
+
     void quickAddAfterTheSelectedNodeConnectsTheNewOne()
     {
         QVERIFY(m_window->openFile(kSample));
