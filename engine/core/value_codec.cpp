@@ -52,6 +52,15 @@ int64_t ByteReader::int64()
     return 0;
 }
 
+bool ByteReader::boolean()
+{
+    Value v = value();
+    if (auto* x = std::get_if<bool>(&v))
+        return *x;
+    ok = false;
+    return false;
+}
+
 Value ByteReader::value()
 {
     auto tag = fixed<uint8_t>();

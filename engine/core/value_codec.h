@@ -75,6 +75,8 @@ struct ByteReader {
     Value value();
     // A value that must be an integer (as encodeValue wrote an int64_t); ok turns false otherwise.
     int64_t int64();
+    // A value that must be a boolean; ok turns false otherwise.
+    bool boolean();
     bool atEnd() const { return pos == in.size(); }
 };
 

@@ -172,21 +172,14 @@ void Valve::save(std::string& out) const
 
 bool Valve::load(ByteReader& in)
 {
-    auto i64 = [&] { return in.int64(); };
-    auto b = [&] {
-        Value v = in.value();
-        auto* x = std::get_if<bool>(&v);
-        in.ok = in.ok && x;
-        return x ? *x : false;
-    };
-    m_lastOutput = i64();
-    m_idle = b();
+    m_lastOutput = in.int64();
+    m_idle = in.boolean();
     if (in.varint() != m_ch.size())
         return false;
     for (auto& c : m_ch) {
-        c.wm = i64();
-        c.active = b();
-        c.aligned = b();
+        c.wm = in.int64();
+        c.active = in.boolean();
+        c.aligned = in.boolean();
     }
     heapRebuild();
     return in.ok;
