@@ -1,5 +1,7 @@
 // Watermark generation (EVENT-TIME.md 1.1-1.4) and combination in the valve (1.5).
 // Expected values are worked out by hand from the specification.
+#include "core/value_codec.h"
+#include "runtime/combined_watermark.h"
 #include "runtime/valve.h"
 #include "time/watermark_generator.h"
 
@@ -164,6 +166,103 @@ private slots:
         QCOMPARE(r.take(), std::string());
         v.inputStatus(0, false, r);
         QCOMPARE(r.take(), std::string("ACTIVE"));
+    }
+
+    // JOINS.md 1, [test: TwoInputStreamTaskTest#testWatermarkAndWatermarkStatusForwarding]: two
+    // inputs of two channels each, one Valve per input (the channel level) feeding the combination
+    // (the input level), as a two-input task has them. Flink's expected output, step by step.
+    void twoInputWatermarkValveIdle()
+    {
+        Recorder out;
+        runtime::CombinedWatermark combined(2);
+        struct Input : runtime::Valve::Listener {
+            Input(int i, runtime::CombinedWatermark* c, Recorder* o)
+                : index(i)
+                , combined(c)
+                , out(o)
+            {
+            }
+            int index;
+            runtime::CombinedWatermark* combined;
+            Recorder* out;
+            runtime::Valve valve { 2 };
+            void onValveWatermark(int64_t w) override { combined->inputWatermark(index, w, *out); }
+            void onValveStatus(bool idle) override { combined->inputStatus(index, idle, *out); }
+        };
+        Input in[2] = { { 0, &combined, &out }, { 1, &combined, &out } };
+        auto wm = [&](int input, int channel, int64_t w) { in[input].valve.inputWatermark(channel, w, in[input]); };
+        auto status = [&](int input, int channel, bool idle) { in[input].valve.inputStatus(channel, idle, in[input]); };
+
+        wm(0, 0, 0);
+        wm(0, 1, 0);
+        wm(1, 0, 0);
+        QCOMPARE(out.take(), std::string()); // input 1's channel 1 has none yet
+        wm(1, 1, 0);
+        QCOMPARE(out.take(), std::string("W0"));
+        wm(0, 0, 4);
+        wm(0, 1, 3);
+        wm(1, 0, 3);
+        wm(1, 1, 2);
+        QCOMPARE(out.take(), std::string("W2")); // the minimum of all four
+        QCOMPARE(combined.holdingBack(), 1);
+        wm(1, 1, 4);
+        QCOMPARE(out.take(), std::string("W3"));
+        wm(0, 1, 4);
+        wm(1, 0, 4);
+        QCOMPARE(out.take(), std::string("W4"));
+        // Idle channels leave their input's minimum; when input 1's last channel idles, input 0
+        // alone drives the combined watermark.
+        status(0, 1, true);
+        status(1, 0, true);
+        wm(0, 0, 6);
+        wm(1, 1, 5);
+        status(1, 1, true);
+        QCOMPARE(out.take(), std::string("W5 W6"));
+        QVERIFY(combined.inputIdle(1) && !combined.idle());
+        QCOMPARE(combined.holdingBack(), 0);
+        // Every channel idle: IDLE once.
+        status(0, 0, true);
+        QCOMPARE(out.take(), std::string("IDLE"));
+        QCOMPARE(combined.holdingBack(), -1);
+        // Some channels active again: ACTIVE once, and no watermark back to input 1's 5.
+        status(1, 0, false);
+        status(0, 1, false);
+        QCOMPARE(out.take(), std::string("ACTIVE"));
+        QCOMPARE(combined.combined(), int64_t(6));
+    }
+
+    // Nothing until every input has a watermark; an idle input is left out; a watermark on an idle
+    // input makes it count again (without a status, as in Flink); a checkpoint restores it all.
+    void combinedWatermarkRules()
+    {
+        Recorder out;
+        runtime::CombinedWatermark c(2);
+        c.inputWatermark(0, 10, out);
+        QCOMPARE(out.take(), std::string()); // input 1 still at MIN
+        c.inputStatus(1, true, out);
+        QCOMPARE(out.take(), std::string("W10")); // input 1 idle: input 0 alone
+        c.inputWatermark(0, 8, out);
+        QCOMPARE(c.partial(0), int64_t(10)); // a partial watermark never goes down
+        c.inputWatermark(1, 7, out);         // back, behind: not output, the combined one stays
+        QCOMPARE(out.take(), std::string());
+        QVERIFY(!c.inputIdle(1));
+        c.inputWatermark(1, 12, out);
+        QCOMPARE(out.take(), std::string()); // min(10, 12) is not above 10: nothing
+        c.inputWatermark(0, 15, out);
+        QCOMPARE(out.take(), std::string("W12"));
+
+        std::string saved;
+        c.save(saved);
+        runtime::CombinedWatermark restored(2);
+        ByteReader reader { saved };
+        QVERIFY(restored.load(reader));
+        QCOMPARE(restored.combined(), int64_t(12));
+        QCOMPARE(restored.partial(0), int64_t(15));
+        restored.inputWatermark(1, 20, out);
+        QCOMPARE(out.take(), std::string("W15"));
+        runtime::CombinedWatermark three(3);
+        ByteReader again { saved };
+        QVERIFY(!three.load(again)); // a checkpoint of another shape is refused
     }
 };
 
