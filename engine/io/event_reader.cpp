@@ -8,6 +8,8 @@
 #include <charconv>
 #include <cmath>
 #include <deque>
+#include <limits>
+#include <optional>
 #include <simdjson.h>
 
 namespace streamlab::io {
@@ -676,6 +678,10 @@ namespace {
             if (doc.get_object().get(obj))
                 return bad(1, "expected a JSON object per line");
             bool sawTs = false;
+            // "partition" names the partition a watermark line is for, before or after
+            // "@watermark"; on an event line it is an ordinary field.
+            std::optional<int64_t> partition;
+            int64_t partitionColumn = 0;
             std::string_view key;
             for (auto f : obj) {
                 if ((err = f.unescaped_key().get(key)))
@@ -691,10 +697,10 @@ namespace {
                     out.watermark = w;
                     continue;
                 }
-                if (key == "partition" && out.isWatermark) {
+                if (key == "partition" && indexOf(key) < 0) {
+                    partitionColumn = columnOf(line, key);
                     int64_t p;
-                    if (!v.get_int64().get(p))
-                        out.partition = static_cast<int>(p);
+                    partition = v.get_int64().get(p) ? std::optional<int64_t>(-1) : std::optional<int64_t>(p);
                     continue;
                 }
                 if (!m_spec.arrivalField.empty() && key == m_spec.arrivalField) {
@@ -716,6 +722,11 @@ namespace {
                     return bad(columnOf(line, key), "field '" + field.name + "': " + why);
                 if (idx == m_tsIndex)
                     sawTs = true;
+                if (key == "partition") {
+                    partitionColumn = columnOf(line, key);
+                    const auto* p = std::get_if<int64_t>(&dst);
+                    partition = p ? *p : -1;
+                }
             }
             // `{...}{...}`: a second value would be lost without a word. Past the object's end,
             // the document has a location only when another token follows.
@@ -723,8 +734,14 @@ namespace {
                 int64_t col = at >= line.data() && at <= line.data() + line.size() ? static_cast<int64_t>(at - line.data()) + 1 : 1;
                 return bad(col, "more than one JSON value on the line (JSON Lines holds one object a line)");
             }
-            if (out.isWatermark)
+            if (out.isWatermark) {
+                if (partition) {
+                    if (*partition < 0 || *partition > std::numeric_limits<int>::max())
+                        return bad(partitionColumn, "\"partition\" of a watermark line must be a partition number (0, 1, ...)");
+                    out.partition = static_cast<int>(*partition);
+                }
                 return {};
+            }
             if (m_tsIndex >= 0) {
                 const Value& ts = out.record.fields[static_cast<size_t>(m_tsIndex)];
                 if (!sawTs || !std::holds_alternative<int64_t>(ts))

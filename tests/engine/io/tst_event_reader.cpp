@@ -233,6 +233,44 @@ private slots:
         QCOMPARE(*events[1].arrival, 5200);
     }
 
+    // A watermark line may carry the source's arrival field (when it arrives, in processing time)
+    // and "partition" (the partition it is for), each before or after "@watermark" (issue 22, 3).
+    void watermarkLinesWithArrivalAndPartition()
+    {
+        auto p = write("wa.jsonl",
+            "{\"k\":\"a\",\"ts\":1000,\"at\":5000}\n"
+            "{\"@watermark\":1500,\"at\":9000}\n"
+            "{\"at\":9100,\"partition\":1,\"@watermark\":1600}\n"
+            "{\"@watermark\":1700,\"partition\":0}\n"
+            "{\"@watermark\":1800}\n");
+        auto s = spec(p);
+        s.arrivalField = "at";
+        auto r = io::EventReader::open(s, "src");
+        QVERIFY2(r.ok(), r.status().message().c_str());
+        auto events = readAll(**r);
+        QCOMPARE(events.size(), size_t(5));
+        QVERIFY(events[1].isWatermark);
+        QCOMPARE(*events[1].arrival, 9000);
+        QCOMPARE(events[1].partition, -1); // every partition
+        QVERIFY(events[2].isWatermark);
+        QCOMPARE(events[2].watermark, 1600);
+        QCOMPARE(*events[2].arrival, 9100);
+        QCOMPARE(events[2].partition, 1); // "partition" before "@watermark" counts too
+        QCOMPARE(events[3].partition, 0);
+        QVERIFY(!events[3].arrival); // without one, it arrives with the line before it
+        QCOMPARE(events[4].partition, -1);
+
+        // A partition that is no partition number is an error naming line and column.
+        auto bad = write("wb.jsonl", "{\"@watermark\":1500,\"partition\":\"one\"}\n");
+        auto rb = io::EventReader::open(spec(bad), "src");
+        QVERIFY(rb.ok());
+        Status err;
+        readAll(**rb, &err);
+        QVERIFY2(err.message().find("wb.jsonl:1:") != std::string::npos
+                && err.message().find("\"partition\" of a watermark line must be a partition number") != std::string::npos,
+            err.message().c_str());
+    }
+
     void largeFileStreamsInChunks()
     {
         // More than two read chunks: lines that straddle chunk borders are read whole.
