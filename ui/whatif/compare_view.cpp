@@ -15,6 +15,7 @@
 #include <QLineSeries>
 #include <QPointer>
 #include <QScatterSeries>
+#include <QSet>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -82,15 +83,30 @@ namespace {
         for (const auto& f : r.firings)
             if (f.windowEnd != kMinTimestamp)
                 pts.push_back({ static_cast<qreal>(f.at), static_cast<qreal>(f.windowEnd) });
-        if (pts.size() > CompareView::kMaxFiringPoints) {
-            QList<QPointF> thin;
-            const double step = double(pts.size()) / CompareView::kMaxFiringPoints;
-            for (double i = 0; i < double(pts.size()); i += step)
-                thin.push_back(pts[qsizetype(i)]);
-            thin.push_back(pts.back());
-            pts = thin;
+        if (pts.size() <= CompareView::kMaxFiringPoints)
+            return pts;
+        // Thinned by place, not by count: one point per cell of a grid over the plot keeps the
+        // shape (3600 late firings in one column and 84 on-time ones on the diagonal both stay
+        // in sight; every n-th point kept only the column). Coarser cells until few enough.
+        qreal x0 = pts.front().x(), x1 = x0, y0 = pts.front().y(), y1 = y0;
+        for (const QPointF& p : pts) {
+            x0 = std::min(x0, p.x());
+            x1 = std::max(x1, p.x());
+            y0 = std::min(y0, p.y());
+            y1 = std::max(y1, p.y());
         }
-        return pts;
+        for (int cells = 160;; cells /= 2) {
+            QSet<qint64> taken;
+            QList<QPointF> thin;
+            const qreal w = std::max<qreal>(1, (x1 - x0) / cells), h = std::max<qreal>(1, (y1 - y0) / cells);
+            for (const QPointF& p : pts)
+                if (!taken.contains(qint64((p.x() - x0) / w) * (cells + 1) + qint64((p.y() - y0) / h))) {
+                    taken.insert(qint64((p.x() - x0) / w) * (cells + 1) + qint64((p.y() - y0) / h));
+                    thin.push_back(p);
+                }
+            if (thin.size() <= CompareView::kMaxFiringPoints || cells <= 10)
+                return thin;
+        }
     }
 
     QList<QPointF> statePoints(const runtime::ReplayHistory& h)
@@ -434,18 +450,33 @@ void CompareView::updateCharts()
     m_maxEventTime->replace(maxPts);
     m_maxEventTime->setVisible(!maxPts.isEmpty());
     watermarks.add(maxPts);
+    // No run (another job opened): no axes of the last job's times either.
+    auto clearAxis = [](QCategoryAxis* axis) {
+        for (const QString& label : axis->categoriesLabels())
+            axis->remove(label);
+        axis->setRange(0, 1);
+    };
     if (firings.valid()) {
         setTimeRange(m_firingsChart, m_firingsX, firings.minX, firings.maxX, 1000);
         setTimeRange(m_firingsChart, m_firingsY, firings.minY, firings.maxY, 1000);
+    } else {
+        clearAxis(m_firingsX);
+        clearAxis(m_firingsY);
     }
     if (watermarks.valid()) {
         setTimeRange(m_watermarkChart, m_watermarkX, watermarks.minX, watermarks.maxX, 1000);
         setTimeRange(m_watermarkChart, m_watermarkY, watermarks.minY, watermarks.maxY, 1000);
+    } else {
+        clearAxis(m_watermarkX);
+        clearAxis(m_watermarkY);
     }
     if (state.valid()) {
         setTimeRange(m_stateChart, m_stateX, state.minX, state.maxX, 1000);
         m_stateY->setRange(0, std::max<qreal>(10, state.maxY * 1.1));
         m_stateY->applyNiceNumbers();
+    } else {
+        clearAxis(m_stateX);
+        m_stateY->setRange(0, 10);
     }
     auto total = [](const PinnedRun* r) {
         return r ? QString::number(r->onTimeFirings + r->lateFirings) : QStringLiteral("–");

@@ -15,6 +15,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
@@ -422,6 +423,43 @@ private slots:
         QVERIFY(!m_window->compareView()->runA());
         QVERIFY(!m_window->pinAction()->isEnabled());
         QCOMPARE(m_window->compareView()->diffModel()->rowCount(), 0);
+        // Nor the previous job's times on the charts' axes.
+        for (QChart* chart : { m_window->compareView()->firingsChart(), m_window->compareView()->watermarkChart() })
+            for (QAbstractAxis* a : chart->axes(Qt::Horizontal))
+                if (auto* axis = qobject_cast<QCategoryAxis*>(a))
+                    QVERIFY2(axis->categoriesLabels().isEmpty(), qPrintable(axis->categoriesLabels().join(' ')));
+    }
+
+    // Thousands of late firings in one column do not thin the on-time diagonal away: the stuck
+    // producer's 84 on-time windows stay on the chart beside its 3600 late firings.
+    void thinnedFiringsKeepTheShape()
+    {
+        QVERIFY(openWindow());
+        QVERIFY(m_window->openFile(QStringLiteral(STREAMLAB_SAMPLES "/stuck-producer/job.json"), false));
+        m_window->replayBar()->setSpeedIndex(ReplayBar::maxSpeedIndex());
+        QVERIFY(m_window->startReplay(true));
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 60000);
+        QTRY_VERIFY(m_window->pinAction()->isEnabled());
+        m_window->pinAction()->trigger();
+        QTRY_VERIFY(m_window->compareView()->runA());
+        m_window->compareView()->refresh();
+        QScatterSeries* a = nullptr;
+        for (QAbstractSeries* series : m_window->compareView()->firingsChart()->series())
+            if (auto* sc = qobject_cast<QScatterSeries*>(series); sc && sc->name() == m_window->compareView()->labelA())
+                a = sc;
+        QVERIFY(a);
+        QVERIFY(a->count() <= CompareView::kMaxFiringPoints);
+        // Every on-time firing's window is still drawn, near where it fired.
+        QSet<qreal> drawn;
+        for (const QPointF& p : a->points())
+            drawn.insert(p.y());
+        int onTime = 0;
+        for (const auto& f : m_window->compareView()->runA()->firings)
+            if (f.firing == "on_time") {
+                ++onTime;
+                QVERIFY2(drawn.contains(qreal(f.windowEnd)), qPrintable(QString::number(f.windowEnd)));
+            }
+        QVERIFY(onTime >= 20);
     }
 
     void pinAndSweepAreInTheReplayMenu()
