@@ -358,10 +358,9 @@ void MainWindow::resetReplay()
     auto plan = runtime::buildPlan(spec);
     for (SimView* v : m_simViews)
         v->clear(spec, plan.ok() ? *plan : runtime::Plan {});
-    if (!jobErrors) {
-        m_live->setJob(compiled.spec);
-        m_liveJobValues = liveJobValues(compiled.spec);
-    }
+    // A job with errors (a new, empty one too) has no live settings: none of the last job's.
+    m_live->setJob(spec);
+    m_liveJobValues = jobErrors ? decltype(m_liveJobValues) {} : liveJobValues(compiled.spec);
     // A speed at which this job's replay can be watched, unless there is nothing to estimate yet
     // (a new job): then at its first start.
     m_replayBar->setSpeedIndex(ReplayBar::maxSpeedIndex());

@@ -295,6 +295,8 @@ private slots:
             QVERIFY2(m_window->exchangeView()->model()->rowCount() == 0, w);
             for (NodeId id : m_window->graphModel()->nodeIds())
                 QVERIFY2(m_window->graphScene()->nodeItem(id)->liveStats().isEmpty(), w);
+            // Replay Settings list this job's sources and windows, none of the last job's.
+            QVERIFY2(!m_window->liveSettings()->delayField("clicks") && !m_window->liveSettings()->latenessField("perMinute"), w);
             // Nor a line of the previous job's on any chart.
             for (QChart* chart : { m_window->watermarkView()->chart(), m_window->stateView()->chart(),
                      m_window->exchangeView()->chart(), m_window->firingsView()->chart() })
@@ -311,8 +313,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
         controller()->pull();
         QVERIFY(m_window->loadView()->model()->rows().size() > 0);
+        QVERIFY(m_window->liveSettings()->delayField("events"));
         m_window->newJob();
         forgotten("after New");
+        QVERIFY(!m_window->liveSettings()->delayField("events"));
+        QVERIFY(!m_window->liveSettings()->latenessField("sumPer10s"));
         if (QTest::currentTestFailed())
             return;
     }
