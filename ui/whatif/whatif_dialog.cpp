@@ -426,7 +426,9 @@ void WhatIfDialog::targetChanged()
         if (own > 0 && own % s != 0)
             s = own % 2 == 0 && own / 2 >= span / 12 ? own / 2 : own;
         const int64_t end = s * static_cast<int64_t>(std::ceil(span / static_cast<double>(s)));
-        from = durationText(0);
+        // From 0 where the job takes it; else (an idle timeout, a window size: positive only)
+        // from the first step, so that the offered range runs as it stands.
+        from = durationText(acceptsValue(target, "0ms") ? 0 : s);
         to = durationText(end);
         step = durationText(s);
     } else if (type == ParamType::Integer) {
@@ -456,6 +458,20 @@ void WhatIfDialog::targetChanged()
         edit->setText(text);
     }
     updatePreview();
+}
+
+bool WhatIfDialog::acceptsValue(const QString& target, const QString& value) const
+{
+    model::Job job = m_graph->job();
+    if (!model::applySet(job, (target + '=' + value).toStdString()).ok())
+        return false;
+    const std::string node = target.section('.', 0, 0).toStdString();
+    const std::string field = target.section('.', 1).toStdString();
+    for (const auto& p : model::compile(job).problems)
+        if (p.severity == model::Severity::Error && (p.nodeId == node || node == "config")
+            && (p.field == field || field.ends_with("." + p.field) || p.field.ends_with(field)))
+            return false;
+    return true;
 }
 
 QString WhatIfDialog::varyText() const

@@ -75,6 +75,8 @@ public:
     bool setSweep(const QString& vary);
     // The range as typed, "NODE.PARAM=FROM..TO/STEP".
     QString varyText() const;
+    // Whether the job with TARGET=VALUE still compiles without an error on that parameter.
+    bool acceptsValue(const QString& target, const QString& value) const;
     // Starts the sweep (false with the reason in the status line when it cannot start).
     bool run();
     void cancel();

@@ -127,6 +127,15 @@ private slots:
         QCOMPARE(m_dialog->toField()->text(), QString("10s"));
         QCOMPARE(m_dialog->stepField()->text(), QString("1s"));
         QVERIFY(m_dialog->runButton()->isEnabled());
+        // An idle timeout must be positive: its range starts at the first step, not at 0.
+        m_dialog->targetBox()->setCurrentIndex(m_dialog->targetBox()->findData("src.watermark.idleTimeout"));
+        QVERIFY2(m_dialog->fromField()->text() == m_dialog->stepField()->text(),
+            qPrintable(m_dialog->fromField()->text() + " / " + m_dialog->stepField()->text()));
+        QVERIFY(m_dialog->acceptsValue("src.watermark.idleTimeout", m_dialog->fromField()->text()));
+        QVERIFY(!m_dialog->acceptsValue("src.watermark.idleTimeout", "0s"));
+        QVERIFY(m_dialog->acceptsValue(kDelay, "0s"));
+        m_dialog->targetBox()->setCurrentIndex(0);
+        QCOMPARE(m_dialog->fromField()->text(), QString("0s"));
         typeInto(m_dialog->toField(), "1x");
         QVERIFY(!m_dialog->runButton()->isEnabled());
         QVERIFY(
