@@ -58,11 +58,19 @@ namespace {
             paragraph << line;
         }
         static const QRegularExpression kMarks(QStringLiteral("[`*_]"));
-        static const QRegularExpression kStep(QStringLiteral("^1\\. [^(]*\\(([^)]*)\\)"));
         QString text = paragraph.join(' ').remove(kMarks);
         if (text.startsWith("1. ")) {
-            const auto m = kStep.match(paragraph.value(0).remove(kMarks));
-            text = m.hasMatch() ? m.captured(1) : QString();
+            // The brackets' words whole, brackets inside them too ("then keyBy(key) before").
+            const QString step = paragraph.value(0).remove(kMarks);
+            const qsizetype open = step.indexOf('(');
+            qsizetype close = -1;
+            for (qsizetype i = open + 1, depth = 1; open >= 0 && i < step.size() && close < 0; ++i) {
+                if (step[i] == '(')
+                    ++depth;
+                else if (step[i] == ')' && --depth == 0)
+                    close = i;
+            }
+            text = close > open ? step.mid(open + 1, close - open - 1) : QString();
             if (!text.isEmpty())
                 text[0] = text[0].toUpper();
             return { title, text.isEmpty() ? text : text + "." };

@@ -118,6 +118,10 @@ private slots:
         for (const Sample& s : all) {
             QVERIFY2(QFileInfo::exists(s.path), qPrintable(s.path));
             QVERIFY2(!s.title.isEmpty() && !s.summary.isEmpty() && !s.summary.startsWith("1."), qPrintable(s.path));
+            // Whole: its brackets balanced (not cut at the first ")").
+            QCOMPARE(s.summary.count('('), s.summary.count(')'));
+            if (s.path.contains("redundant-keyby"))
+                QVERIFY2(s.summary.contains("keyBy(key) before the sink, parallelism 2"), qPrintable(s.summary));
         }
         // A click on a sample opens it; the canvas shows it.
         int stuck = -1;
