@@ -58,7 +58,16 @@ SchemaEditor::SchemaEditor(QWidget* parent)
     m_table->setHorizontalHeaderLabels({ tr("Field"), tr("Type") });
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    // The type column as wide as its widest choice: its cells are combo boxes, whose width
+    // ResizeToContents does not see (it shrank the column to "lc", "st" after a reload).
+    {
+        QComboBox probe;
+        probe.setFrame(false);
+        for (FieldType t : kTypes)
+            probe.addItem(QString::fromUtf8(fieldTypeName(t).data(), qsizetype(fieldTypeName(t).size())));
+        m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Fixed);
+        m_table->horizontalHeader()->resizeSection(1, probe.sizeHint().width() + 4);
+    }
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);

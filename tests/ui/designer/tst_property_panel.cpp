@@ -165,6 +165,10 @@ private slots:
         QCOMPARE(qobject_cast<QComboBox*>(table->cellWidget(3, 1))->currentText(), QString("double"));
         QVERIFY(!(table->item(0, 0)->flags() & Qt::ItemIsEditable));
         QVERIFY(!editor->declareButton()->isHidden());
+        // The type column fits its widest choice ("timestamp"), reloads or not.
+        for (int r = 0; r < table->rowCount(); ++r)
+            QVERIFY2(table->columnWidth(1) >= table->cellWidget(r, 1)->sizeHint().width(),
+                qPrintable(QString("%1 < %2").arg(table->columnWidth(1)).arg(table->cellWidget(r, 1)->sizeHint().width())));
 
         // Declare: the inferred fields become the job's schema, in the file's order.
         QTest::mouseClick(editor->declareButton(), Qt::LeftButton);
