@@ -111,6 +111,8 @@ LoadView::LoadView(QWidget* parent)
 {
     setObjectName("loadView");
     m_operator->setObjectName("loadOperator");
+    // As wide as the longest operator name ("avgPer5r" for avgPer5m otherwise).
+    m_operator->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     auto* top = new QHBoxLayout;
     top->setContentsMargins(8, 6, 8, 0);
     top->addWidget(new QLabel(tr("Operator")));

@@ -26,6 +26,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCategoryAxis>
+#include <QComboBox>
 #include <QFontMetricsF>
 #include <QChart>
 #include <QChartView>
@@ -161,6 +162,13 @@ private slots:
         // The story of the sample: subtasks 2, 3, 4, 6 idle, 7 with four keys.
         QCOMPARE(in, (QList<qint64> { 1000, 1000, 0, 0, 0, 2000, 0, 4000 }));
         QCOMPARE(m_window->loadView()->currentOperator(), QString("sumPer10s"));
+        // The operator's name whole in its combo box.
+        {
+            auto* combo = m_window->loadView()->findChild<QComboBox*>("loadOperator");
+            QVERIFY(combo);
+            QTRY_VERIFY2(combo->width() >= combo->fontMetrics().horizontalAdvance("sumPer10s") + 20,
+                qPrintable(QString::number(combo->width())));
+        }
         // Key groups behind each subtask are in the model (tooltips show them).
         for (const auto& r : m_window->loadView()->model()->rows())
             if (r.op == "sumPer10s")
