@@ -80,6 +80,7 @@ WatermarkView::WatermarkView(QWidget* parent)
     : SimView(parent)
     , m_model(new WatermarkModel(this))
     , m_summary(new QLabel)
+    , m_legend(new QLabel)
     , m_chart(new QChart)
     , m_axisX(new QCategoryAxis)
     , m_axisY(new QCategoryAxis)
@@ -94,7 +95,11 @@ WatermarkView::WatermarkView(QWidget* parent)
     lay->setSpacing(0);
     lay->addWidget(m_summary);
     simfmt::styleChart(m_chart);
-    m_chart->legend()->setAlignment(Qt::AlignRight);
+    m_chart->legend()->hide();
+    m_legend->setObjectName("watermarkLegend");
+    m_legend->setTextFormat(Qt::RichText);
+    m_legend->setWordWrap(true);
+    m_legend->setContentsMargins(8, 0, 8, 4);
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
     m_chart->addAxis(m_axisY, Qt::AlignLeft);
     m_axisX->setTitleText(tr("processing time"));
@@ -117,6 +122,26 @@ WatermarkView::WatermarkView(QWidget* parent)
     m_idle->attachAxis(m_axisX);
     m_idle->attachAxis(m_axisY);
     lay->addWidget(simfmt::makeChartView(m_chart), 1);
+    lay->addWidget(m_legend);
+}
+
+void WatermarkView::updateLegend()
+{
+    // Each drawn line with its own colour and stroke, then the idle marker when there is one.
+    auto entry = [](const QColor& c, const QString& mark, const QString& name) {
+        return QStringLiteral("<span style='color:%1'>%2</span>&nbsp;%3").arg(c.name(), mark, name.toHtmlEscaped());
+    };
+    QStringList entries;
+    if (m_maxEvent->count() > 0)
+        entries << entry(theme::mutedText(), QStringLiteral("┈┈"), m_maxEvent->name());
+    for (QLineSeries* s : m_lines)
+        if (s->isVisible())
+            entries << entry(s->pen().color(), s->pen().style() == Qt::SolidLine ? QStringLiteral("━━") : QStringLiteral("╍╍"),
+                s->name());
+    if (m_idle->count() > 0)
+        entries << entry(theme::mutedText(), QStringLiteral("■"), m_idle->name());
+    m_legend->setText(entries.join(QStringLiteral(" &nbsp;&nbsp; ")));
+    m_legend->setVisible(!entries.isEmpty());
 }
 
 int WatermarkView::idleMarkers() const { return int(m_idle->count()); }
@@ -153,6 +178,7 @@ void WatermarkView::updateChart()
             s->setVisible(false);
         m_maxEvent->clear();
         m_idle->clear();
+        updateLegend();
         return;
     }
     // Which series to draw: source partitions first, then subtasks, at most kMaxSeries.
@@ -228,6 +254,7 @@ void WatermarkView::updateChart()
         simfmt::setTimeAxis(m_chart, m_axisY, minY - pad, maxY + pad);
     }
     m_chart->setTitle(tr("Watermarks per partition and subtask"));
+    updateLegend();
 }
 
 } // namespace streamlab::ui

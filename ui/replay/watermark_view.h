@@ -60,6 +60,10 @@ protected:
 private:
     WatermarkModel* m_model;
     QLabel* m_summary;
+    // The legend as a line of text that wraps: the chart's own legend at the right clipped its
+    // last entries (the idle marker's meaning) in a short or narrow dock.
+    QLabel* m_legend;
+    void updateLegend();
     QChart* m_chart;
     QCategoryAxis* m_axisX;
     QCategoryAxis* m_axisY;

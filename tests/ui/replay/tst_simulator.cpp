@@ -27,6 +27,7 @@
 #include <QApplication>
 #include <QCategoryAxis>
 #include <QComboBox>
+#include <QLineSeries>
 #include <QFontMetricsF>
 #include <QChart>
 #include <QChartView>
@@ -616,6 +617,29 @@ private slots:
             for (const QString& label : axis->categoriesLabels())
                 QVERIFY2(label.endsWith(":00") && !label.startsWith("-"), qPrintable(label));
         }
+    }
+
+    // The Watermarks legend wraps instead of clipping: at 1024x700 every line and the idle
+    // marker's meaning are named under the chart (the chart's own legend at the right cut them).
+    void watermarkLegendWrapsInASmallWindow()
+    {
+        m_window->resize(1024, 700);
+        QVERIFY(openFast(sample("stuck-producer/job.json")));
+        QVERIFY(m_window->startReplay(true));
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        controller()->pull();
+        auto* view = m_window->watermarkView();
+        QVERIFY(view->idleMarkers() > 0);
+        auto* legend = view->findChild<QLabel*>("watermarkLegend");
+        QVERIFY(legend);
+        QVERIFY(!view->chart()->legend()->isVisible());
+        const QString text = legend->text();
+        QVERIFY2(text.contains("idle (marked idle, excluded from the minimum)") && text.contains("max event time"),
+            qPrintable(text));
+        for (QAbstractSeries* series : view->chart()->series())
+            if (auto* line = qobject_cast<QLineSeries*>(series); line && line->isVisible() && line->count() > 0)
+                QVERIFY2(text.contains(line->name().toHtmlEscaped()), qPrintable(line->name()));
+        QVERIFY(legend->wordWrap());
     }
 
     // A short chart (a dock in a small window) shows an axis title whole, else without its
