@@ -4,6 +4,7 @@
 
 #include <QAbstractAxis>
 #include <QApplication>
+#include <cmath>
 #include <QFontMetricsF>
 #include <QCategoryAxis>
 #include <QChart>
@@ -70,6 +71,17 @@ QString timeOfDay(int64_t ms, int64_t spanMs)
     if (spanMs > 86400000LL)
         return t.toString("dd HH:mm");
     return t.toString(spanMs < 10000 ? "HH:mm:ss.zzz" : "HH:mm:ss");
+}
+
+QString value(const Value& v)
+{
+    if (const double* d = std::get_if<double>(&v); d && std::isfinite(*d)) {
+        QString s = QString::number(*d, 'g', 15);
+        if (!s.contains('.') && !s.contains('e'))
+            s += QStringLiteral(".0");
+        return s;
+    }
+    return QString::fromStdString(valueToText(v));
 }
 
 QString duration(int64_t ms)

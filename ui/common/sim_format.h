@@ -23,6 +23,10 @@ QString bytes(int64_t n); // "12.4 MB"
 QString rate(double perSecond); // "12.3k/s"
 QString time(int64_t epochMs); // "10:00:05.120" (UTC), "–" for no time, "end" for MAX
 QString duration(int64_t ms);
+// A field's value as a table shows it: a double to 15 significant digits ("19.8755", not the
+// "19.875500000000006" its sum carries; still "2.0" for a whole one), anything else as
+// valueToText. The exact value stays in `streamlab run`'s output and the record's JSON.
+QString value(const Value& v);
 QString timeOfDay(
     int64_t epochMs, int64_t spanMs); // "10:00:05" or "23 10:00" for long spans      // "1 h 02 min", "5.2 s"
 QString watermark(int64_t w); // like time(), "–" before the first

@@ -307,7 +307,7 @@ QString EventTimeView::toolTipAt(QPointF pos) const
     QStringList fields;
     for (size_t i = 0; i < e->record.fields.size() && i < schema.fields.size(); ++i)
         fields << QStringLiteral("%1 = %2").arg(QString::fromStdString(schema.fields[i].name),
-            QString::fromStdString(valueToText(e->record.fields[i])).toHtmlEscaped());
+            simfmt::value(e->record.fields[i]).toHtmlEscaped());
     t += fields.join(", ") + "<br>";
     if (!isNull(e->key))
         t += tr("key <b>%1</b> · key group %2 · subtask %3<br>")

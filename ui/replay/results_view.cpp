@@ -63,7 +63,7 @@ QString ResultsModel::field(int sink, const streamlab::Record& record, const cha
     const int i = s.indexOf(name);
     if (i < 0 || static_cast<size_t>(i) >= record.fields.size())
         return {};
-    return QString::fromStdString(valueToText(record.fields[static_cast<size_t>(i)]));
+    return simfmt::value(record.fields[static_cast<size_t>(i)]);
 }
 
 int ResultsModel::rowCount(const QModelIndex& p) const { return p.isValid() ? 0 : m_rows; }
@@ -114,7 +114,7 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const
         QStringList parts;
         for (int i = first; i < last && static_cast<size_t>(i) < rec.fields.size(); ++i)
             parts << QString::fromStdString(s.fields[static_cast<size_t>(i)].name) + "="
-                    + QString::fromStdString(valueToText(rec.fields[static_cast<size_t>(i)]));
+                    + simfmt::value(rec.fields[static_cast<size_t>(i)]);
         return parts.join(QStringLiteral(", "));
     }
     case Firing:

@@ -39,7 +39,7 @@ namespace {
             return {};
         if (!r.windowed)
             return QString::fromStdString(r.record);
-        return QString::fromStdString(valueToText(s.value));
+        return simfmt::value(s.value);
     }
 
     QString firingsText(const ResultDiffRow& r, const DiffSide& s)

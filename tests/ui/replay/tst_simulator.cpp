@@ -619,6 +619,17 @@ private slots:
         }
     }
 
+    // Tables show a double's value, not its float noise; whole ones stay doubles.
+    void valuesAreShownWithoutFloatNoise()
+    {
+        QCOMPARE(simfmt::value(Value { 19.875500000000006 }), QString("19.8755"));
+        QCOMPARE(simfmt::value(Value { 3741.4399999999996 }), QString("3741.44"));
+        QCOMPARE(simfmt::value(Value { 2.0 }), QString("2.0"));
+        QCOMPARE(simfmt::value(Value { int64_t(3) }), QString("3"));
+        QCOMPARE(simfmt::value(Value { std::string("a") }), QString("a"));
+        QCOMPARE(simfmt::value(Value { 1e20 }), QString("1e+20"));
+    }
+
     // The Watermarks legend wraps instead of clipping: at 1024x700 every line and the idle
     // marker's meaning are named under the chart (the chart's own legend at the right cut them).
     void watermarkLegendWrapsInASmallWindow()
