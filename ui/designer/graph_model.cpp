@@ -129,6 +129,14 @@ Status GraphModel::setJob(const model::Job& job)
     return {};
 }
 
+void GraphModel::setFilePath(const std::filesystem::path& file)
+{
+    if (file == m_path)
+        return;
+    m_path = file;
+    invalidate();
+}
+
 model::Job GraphModel::job() const
 {
     model::Job j;

@@ -119,6 +119,8 @@ public:
     void removeNode(NodeId id); // REQUIRES: its connections were removed first
     void setNodePosition(NodeId id, QPointF pos);
     void setParam(NodeId id, std::string_view path, const model::Json& value);
+    // The job's file (relative event paths resolve against its folder), after a Save As.
+    void setFilePath(const std::filesystem::path& file);
     void addConnection(const ConnectionId& c, const model::Json& extra = model::Json::object());
     void removeConnection(const ConnectionId& c);
 

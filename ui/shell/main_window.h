@@ -85,6 +85,8 @@ public:
     bool save();
     bool saveAs();
     bool saveTo(const QString& path);
+    // Whether `file` is one of the samples shipped with Streamlab (Save saves a copy of those).
+    static bool isSample(const QString& file);
     // Asks whether to save unsaved changes; true when it is fine to go on (saved or discarded).
     bool maybeSave();
 

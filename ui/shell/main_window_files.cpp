@@ -1,4 +1,5 @@
 #include "shell/main_window.h"
+#include "shell/start_page.h"
 
 #include "common/theme.h"
 #include "designer/commands.h"
@@ -9,6 +10,7 @@
 #include "designer/problems_widget.h"
 #include "replay/live_settings.h"
 #include "replay/replay_controller.h"
+#include "shell/start_page.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -149,6 +151,30 @@ bool MainWindow::openFile(const QString& path, bool ask)
 
 bool MainWindow::saveTo(const QString& path)
 {
+    // Into another folder: each source's relative event path is rewritten relative to the new
+    // one (one undo step), so that the saved job still finds its files when opened again.
+    const std::filesystem::path target = std::filesystem::absolute(path.toStdString());
+    const model::Job before = m_model->job();
+    if (!before.path.empty() && before.path.parent_path() != target.parent_path()) {
+        std::vector<std::pair<NodeId, std::string>> moves;
+        for (NodeId id : m_model->nodeIds()) {
+            const model::Json p = m_model->param(id, "path");
+            if (m_model->nodeKind(id) != QLatin1String("source") || !p.is_string() || p.get<std::string>().empty()
+                || std::filesystem::path(p.get<std::string>()).is_absolute())
+                continue;
+            std::error_code ec;
+            const auto resolved = std::filesystem::weakly_canonical(before.resolve(p.get<std::string>()), ec);
+            const auto rel = std::filesystem::relative(resolved, target.parent_path(), ec);
+            moves.push_back({ id, ec || rel.empty() ? resolved.string() : rel.generic_string() });
+        }
+        if (!moves.empty()) {
+            m_undo->beginMacro(tr("Event paths relative to %1").arg(QFileInfo(path).absolutePath()));
+            for (const auto& [id, p] : moves)
+                m_undo->push(new SetParamCommand(m_model, id, "path", p));
+            m_undo->endMacro();
+        }
+    }
+    m_model->setFilePath(target);
     model::Job job = m_model->job();
     Status st = job.save(path.toStdString());
     if (!st.ok()) {
@@ -166,13 +192,29 @@ bool MainWindow::saveTo(const QString& path)
     return true;
 }
 
-bool MainWindow::save() { return m_file.isEmpty() ? saveAs() : saveTo(m_file); }
+bool MainWindow::save()
+{
+    // A sample stays as shipped: saving one saves a copy, where the person chooses.
+    if (m_file.isEmpty() || isSample(m_file))
+        return saveAs();
+    return saveTo(m_file);
+}
+
+bool MainWindow::isSample(const QString& file)
+{
+    const QString dir = QDir(samplesDir()).canonicalPath();
+    const QString f = QFileInfo(file).canonicalFilePath();
+    return !dir.isEmpty() && !f.isEmpty() && f.startsWith(dir + '/');
+}
 
 bool MainWindow::saveAs()
 {
     QString suggestion = m_file;
     if (suggestion.isEmpty())
         suggestion = QString::fromStdString(m_model->job().name()).replace(' ', '-') + ".json";
+    else if (isSample(m_file)) // a copy of a sample goes among the person's documents
+        suggestion = QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                         .filePath(QFileInfo(m_file).dir().dirName() + ".json");
     QString f = m_prompter->saveFileName(this, suggestion);
     if (f.isEmpty())
         return false;

@@ -242,8 +242,8 @@ private slots:
     void saveAndReopenGivesTheSameGraph()
     {
         QVERIFY(m_window->openFile(kSample));
-        QTemporaryDir dir;
-        const QString path = dir.filePath("copy.json");
+        // Beside it (into another folder the event paths change: saveAsElsewhereKeepsTheEventFiles).
+        const QString path = m_dir->filePath("copy.json");
         auto* model = m_window->graphModel();
         m_window->undoStack()->push(new QUndoCommand); // any edit makes it modified
         m_window->undoStack()->undo();
@@ -340,6 +340,43 @@ private slots:
         m_prompter->saveName = m_dir->filePath("other.json");
         QVERIFY(m_window->saveAs());
         QCOMPARE(QString::fromStdString(m_window->graphModel()->job().name()), QString("orders-per-minute"));
+    }
+
+    // Save As into another folder: the event paths follow, so that the saved job opens with its
+    // files found; a sample is never overwritten: Save saves a copy.
+    void saveAsElsewhereKeepsTheEventFiles()
+    {
+        QVERIFY(m_window->openFile(kSample));
+        QVERIFY(QDir(m_dir->path()).mkpath("elsewhere/deeper"));
+        m_prompter->saveName = m_dir->filePath("elsewhere/deeper/job.json");
+        QVERIFY(m_window->saveAs());
+        auto* model = m_window->graphModel();
+        const NodeId clicks = model->nodeByKey("clicks");
+        QCOMPARE(QString::fromStdString(model->param(clicks, "path").get<std::string>()), QString("../../clicks.csv"));
+        QVERIFY(!m_window->isModified());
+        QTRY_COMPARE(m_window->problemsWidget()->errorCount(), 0);
+        // Opened again from there: no problem.
+        QVERIFY(m_window->openFile(m_dir->filePath("elsewhere/deeper/job.json")));
+        QTRY_COMPARE(m_window->problemsWidget()->errorCount(), 0);
+        QVERIFY(model->problemsOf(model->nodeByKey("clicks")).empty());
+
+        // A sample, edited and saved: the copy goes where the person says, the sample stays.
+        const QString sample = QStringLiteral(STREAMLAB_SAMPLES "/clickstream/job.json");
+        QFile f(sample);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray shipped = f.readAll();
+        f.close();
+        QVERIFY(MainWindow::isSample(sample));
+        QVERIFY(!MainWindow::isSample(kSample));
+        QVERIFY(m_window->openFile(sample));
+        m_window->addNode("filter", QPointF(100, 500));
+        m_prompter->saveName = m_dir->filePath("my-clickstream.json");
+        QVERIFY(m_window->save());
+        QCOMPARE(m_window->currentFile(), QFileInfo(m_dir->filePath("my-clickstream.json")).absoluteFilePath());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), shipped);
+        QVERIFY(m_window->openFile(m_dir->filePath("my-clickstream.json")));
+        QTRY_VERIFY(model->problemsOf(model->nodeByKey("clicks")).empty()); // its events found
     }
 
     void unsavedChangesPrompt()
