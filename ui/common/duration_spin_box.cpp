@@ -3,6 +3,7 @@
 #include "time/duration.h"
 
 #include <QRegularExpression>
+#include <algorithm>
 #include <cmath>
 
 namespace streamlab::ui {
@@ -14,6 +15,20 @@ DurationSpinBox::DurationSpinBox(QWidget* parent)
     setRange(0, 7 * 86400);
     setToolTip(tr("A duration: 250ms, 5s, 1m, 2h, 1d (a bare number is seconds)"));
 }
+
+QSize DurationSpinBox::widened(QSize s) const
+{
+    int widest = 0;
+    for (const char* t : { "59999ms", "1h 30m", "59m 59s" })
+        widest = std::max(widest, fontMetrics().horizontalAdvance(QString::fromLatin1(t)));
+    // The room the base size leaves beside its own text: the arrows and frame.
+    const int room = std::max(24, s.width() - fontMetrics().horizontalAdvance(textFromValue(maximum())));
+    return { std::max(s.width(), widest + room), s.height() };
+}
+
+QSize DurationSpinBox::sizeHint() const { return widened(QDoubleSpinBox::sizeHint()); }
+
+QSize DurationSpinBox::minimumSizeHint() const { return widened(QDoubleSpinBox::minimumSizeHint()); }
 
 QString DurationSpinBox::textFromValue(double seconds) const
 {

@@ -16,6 +16,13 @@ public:
     double valueFromText(const QString& text) const override;
     QValidator::State validate(QString& text, int& pos) const override;
     void stepBy(int steps) override;
+    // Wide enough for a duration with its unit ("2500ms", "1h 30m"), not only for the range's
+    // ends, whose texts ("0ms", "24h") are short.
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+private:
+    QSize widened(QSize base) const;
 };
 
 } // namespace streamlab::ui

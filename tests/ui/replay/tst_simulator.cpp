@@ -7,6 +7,7 @@
 #include "designer/graph_view.h"
 #include "designer/node_item.h"
 #include "designer/property_panel.h"
+#include "common/duration_spin_box.h"
 #include "common/sim_format.h"
 #include "replay/event_time_view.h"
 #include "whatif/whatif_dialog.h"
@@ -628,6 +629,18 @@ private slots:
         QCOMPARE(simfmt::value(Value { int64_t(3) }), QString("3"));
         QCOMPARE(simfmt::value(Value { std::string("a") }), QString("a"));
         QCOMPARE(simfmt::value(Value { 1e20 }), QString("1e+20"));
+    }
+
+    // A duration field is wide enough for its value with its unit: "2500ms" was cut to "2500".
+    void durationFieldsShowTheirUnit()
+    {
+        DurationSpinBox box;
+        box.setRange(0, 24 * 3600);
+        box.setValue(2.5);
+        QCOMPARE(box.text(), QString("2500ms"));
+        const int text = box.fontMetrics().horizontalAdvance("2500ms");
+        QVERIFY2(box.sizeHint().width() >= text + 20, qPrintable(QString::number(box.sizeHint().width())));
+        QVERIFY(box.minimumSizeHint().width() >= text + 20);
     }
 
     // The Watermarks legend wraps instead of clipping: at 1024x700 every line and the idle
