@@ -258,6 +258,17 @@ void EventTimeView::paintEvent(QPaintEvent*)
         p.drawText(QPointF(x + 14, 21), t);
         x += 24 + p.fontMetrics().horizontalAdvance(t);
     };
+    // Counts of the events drawn: when the trace is partial (the oldest dropped, or one in N
+    // traced at speed) it says so first, so that "on time 15929" is not read as the run's total.
+    if (snap.traceDropped > 0 || snap.traceStride > 1) {
+        p.setPen(theme::mutedText());
+        QString note = tr("latest %1 events").arg(m_events.size());
+        if (snap.traceStride > 1)
+            note += tr(", 1 in %1 while this fast (late ones all)").arg(snap.traceStride);
+        note += QLatin1Char(':');
+        p.drawText(QPointF(x, 21), note);
+        x += 10 + p.fontMetrics().horizontalAdvance(note);
+    }
     legend(simfmt::onTimeColor(), tr("on time"), count(runtime::EventFate::OnTime));
     // Late but within the allowed lateness: each updates its window, which fires again at once
     // (Flink's default trigger) or with the next coalesced late firing (lateFiring.every), so
@@ -267,13 +278,6 @@ void EventTimeView::paintEvent(QPaintEvent*)
     legend(simfmt::sideOutputColor(), tr("side output"), count(runtime::EventFate::SideOutput));
     legend(theme::accent(), tr("watermark of %1").arg(QString::fromStdString(snap.traceWindow)), -1);
     legend(simfmt::onTimeColor(), tr("firing"), -1, true);
-    if (snap.traceDropped > 0 || snap.traceStride > 1) {
-        p.setPen(theme::mutedText());
-        QString note = tr("latest %1 events").arg(m_events.size());
-        if (snap.traceStride > 1)
-            note += tr(", 1 in %1 while this fast (late ones all)").arg(snap.traceStride);
-        p.drawText(QPointF(x, 21), note);
-    }
 }
 
 const runtime::TraceEvent* EventTimeView::eventAt(QPointF pos) const

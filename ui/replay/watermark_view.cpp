@@ -99,7 +99,7 @@ WatermarkView::WatermarkView(QWidget* parent)
     m_legend->setObjectName("watermarkLegend");
     m_legend->setTextFormat(Qt::RichText);
     m_legend->setWordWrap(true);
-    m_legend->setContentsMargins(8, 0, 8, 4);
+    m_legend->setContentsMargins(8, 2, 8, 0);
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
     m_chart->addAxis(m_axisY, Qt::AlignLeft);
     m_axisX->setTitleText(tr("processing time"));
@@ -121,15 +121,19 @@ WatermarkView::WatermarkView(QWidget* parent)
     m_chart->addSeries(m_idle);
     m_idle->attachAxis(m_axisX);
     m_idle->attachAxis(m_axisY);
+    // Above the chart, under the summary: in a short dock the view scrolls, and a legend under
+    // the chart would be out of sight.
+    lay->insertWidget(1, m_legend);
     lay->addWidget(simfmt::makeChartView(m_chart), 1);
-    lay->addWidget(m_legend);
 }
 
 void WatermarkView::updateLegend()
 {
     // Each drawn line with its own colour and stroke, then the idle marker when there is one.
     auto entry = [](const QColor& c, const QString& mark, const QString& name) {
-        return QStringLiteral("<span style='color:%1'>%2</span>&nbsp;%3").arg(c.name(), mark, name.toHtmlEscaped());
+        // An entry wraps as a whole (its spaces do not break), the line between entries.
+        return QStringLiteral("<span style='color:%1'>%2</span>&nbsp;%3")
+            .arg(c.name(), mark, name.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
     };
     QStringList entries;
     if (m_maxEvent->count() > 0)
