@@ -9,7 +9,10 @@
 #include <QHeaderView>
 #include <QLineSeries>
 #include <QSplitter>
+#include <QScrollBar>
 #include <QTableView>
+#include <QTimer>
+#include <algorithm>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -96,9 +99,45 @@ ExchangeView::ExchangeView(QWidget* parent)
     split->addWidget(simfmt::makeChartView(m_chart));
     split->setStretchFactor(1, 1);
     split->setSizes({ 520, 900 });
+    // The table as wide as its columns (a scroll bar hid "Bytes/record"), while the chart keeps
+    // at least its minimum; until the person moves the splitter.
+    m_split = split;
+    auto fit = [this] { fitTable(); };
+    connect(m_model, &QAbstractItemModel::modelReset, this, fit, Qt::QueuedConnection);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, fit, Qt::QueuedConnection);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, fit, Qt::QueuedConnection);
+    connect(split, &QSplitter::splitterMoved, this, [this] { m_splitMoved = true; });
     auto* lay = new QVBoxLayout(this);
     lay->setContentsMargins(0, 0, 0, 0);
     lay->addWidget(split);
+}
+
+void ExchangeView::fitTable()
+{
+    if (m_splitMoved || !isVisible())
+        return;
+    // The columns' own widths (length() is the viewport's, the last section stretching).
+    int columns = 0;
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        columns += std::max(static_cast<QAbstractItemView*>(m_table)->sizeHintForColumn(c), m_table->horizontalHeader()->sectionSizeHint(c));
+    const int want = columns + 2 * m_table->frameWidth()
+        + (m_table->verticalScrollBar()->isVisible() ? m_table->verticalScrollBar()->width() : 0) + 12;
+    const int total = m_split->width();
+    const int table = std::min(want, total - 320);
+    if (total > 0 && table > m_table->width())
+        m_split->setSizes({ table, total - table });
+}
+
+void ExchangeView::showEvent(QShowEvent* event)
+{
+    SimView::showEvent(event);
+    QTimer::singleShot(0, this, [this] { fitTable(); });
+}
+
+void ExchangeView::resizeEvent(QResizeEvent* event)
+{
+    SimView::resizeEvent(event);
+    fitTable();
 }
 
 void ExchangeView::updateModel() { m_model->update(*snapshot()); }

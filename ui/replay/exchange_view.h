@@ -9,6 +9,7 @@
 class QChart;
 class QCategoryAxis;
 class QLineSeries;
+class QSplitter;
 class QTableView;
 class QValueAxis;
 
@@ -37,13 +38,21 @@ public:
     ExchangeModel* model() const { return m_model; }
     QChart* chart() const { return m_chart; }
 
+    QTableView* table() const { return m_table; }
+
 protected:
+    void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void updateModel() override;
     void updateChart() override;
 
 private:
     ExchangeModel* m_model;
     QTableView* m_table;
+    bool m_splitMoved = false;
+    QSplitter* m_split = nullptr;
+    // Gives the table the width of its columns, the chart the rest (at least 320 px).
+    void fitTable();
     QChart* m_chart;
     QCategoryAxis* m_axisX;
     QValueAxis* m_recordsAxis;

@@ -33,6 +33,8 @@
 #include <QPlainTextEdit>
 #include <QScrollArea>
 #include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
 #include <QStatusBar>
 
 namespace streamlab::ui {
@@ -220,14 +222,18 @@ void MainWindow::createWhatIf()
         }
     const QList<QAction*> bar = m_replayBar->actions();
     const qsizetype after = bar.indexOf(m_replayBar->stepFiringAction());
-    // Pin A and Sweep beside the replay's own buttons: both start from a replay.
-    m_sweepAct->setIconText(tr("Sweep"));
-    if (after >= 0 && after + 1 < bar.size()) {
+    if (after >= 0 && after + 1 < bar.size())
         m_replayBar->insertAction(bar[after + 1], m_pinAct);
-        m_replayBar->insertAction(bar[after + 1], m_sweepAct);
-    } else {
+    else
         m_replayBar->addAction(m_pinAct);
-        m_replayBar->addAction(m_sweepAct);
+    // Sweep on the main toolbar, named: the replay toolbar has no room left at 1024 px (its
+    // progress and clock went into the overflow).
+    m_sweepAct->setIconText(tr("Sweep"));
+    if (auto* tb = findChild<QToolBar*>("mainToolBar")) {
+        tb->addSeparator();
+        tb->addAction(m_sweepAct);
+        if (auto* b = qobject_cast<QToolButton*>(tb->widgetForAction(m_sweepAct)))
+            b->setToolButtonStyle(Qt::ToolButtonTextOnly);
     }
 
     // The settings a run starts with label it in the comparison; B follows the live snapshots.

@@ -28,6 +28,7 @@
 #include <QApplication>
 #include <QCategoryAxis>
 #include <QComboBox>
+#include <QHeaderView>
 #include <QLineSeries>
 #include <QFontMetricsF>
 #include <QChart>
@@ -629,6 +630,26 @@ private slots:
         QCOMPARE(simfmt::value(Value { int64_t(3) }), QString("3"));
         QCOMPARE(simfmt::value(Value { std::string("a") }), QString("a"));
         QCOMPARE(simfmt::value(Value { 1e20 }), QString("1e+20"));
+    }
+
+    // The Exchanges table shows all its columns at 1024x700: the table takes the width of its
+    // columns from the chart beside it ("Bytes/record" was behind a scroll bar).
+    void exchangeTableShowsEveryColumn()
+    {
+        m_window->resize(1024, 700);
+        QVERIFY(openFast(sample("stuck-producer/job.json")));
+        QVERIFY(m_window->startReplay(true));
+        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
+        controller()->pull();
+        auto* dock = m_window->findChild<QDockWidget*>("exchangesDock");
+        QVERIFY(dock);
+        dock->raise();
+        auto* table = m_window->exchangeView()->table();
+        QTRY_VERIFY(table->isVisible());
+        QTRY_VERIFY2(table->horizontalHeader()->sectionViewportPosition(table->model()->columnCount() - 1)
+                    + table->horizontalHeader()->sectionSizeHint(table->model()->columnCount() - 1)
+                <= table->viewport()->width(),
+            qPrintable(QString::number(table->viewport()->width())));
     }
 
     // A duration field is wide enough for its value with its unit: "2500ms" was cut to "2500".

@@ -5,7 +5,6 @@
 // replay shows its message in the dialog.
 #include "designer/graph_model.h"
 #include "model/params.h"
-#include "replay/replay_bar.h"
 #include "shell/main_window.h"
 #include "whatif/sweep.h"
 #include "whatif/whatif_dialog.h"
@@ -23,6 +22,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QToolBar>
 #include <QToolButton>
 #include <QTest>
 #include <QUndoStack>
@@ -100,8 +100,10 @@ private slots:
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         QVERIFY(m_window->openFile(kJob, false));
-        // Opened from the replay toolbar's Sweep button, as a person does.
-        auto* sweepButton = qobject_cast<QToolButton*>(m_window->replayBar()->widgetForAction(m_window->sweepAction()));
+        // Opened from the main toolbar's Sweep button, as a person does.
+        auto* toolbar = m_window->findChild<QToolBar*>("mainToolBar");
+        QVERIFY(toolbar);
+        auto* sweepButton = qobject_cast<QToolButton*>(toolbar->widgetForAction(m_window->sweepAction()));
         QVERIFY(sweepButton && sweepButton->isVisible());
         QTest::mouseClick(sweepButton, Qt::LeftButton);
         m_dialog = m_window->whatIfDialog();
