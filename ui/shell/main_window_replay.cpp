@@ -321,6 +321,14 @@ WhatIfDialog* MainWindow::whatIfDialog()
         if (!it.value().isEmpty())
             events[it.key().toStdString()] = it.value().toStdString();
     m_whatIf->setEventFiles(std::move(events));
+    QStringList live;
+    const auto delays = m_replay->watermarkDelays();
+    for (auto it = delays.begin(); it != delays.end(); ++it)
+        live << QStringLiteral("%1.watermark.maxOutOfOrderness=%2ms").arg(it.key()).arg(it.value());
+    const auto lateness = m_replay->allowedLateness();
+    for (auto it = lateness.begin(); it != lateness.end(); ++it)
+        live << QStringLiteral("%1.allowedLateness=%2ms").arg(it.key()).arg(it.value());
+    m_whatIf->setLiveSettings(live);
     return m_whatIf;
 }
 

@@ -521,8 +521,16 @@ void WhatIfDialog::updatePreview()
         }
         shown << QString::fromStdString(v[i]);
     }
-    m_preview->setText((v.size() == 1 ? tr("1 replay: %1") : tr("%1 replays: %2").arg(v.size()))
-                           .arg(shown.join(QStringLiteral(", "))));
+    QString text = (v.size() == 1 ? tr("1 replay: %1") : tr("%1 replays: %2").arg(v.size()))
+                       .arg(shown.join(QStringLiteral(", ")));
+    // The live values the replays run with too, named, as the replay beside them uses them.
+    QStringList live;
+    for (const QString& a : m_live)
+        if (a.section('=', 0, 0) != QString::fromStdString(axis->target))
+            live << a;
+    if (!live.isEmpty())
+        text += tr("; each with Replay Settings' %1").arg(live.join(QStringLiteral(", ")));
+    m_preview->setText(text);
     if (!m_running && m_progress->value() <= 0) { // "0 of 9 replays", as the line above says
         m_progress->setRange(0, int(v.size()));
         m_progress->setValue(0);
@@ -583,6 +591,12 @@ bool WhatIfDialog::run()
         return false;
     }
     model::Job job = m_graph->job();
+    for (const QString& a : m_live)
+        if (a.section('=', 0, 0).toStdString() != axis->target)
+            if (Status st = model::applySet(job, a.toStdString()); !st.ok()) {
+                setStatus(QString::fromStdString(st.message()), true);
+                return false;
+            }
     // Refuse a value the job does not take before starting anything.
     {
         model::Job probe = job;

@@ -66,6 +66,10 @@ public:
 
     // Event files replacing the job's, per source (the simulator's live settings).
     void setEventFiles(std::map<std::string, std::filesystem::path> events) { m_events = std::move(events); }
+    // Replay Settings' live values ("src.watermark.maxOutOfOrderness=20000ms"): each replay of
+    // the sweep runs with them, as the replay beside it does, the swept parameter excepted.
+    void setLiveSettings(QStringList assignments) { m_live = std::move(assignments); }
+    const QStringList& liveSettings() const { return m_live; }
     // REQUIRES: no sweep running. Tests inject one that holds replays, to stop them at a known point.
     void setReplayFunction(ReplayFunction replay) { m_replayFunction = std::move(replay); }
     // Fills the target list from the current job (keeps the chosen target when it still exists).
@@ -146,6 +150,7 @@ private:
     QTableView* m_table;
     SweepTableModel* m_model;
 
+    QStringList m_live;
     std::map<std::string, std::filesystem::path> m_events;
     ReplayFunction m_replayFunction = whatif::measureReplay;
     LatencyAxis m_axis = LatencyAxis::Median;

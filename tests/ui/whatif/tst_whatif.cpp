@@ -5,6 +5,7 @@
 // replay shows its message in the dialog.
 #include "designer/graph_model.h"
 #include "model/params.h"
+#include "replay/replay_controller.h"
 #include "shell/main_window.h"
 #include "whatif/sweep.h"
 #include "whatif/whatif_dialog.h"
@@ -260,6 +261,40 @@ private slots:
         QCOMPARE(lateness(), QString("\"6s\""));
         m_window->undoStack()->undo();
         QCOMPARE(lateness(), QString("\"0s\""));
+    }
+
+    // A live value of Replay Settings (a watermark delay set during a replay) is what each replay
+    // of a sweep runs with too, as the replay beside it does, and the dialog says so.
+    void sweepRunsWithReplaySettings()
+    {
+        m_window->replayController()->setWatermarkDelay("src", 7000);
+        m_window->sweepAction()->trigger(); // the dialog reads the live values when opened
+        QVERIFY(m_dialog->liveSettings().contains("src.watermark.maxOutOfOrderness=7000ms"));
+        std::mutex mutex;
+        QStringList delays;
+        m_dialog->setReplayFunction([&](const model::Job& job, const whatif::SweepOptions& options) {
+            {
+                std::lock_guard lock(mutex);
+                delays << QString::fromStdString(job.node("src")->doc["watermark"]["maxOutOfOrderness"].dump());
+            }
+            return whatif::measureReplay(job, options);
+        });
+        QVERIFY(sweep("perTen.allowedLateness", "0s", "1s", "1s"));
+        QVERIFY2(m_dialog->findChild<QLabel*>("whatifPreview")->text().contains(
+                     "each with Replay Settings' src.watermark.maxOutOfOrderness=7000ms"),
+            qPrintable(m_dialog->findChild<QLabel*>("whatifPreview")->text()));
+        {
+            std::lock_guard lock(mutex);
+            QCOMPARE(delays.size(), 2);
+            for (const QString& d : delays)
+                QVERIFY2(d == "\"7000ms\"" || d == "7000", qPrintable(d));
+            delays.clear();
+        }
+        // Sweeping the live value itself: the sweep's values win.
+        QVERIFY(sweep(kDelay, "0s", "1s", "1s"));
+        std::lock_guard lock(mutex);
+        QCOMPARE(delays.size(), 2);
+        QVERIFY2(!delays.join(' ').contains("7000"), qPrintable(delays.join(' ')));
     }
 
     // Cancel pressed when the first result comes in, while the second replay is under way (held
