@@ -171,15 +171,25 @@ void StateView::updateChart()
     m_bytesAxis->applyNiceNumbers();
     QStringList now;
     const auto& snap = *snapshot();
-    for (const auto& op : ops)
-        if (const auto* o = snap.metrics.op(op.toStdString())) {
+    for (int i = 0; i < ops.size(); ++i)
+        if (const auto* o = snap.metrics.op(ops[i].toStdString())) {
             qint64 e = 0, b = 0;
             for (const auto& s : o->subtasks) {
                 e += s.stateEntries;
                 b += s.stateBytes;
             }
-            now << tr("%1: %2 entries, %3 (%4)")
-                       .arg(op, simfmt::count(e), simfmt::bytes(b), m_model->backend(op));
+            QString text = tr("%1: %2 entries, %3 (%4)")
+                               .arg(ops[i], simfmt::count(e), simfmt::bytes(b), m_model->backend(ops[i]));
+            // The peak beside the value now: at the end of a replay every window has fired and
+            // its state is gone, and "0 entries" alone says nothing of what the job held.
+            int64_t peakE = 0, peakB = 0;
+            for (size_t s = 0; s < h->time.size(); ++s) {
+                peakE = std::max(peakE, h->stateEntries[static_cast<size_t>(i)][s]);
+                peakB = std::max(peakB, h->stateBytes[static_cast<size_t>(i)][s]);
+            }
+            if (peakE > e)
+                text += tr(", peak %1 entries, %2").arg(simfmt::count(peakE), simfmt::bytes(peakB));
+            now << text;
         }
     m_chart->setTitle(now.isEmpty() ? tr("State size — no keyed state in this job")
                                     : tr("State size — ") + now.join(" · "));

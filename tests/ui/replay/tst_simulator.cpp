@@ -244,6 +244,9 @@ private slots:
         for (int r = 0; r < state->rowCount(); ++r)
             peak = std::max(peak, state->index(r, 1).data().toLongLong());
         QVERIFY(peak > 0);
+        // Its windows have all fired at the end: the headline gives the peak beside "0 entries".
+        const QString title = m_window->stateView()->chart()->title();
+        QVERIFY2(title.contains("avgPer5m: 0 entries") && title.contains(", peak "), qPrintable(title));
         // Producer B's partition went idle: marked idle, not missing.
         bool idle = false;
         for (const auto& r : m_window->watermarkView()->model()->rows())
