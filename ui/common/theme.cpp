@@ -60,6 +60,10 @@ void applyPalette(bool dark)
         p.setColor(QPalette::Mid, QColor(0xc8, 0xcc, 0xd2));
         p.setColor(QPalette::Dark, QColor(0x9a, 0xa0, 0xa8));
         p.setColor(QPalette::Light, Qt::white);
+        // Disabled text greyed as in the dark palette (Pin A before a run looked enabled).
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x9a, 0xa0, 0xa8));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x9a, 0xa0, 0xa8));
+        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x9a, 0xa0, 0xa8));
     }
     QApplication::setPalette(p);
 }

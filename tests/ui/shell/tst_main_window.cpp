@@ -1,4 +1,5 @@
 // Tests of ui/main_window.* and the widgets it holds, driven like a person would drive them.
+#include "common/theme.h"
 #include "designer/commands.h"
 #include "designer/edge_item.h"
 #include "designer/graph_scene.h"
@@ -325,6 +326,20 @@ private slots:
         QVERIFY(m_window->currentFile().endsWith("stuck-producer/job.json"));
         QTest::qWait(100);
         QVERIFY(m_window->isVisible());
+    }
+
+    // A disabled button reads as disabled in both palettes (Pin A before a run looked enabled in
+    // the light one).
+    void disabledTextIsGreyInBothPalettes()
+    {
+        for (bool dark : { false, true }) {
+            theme::applyPalette(dark);
+            const QPalette p = QApplication::palette();
+            for (auto role : { QPalette::ButtonText, QPalette::WindowText, QPalette::Text })
+                QVERIFY2(p.color(QPalette::Disabled, role) != p.color(QPalette::Active, role),
+                    dark ? "dark" : "light");
+        }
+        theme::applyPalette(false);
     }
 
     void saveAsNamesANewJobAfterItsFile()
