@@ -67,8 +67,11 @@ QValidator::State DurationSpinBox::validate(QString& text, int& pos) const
 
 void DurationSpinBox::stepBy(int steps)
 {
+    // Down from exactly a minute or an hour takes the smaller unit (1h, 59m, 58m…), so that the
+    // arrows never jump from an hour to nothing.
     const double v = value();
-    const double unit = v < 60 ? 1 : v < 3600 ? 60 : 3600;
+    const double at = steps < 0 ? v - 0.001 : v;
+    const double unit = at < 60 ? 1 : at < 3600 ? 60 : 3600;
     setValue(std::max(0.0, std::round(v / unit) * unit + steps * unit));
 }
 

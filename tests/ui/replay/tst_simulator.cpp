@@ -665,6 +665,17 @@ private slots:
         const int text = box.fontMetrics().horizontalAdvance("2500ms");
         QVERIFY2(box.sizeHint().width() >= text + 20, qPrintable(QString::number(box.sizeHint().width())));
         QVERIFY(box.minimumSizeHint().width() >= text + 20);
+        // The arrows: 2h down is 1h, then 59m, not 0 (three clicks took 2h to nothing).
+        box.setValue(7200);
+        box.stepBy(-1);
+        QCOMPARE(box.text(), QString("1h"));
+        box.stepBy(-1);
+        QCOMPARE(box.text(), QString("59m"));
+        box.stepBy(1);
+        QCOMPARE(box.text(), QString("1h"));
+        box.setValue(60);
+        box.stepBy(-1);
+        QCOMPARE(box.text(), QString("59s"));
     }
 
     // The Watermarks legend wraps instead of clipping: at 1024x700 every line and the idle
