@@ -35,13 +35,8 @@ namespace {
         ~JsonLinesOut() override { flush(); }
         void onRecord(const std::string& sink, int subtask, const Schema& schema, const Record& r) override
         {
-            m_buf += "{\"sink\":";
-            appendJsonString(m_buf, sink);
-            m_buf += ",\"subtask\":";
-            m_buf += std::to_string(subtask);
-            m_buf += ",\"record\":";
-            appendRecordJson(m_buf, schema, r);
-            m_buf += "}\n";
+            appendSinkLineJson(m_buf, sink, subtask, schema, r);
+            m_buf += '\n';
             if (m_buf.size() > (1 << 16))
                 flush();
         }

@@ -230,4 +230,20 @@ void appendRecordJson(std::string& out, const Schema& schema, const Record& r)
     out += '}';
 }
 
+void appendSinkLineJson(std::string& out, std::string_view sink, int subtask, const Schema& schema, const Record& r)
+{
+    out += "{\"sink\":";
+    appendJsonString(out, sink);
+    out += ",\"subtask\":";
+    out += std::to_string(subtask);
+    out += ",\"record\":";
+    appendRecordJson(out, schema, r);
+    out += ",\"timestamp\":";
+    if (r.timestamp == kMinTimestamp)
+        out += "null";
+    else
+        out += std::to_string(r.timestamp);
+    out += '}';
+}
+
 } // namespace streamlab

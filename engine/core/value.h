@@ -79,4 +79,9 @@ struct Record {
 // Appends the record as a JSON object {"name": value, ...} in schema order.
 void appendRecordJson(std::string& out, const Schema& schema, const Record& r);
 
+// Appends one line of `streamlab run`'s output without its newline:
+// {"sink":S,"subtask":N,"record":{...},"timestamp":T}, T the record's event timestamp as Flink
+// carries it downstream, null for none. The GUI's Results view copies the same text.
+void appendSinkLineJson(std::string& out, std::string_view sink, int subtask, const Schema& schema, const Record& r);
+
 } // namespace streamlab

@@ -51,6 +51,14 @@ private slots:
             auto o = QJsonDocument::fromJson(l).object();
             QVERIFY(o.contains("sink") && o.contains("subtask") && o.contains("record"));
             auto rec = o["record"].toObject();
+            // Every line carries the record's event timestamp as Flink carries it downstream: a
+            // window result's window.maxTimestamp(), a late element's own event time.
+            QVERIFY2(o.contains("timestamp"), l.constData());
+            const qint64 ts = qint64(o["timestamp"].toDouble());
+            if (o["sink"].toString() == "late")
+                QCOMPARE(ts, qint64(rec["ts"].toDouble()));
+            else
+                QCOMPARE(ts, qint64(rec["window_end"].toDouble()) - 1);
             if (o["sink"].toString() == "late")
                 ++side;
             else if (rec["firing"].toString() == "late")
@@ -62,6 +70,24 @@ private slots:
         QVERIFY(onTime > 0);
         QVERIFY(late > 0);
         QVERIFY(side > 0);
+    }
+
+    // A record without an event time (a source with watermark strategy none and no timestamp
+    // field) carries "timestamp": null, the key always there.
+    void recordsWithoutEventTimeCarryANullTimestamp()
+    {
+        write("nots.csv", "user,amount\nann,3\nbob,4\n");
+        const QString job = write("nots.json",
+            R"({"format":"streamlab-job","version":1,"nodes":[{"id":"src","kind":"source","path":"nots.csv",
+                "watermark":{"strategy":"none"}},{"id":"out","kind":"sink"}],"edges":[{"from":"src","to":"out"}]})");
+        auto r = streamlab({ "run", job, "--out", "-" });
+        QCOMPARE(r.code, 0);
+        const auto lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        for (const auto& l : lines) {
+            const auto o = QJsonDocument::fromJson(l).object();
+            QVERIFY2(o.contains("timestamp") && o["timestamp"].isNull(), l.constData());
+        }
     }
 
     void metricsAndWatermarks()

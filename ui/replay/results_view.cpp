@@ -149,11 +149,9 @@ QStringList ResultsModel::sinks() const
 QString ResultsModel::jsonLine(int r) const
 {
     const runtime::SinkRow& sr = row(r);
-    std::string s = "{\"sink\":";
-    appendJsonString(s, m_sinks[static_cast<size_t>(sr.sink)]);
-    s += ",\"subtask\":" + std::to_string(sr.subtask) + ",\"record\":";
-    appendRecordJson(s, *m_schemas[static_cast<size_t>(sr.sink)], sr.record());
-    s += "}";
+    std::string s;
+    appendSinkLineJson(s, m_sinks[static_cast<size_t>(sr.sink)], sr.subtask, *m_schemas[static_cast<size_t>(sr.sink)],
+        sr.record());
     return QString::fromStdString(s);
 }
 
