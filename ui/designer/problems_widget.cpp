@@ -25,7 +25,11 @@ ProblemsWidget::ProblemsWidget(QWidget* parent)
                 item->data(0, Qt::UserRole).toString(), item->data(0, Qt::UserRole + 1).toString());
     };
     connect(this, &QTreeWidget::itemClicked, this, activate);
-    connect(this, &QTreeWidget::itemActivated, this, activate);
+    connect(this, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
+        if (item)
+            emit problemOpened(item->data(0, Qt::UserRole).toString(), item->data(0, Qt::UserRole + 1).toString(),
+                item->text(2));
+    });
 }
 
 void ProblemsWidget::setProblems(const std::vector<model::Problem>& problems)

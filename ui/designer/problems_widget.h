@@ -19,6 +19,8 @@ public:
 
 signals:
     void problemActivated(const QString& nodeKey, const QString& edgeKey);
+    // Double-click or Enter on a problem: go to its field to fix it ("" when it names none).
+    void problemOpened(const QString& nodeKey, const QString& edgeKey, const QString& field);
 
 private:
     int m_errors = 0;

@@ -127,6 +127,7 @@ MainWindow::MainWindow(QWidget* parent)
         addNode(kind, m_view->mapToScene(m_view->viewport()->rect().center()));
     });
     connect(m_problems, &ProblemsWidget::problemActivated, this, &MainWindow::selectProblem);
+    connect(m_problems, &ProblemsWidget::problemOpened, this, &MainWindow::openProblem);
     connect(m_model, &GraphModel::nodeCreated, this, [this] { showStartPage(false); });
     connect(m_start, &StartPage::openRequested, this, [this](const QString& path) { openFile(path); });
     connect(m_start, &StartPage::openDialogRequested, m_openAct, &QAction::trigger);

@@ -120,6 +120,8 @@ public:
     void duplicateSelection();
     void autoLayout();
     void selectProblem(const QString& nodeKey, const QString& edgeKey);
+    // Selects the problem's node and puts the cursor in the field it names (Properties raised).
+    void openProblem(const QString& nodeKey, const QString& edgeKey, const QString& field);
 
     // The simulator: replays the current job (restart: from the start with the live settings).
     // False with a message when the job has errors.

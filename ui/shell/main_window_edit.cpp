@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDockWidget>
 #include <QGraphicsItem>
 #include <QMimeData>
 #include <QStatusBar>
@@ -153,6 +154,23 @@ void MainWindow::autoLayout()
         moves[id] = { m_model->nodePosition(id), p + QPointF(40, 40) };
     m_undo->push(new MoveNodesCommand(m_model, std::move(moves), tr("Auto layout"), false));
     m_view->fitAll();
+}
+
+void MainWindow::openProblem(const QString& nodeKey, const QString& edgeKey, const QString& field)
+{
+    selectProblem(nodeKey, edgeKey);
+    if (field.isEmpty() || !edgeKey.isEmpty())
+        return;
+    QWidget* editor = m_properties->editor(field);
+    if (!editor)
+        return;
+    m_propertiesDock->show();
+    m_propertiesDock->raise();
+    // The focusable part of a composite editor (a field's combo box, a line edit in a box).
+    QWidget* target = editor->focusPolicy() != Qt::NoFocus ? editor : editor->nextInFocusChain();
+    if (!editor->isAncestorOf(target))
+        target = editor;
+    target->setFocus(Qt::OtherFocusReason);
 }
 
 void MainWindow::selectProblem(const QString& nodeKey, const QString& edgeKey)

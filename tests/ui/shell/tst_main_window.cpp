@@ -937,6 +937,24 @@ private slots:
         QCOMPARE(item->data(0, Qt::UserRole).toString(), QString("filter"));
         emit problems->itemClicked(item, 0);
         QCOMPARE(m_window->graphScene()->selectedNodes(), std::vector<NodeId>({ f }));
+
+        // Double-click (or Enter) on a problem that names a field: the cursor goes to that field.
+        const NodeId k = m_window->addNode("keyBy", QPointF(200, 700)); // no key yet
+        QTreeWidgetItem* keyProblem = nullptr;
+        QTRY_VERIFY([&] {
+            for (int i = 0; i < problems->topLevelItemCount(); ++i)
+                if (problems->topLevelItem(i)->data(0, Qt::UserRole).toString() == m_window->graphModel()->nodeKey(k)
+                    && problems->topLevelItem(i)->text(2) == "key")
+                    keyProblem = problems->topLevelItem(i);
+            return keyProblem != nullptr;
+        }());
+        m_window->activateWindow();
+        emit problems->itemActivated(keyProblem, 0);
+        QCOMPARE(m_window->graphScene()->selectedNodes(), std::vector<NodeId>({ k }));
+        QWidget* editor = m_window->propertyPanel()->editor("key");
+        QVERIFY(editor);
+        QTRY_VERIFY2(editor == QApplication::focusWidget() || editor->isAncestorOf(QApplication::focusWidget()),
+            qPrintable(QApplication::focusWidget() ? QApplication::focusWidget()->metaObject()->className() : "none"));
     }
 };
 
