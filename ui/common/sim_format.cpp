@@ -1,6 +1,7 @@
 #include "common/sim_format.h"
 
 #include "common/theme.h"
+#include "time/duration.h"
 
 #include <QAbstractAxis>
 #include <QApplication>
@@ -86,15 +87,21 @@ QString value(const Value& v)
 
 QString duration(int64_t ms)
 {
+    // Written as the job file writes durations ("2h", "90s", "250ms"), whole where it is whole;
+    // a measured one to a tenth of a second below a minute, else in two units ("5m 3s", "2h 5m").
     if (ms < 0)
         return "-" + duration(-ms);
-    if (ms < 1000)
-        return QStringLiteral("%1 ms").arg(ms);
-    if (ms < 60000)
-        return QStringLiteral("%1 s").arg(static_cast<double>(ms) / 1000.0, 0, 'f', 1);
+    if (ms < 1000 || ms % 1000 == 0)
+        return QString::fromStdString(time::formatDuration(ms));
+    if (ms < 60000) {
+        QString s = QString::number(static_cast<double>(ms) / 1000.0, 'f', 1);
+        if (s.endsWith(QLatin1String(".0")))
+            s.chop(2);
+        return s + QLatin1Char('s');
+    }
     if (ms < 3600000)
-        return QStringLiteral("%1 min %2 s").arg(ms / 60000).arg((ms / 1000) % 60, 2, 10, QChar('0'));
-    return QStringLiteral("%1 h %2 min").arg(ms / 3600000).arg((ms / 60000) % 60, 2, 10, QChar('0'));
+        return QStringLiteral("%1m %2s").arg(ms / 60000).arg((ms / 1000) % 60);
+    return QStringLiteral("%1h %2m").arg(ms / 3600000).arg((ms / 60000) % 60);
 }
 
 QString watermark(int64_t w) { return time(w); }
