@@ -275,14 +275,20 @@ void fitAxisTitles(QChart* chart)
         axis->setProperty("fullTitle", full);
         if (full.isEmpty())
             continue;
-        const qreal room = (axis->orientation() == Qt::Vertical ? plot.height() : plot.width()) - 8;
         const QFontMetricsF fm(axis->titleFont());
+        // A longer title than the one shown needs a title's height more room: showing a title
+        // takes room from the other axis, whose title could then go, give room back, and so on.
+        const QString before = axis->isTitleVisible() ? axis->titleText() : QString();
+        const qreal room = (axis->orientation() == Qt::Vertical ? plot.height() : plot.width()) - 8;
+        auto fits = [&](const QString& t) {
+            return fm.horizontalAdvance(t) <= room - (t.size() > before.size() ? fm.height() : 0);
+        };
         // Whole; else without its parenthesis ("window end (event time)": "window end"); else none:
         // an elided "windo…" says nothing.
         QString fitted = full;
-        if (fm.horizontalAdvance(fitted) > room)
+        if (!fits(fitted))
             fitted = full.section(QStringLiteral(" ("), 0, 0);
-        if (fm.horizontalAdvance(fitted) > room)
+        if (!fits(fitted))
             fitted.clear();
         axis->setProperty("shownTitle", fitted);
         if (axis->titleText() != fitted)

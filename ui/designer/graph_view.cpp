@@ -116,6 +116,8 @@ void GraphView::reveal(const QRectF& target)
         updateMinimap();
         return;
     }
+    // Scrolled to by the program for the person: no longer the framing a resize restores.
+    m_autoFramed = false;
     ensureVisible(target, 40, 40);
 }
 

@@ -206,6 +206,7 @@ private:
     // it keeps at least half the width.
     void fitSidePanels();
     bool m_fitPanelsPending = false;
+    bool m_whatIfFollowsLive = false;
     // Scrolls the canvas so that the selected nodes (just added, pasted, duplicated) are in view.
     void revealSelection();
     QString autosavePath() const;

@@ -1,5 +1,4 @@
 #include "shell/main_window.h"
-#include "shell/start_page.h"
 
 #include "common/theme.h"
 #include "designer/commands.h"
@@ -151,36 +150,45 @@ bool MainWindow::openFile(const QString& path, bool ask)
 
 bool MainWindow::saveTo(const QString& path)
 {
-    // Into another folder: each source's relative event path is rewritten relative to the new
-    // one (one undo step), so that the saved job still finds its files when opened again.
+    // Into another folder: each relative path of a source's event file or a file sink's output
+    // is rewritten relative to the new folder, so that the saved job finds its files when
+    // opened from there. Computed on a copy, which is what is saved; the window's job follows
+    // only once the save succeeded.
     const std::filesystem::path target = std::filesystem::absolute(path.toStdString());
-    const model::Job before = m_model->job();
-    if (!before.path.empty() && before.path.parent_path() != target.parent_path()) {
-        std::vector<std::pair<NodeId, std::string>> moves;
+    model::Job job = m_model->job();
+    std::vector<std::pair<NodeId, std::string>> moves;
+    if (!job.path.empty() && job.path.parent_path() != target.parent_path())
         for (NodeId id : m_model->nodeIds()) {
+            const QString kind = m_model->nodeKind(id);
             const model::Json p = m_model->param(id, "path");
-            if (m_model->nodeKind(id) != QLatin1String("source") || !p.is_string() || p.get<std::string>().empty()
-                || std::filesystem::path(p.get<std::string>()).is_absolute())
+            if ((kind != QLatin1String("source") && kind != QLatin1String("sink")) || !p.is_string()
+                || p.get<std::string>().empty() || std::filesystem::path(p.get<std::string>()).is_absolute())
                 continue;
             std::error_code ec;
-            const auto resolved = std::filesystem::weakly_canonical(before.resolve(p.get<std::string>()), ec);
+            const auto resolved = std::filesystem::weakly_canonical(job.resolve(p.get<std::string>()), ec);
             const auto rel = std::filesystem::relative(resolved, target.parent_path(), ec);
-            moves.push_back({ id, ec || rel.empty() ? resolved.string() : rel.generic_string() });
+            const std::string moved = ec || rel.empty() ? resolved.string() : rel.generic_string();
+            if (model::Node* n = job.node(m_model->nodeKey(id).toStdString())) {
+                n->doc["path"] = moved;
+                moves.push_back({ id, moved });
+            }
         }
-        if (!moves.empty()) {
-            m_undo->beginMacro(tr("Event paths relative to %1").arg(QFileInfo(path).absolutePath()));
-            for (const auto& [id, p] : moves)
-                m_undo->push(new SetParamCommand(m_model, id, "path", p));
-            m_undo->endMacro();
-        }
-    }
-    m_model->setFilePath(target);
-    model::Job job = m_model->job();
     Status st = job.save(path.toStdString());
     if (!st.ok()) {
         m_lastError = QString::fromStdString(st.message());
         m_prompter->showError(this, tr("The job could not be saved"), m_lastError);
         return false;
+    }
+    // The job now lives in the new folder. Its moved paths are not an edit to undo: undoing one
+    // (or an older edit of a path) would name a file relative to the old folder from the new
+    // one, so the history before the move is let go, and said.
+    m_model->setFilePath(target);
+    for (const auto& [id, p] : moves)
+        m_model->setParam(id, "path", p);
+    if (!moves.empty()) {
+        m_undo->clear();
+        log(tr("Saved into another folder: event paths rewritten relative to %1; the undo history before it is cleared")
+                .arg(QFileInfo(path).absolutePath()));
     }
     removeAutosave();
     m_file = QFileInfo(path).absoluteFilePath();

@@ -321,14 +321,23 @@ WhatIfDialog* MainWindow::whatIfDialog()
         if (!it.value().isEmpty())
             events[it.key().toStdString()] = it.value().toStdString();
     m_whatIf->setEventFiles(std::move(events));
-    QStringList live;
-    const auto delays = m_replay->watermarkDelays();
-    for (auto it = delays.begin(); it != delays.end(); ++it)
-        live << QStringLiteral("%1.watermark.maxOutOfOrderness=%2ms").arg(it.key()).arg(it.value());
-    const auto lateness = m_replay->allowedLateness();
-    for (auto it = lateness.begin(); it != lateness.end(); ++it)
-        live << QStringLiteral("%1.allowedLateness=%2ms").arg(it.key()).arg(it.value());
-    m_whatIf->setLiveSettings(live);
+    // Replay Settings' values now, and whenever they change while the dialog is open.
+    auto live = [this] {
+        QStringList out;
+        const auto delays = m_replay->watermarkDelays();
+        for (auto it = delays.begin(); it != delays.end(); ++it)
+            out << QStringLiteral("%1.watermark.maxOutOfOrderness=%2ms").arg(it.key()).arg(it.value());
+        const auto lateness = m_replay->allowedLateness();
+        for (auto it = lateness.begin(); it != lateness.end(); ++it)
+            out << QStringLiteral("%1.allowedLateness=%2ms").arg(it.key()).arg(it.value());
+        return out;
+    };
+    m_whatIf->setLiveSettings(live());
+    if (!m_whatIfFollowsLive) {
+        m_whatIfFollowsLive = true;
+        connect(m_replay, &ReplayController::settingsChanged, m_whatIf,
+            [this, live] { m_whatIf->setLiveSettings(live()); });
+    }
     return m_whatIf;
 }
 

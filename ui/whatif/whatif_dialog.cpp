@@ -460,6 +460,17 @@ void WhatIfDialog::targetChanged()
     updatePreview();
 }
 
+QStringList WhatIfDialog::liveFor(const std::string& target) const
+{
+    QStringList out;
+    for (const QString& a : m_live) {
+        const QString param = a.section('=', 0, 0);
+        if (param.toStdString() != target && m_graph->nodeByKey(param.section('.', 0, 0)) != kInvalidNodeId)
+            out << a;
+    }
+    return out;
+}
+
 bool WhatIfDialog::acceptsValue(const QString& target, const QString& value) const
 {
     model::Job job = m_graph->job();
@@ -467,9 +478,12 @@ bool WhatIfDialog::acceptsValue(const QString& target, const QString& value) con
         return false;
     const std::string node = target.section('.', 0, 0).toStdString();
     const std::string field = target.section('.', 1).toStdString();
+    // An error on that very parameter (a node's field, dotted as the catalogue writes it; the
+    // job's config has no node).
+    const std::string owner = node == "config" ? std::string() : node;
+    const std::string key = node == "config" ? target.toStdString() : field;
     for (const auto& p : model::compile(job).problems)
-        if (p.severity == model::Severity::Error && (p.nodeId == node || node == "config")
-            && (p.field == field || field.ends_with("." + p.field) || p.field.ends_with(field)))
+        if (p.severity == model::Severity::Error && p.nodeId == owner && (p.field == key || p.field == field))
             return false;
     return true;
 }
@@ -524,10 +538,7 @@ void WhatIfDialog::updatePreview()
     QString text = (v.size() == 1 ? tr("1 replay: %1") : tr("%1 replays: %2").arg(v.size()))
                        .arg(shown.join(QStringLiteral(", ")));
     // The live values the replays run with too, named, as the replay beside them uses them.
-    QStringList live;
-    for (const QString& a : m_live)
-        if (a.section('=', 0, 0) != QString::fromStdString(axis->target))
-            live << a;
+    const QStringList live = liveFor(axis->target);
     if (!live.isEmpty())
         text += tr("; each with Replay Settings' %1").arg(live.join(QStringLiteral(", ")));
     m_preview->setText(text);
@@ -591,12 +602,11 @@ bool WhatIfDialog::run()
         return false;
     }
     model::Job job = m_graph->job();
-    for (const QString& a : m_live)
-        if (a.section('=', 0, 0).toStdString() != axis->target)
-            if (Status st = model::applySet(job, a.toStdString()); !st.ok()) {
-                setStatus(QString::fromStdString(st.message()), true);
-                return false;
-            }
+    for (const QString& a : liveFor(axis->target))
+        if (Status st = model::applySet(job, a.toStdString()); !st.ok()) {
+            setStatus(QString::fromStdString(st.message()), true);
+            return false;
+        }
     // Refuse a value the job does not take before starting anything.
     {
         model::Job probe = job;

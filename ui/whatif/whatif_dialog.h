@@ -68,7 +68,12 @@ public:
     void setEventFiles(std::map<std::string, std::filesystem::path> events) { m_events = std::move(events); }
     // Replay Settings' live values ("src.watermark.maxOutOfOrderness=20000ms"): each replay of
     // the sweep runs with them, as the replay beside it does, the swept parameter excepted.
-    void setLiveSettings(QStringList assignments) { m_live = std::move(assignments); }
+    // Settings of nodes the job no longer has (another job opened, a node renamed) are left out.
+    void setLiveSettings(QStringList assignments)
+    {
+        m_live = std::move(assignments);
+        updatePreview();
+    }
     const QStringList& liveSettings() const { return m_live; }
     // REQUIRES: no sweep running. Tests inject one that holds replays, to stop them at a known point.
     void setReplayFunction(ReplayFunction replay) { m_replayFunction = std::move(replay); }
@@ -81,6 +86,8 @@ public:
     QString varyText() const;
     // Whether the job with TARGET=VALUE still compiles without an error on that parameter.
     bool acceptsValue(const QString& target, const QString& value) const;
+    // The live settings a sweep of `target` runs with: of nodes the job has, the target's own left out.
+    QStringList liveFor(const std::string& target) const;
     // Starts the sweep (false with the reason in the status line when it cannot start).
     bool run();
     void cancel();

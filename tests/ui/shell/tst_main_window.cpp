@@ -362,6 +362,13 @@ private slots:
     void saveAsElsewhereKeepsTheEventFiles()
     {
         QVERIFY(m_window->openFile(kSample));
+        // A save that fails changes nothing of the job.
+        m_prompter->saveName = m_dir->filePath("no-such-folder/deeper/job.json");
+        QVERIFY(!m_window->saveAs());
+        QCOMPARE(QString::fromStdString(m_window->graphModel()->param(m_window->graphModel()->nodeByKey("clicks"), "path")
+                                            .get<std::string>()),
+            QString("clicks.csv"));
+        QCOMPARE(m_window->currentFile(), kSample);
         QVERIFY(QDir(m_dir->path()).mkpath("elsewhere/deeper"));
         m_prompter->saveName = m_dir->filePath("elsewhere/deeper/job.json");
         QVERIFY(m_window->saveAs());
@@ -370,6 +377,8 @@ private slots:
         QCOMPARE(QString::fromStdString(model->param(clicks, "path").get<std::string>()), QString("../../clicks.csv"));
         QVERIFY(!m_window->isModified());
         QTRY_COMPARE(m_window->problemsWidget()->errorCount(), 0);
+        // The move is no edit to undo (undone, the path would name a file from the old folder).
+        QVERIFY(!m_window->undoStack()->canUndo());
         // Opened again from there: no problem.
         QVERIFY(m_window->openFile(m_dir->filePath("elsewhere/deeper/job.json")));
         QTRY_COMPARE(m_window->problemsWidget()->errorCount(), 0);
@@ -753,8 +762,11 @@ private slots:
 
         // Zoomed by the person: a resize keeps their zoom.
         view->zoomIn();
+        QVERIFY(!view->isAutoFramed());
         const qreal zoom = view->zoom();
         m_window->resize(1100, 700);
+        QTRY_VERIFY(view->viewport()->width() > 0);
+        QCoreApplication::processEvents(); // the deferred fitting of the side panels
         QTest::qWait(50);
         QCOMPARE(view->zoom(), zoom);
 

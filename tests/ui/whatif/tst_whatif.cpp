@@ -267,9 +267,15 @@ private slots:
     // of a sweep runs with too, as the replay beside it does, and the dialog says so.
     void sweepRunsWithReplaySettings()
     {
-        m_window->replayController()->setWatermarkDelay("src", 7000);
+        m_window->replayController()->setWatermarkDelay("src", 6000);
         m_window->sweepAction()->trigger(); // the dialog reads the live values when opened
-        QVERIFY(m_dialog->liveSettings().contains("src.watermark.maxOutOfOrderness=7000ms"));
+        QVERIFY(m_dialog->liveSettings().contains("src.watermark.maxOutOfOrderness=6000ms"));
+        // and follows them while it is open
+        m_window->replayController()->setWatermarkDelay("src", 7000);
+        QTRY_VERIFY(m_dialog->liveSettings().contains("src.watermark.maxOutOfOrderness=7000ms"));
+        // A setting of a node the job does not have is left out, not an error.
+        m_dialog->setLiveSettings(QStringList(m_dialog->liveSettings()) << "gone.allowedLateness=5000ms");
+        QVERIFY(!m_dialog->liveFor("perTen.allowedLateness").join(' ').contains("gone"));
         std::mutex mutex;
         QStringList delays;
         m_dialog->setReplayFunction([&](const model::Job& job, const whatif::SweepOptions& options) {
