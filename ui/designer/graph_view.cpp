@@ -60,14 +60,14 @@ void GraphView::setZoom(qreal z, QPointF anchor)
 void GraphView::zoomIn() { setZoom(zoom() * 1.2); }
 void GraphView::zoomOut() { setZoom(zoom() / 1.2); }
 
-void GraphView::fitRect(QRectF rect)
+void GraphView::fitRect(QRectF rect, qreal maxZoom)
 {
     if (rect.isEmpty())
         rect = QRectF(0, 0, 400, 300);
     rect.adjust(-40, -40, 40, 40);
     const qreal sx = viewport()->width() / rect.width();
     const qreal sy = viewport()->height() / rect.height();
-    const qreal z = std::clamp(std::min(sx, sy), kMinZoom, 1.25);
+    const qreal z = std::clamp(std::min(sx, sy), kMinZoom, maxZoom);
     setTransform(QTransform::fromScale(z, z));
     centerOn(rect.center());
     emit zoomChanged(zoom());
@@ -106,14 +106,10 @@ void GraphView::reveal(const QRectF& target)
     const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
     if (visible.contains(target))
         return;
-    const QRectF graph = s->nodesRect(false).united(target).adjusted(-40, -40, 40, 40);
-    const qreal fits = std::min(viewport()->width() / graph.width(), viewport()->height() / graph.height());
-    if (fits >= kReadableZoom) {
-        const qreal z = std::min(zoom(), fits);
-        setTransform(QTransform::fromScale(z, z));
-        centerOn(graph.center());
-        emit zoomChanged(zoom());
-        updateMinimap();
+    const QRectF graph = s->nodesRect(false).united(target);
+    const QRectF framed = graph.adjusted(-40, -40, 40, 40); // as fitRect frames it
+    if (std::min(viewport()->width() / framed.width(), viewport()->height() / framed.height()) >= kReadableZoom) {
+        fitRect(graph, zoom()); // zoomed out if need be, never in
         return;
     }
     // Scrolled to by the program for the person: no longer the framing a resize restores.

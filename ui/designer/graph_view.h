@@ -70,7 +70,8 @@ protected:
 
 private:
     GraphScene* graphScene() const;
-    void fitRect(QRectF rect);
+    // Zooms to show `rect` (with a margin), at most `maxZoom`, and centres it.
+    void fitRect(QRectF rect, qreal maxZoom = 1.25);
 
     void updateMinimap();
     // The first corner (in viewport coordinates) where a map of `size` covers no node.
