@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QPointer>
+#include <QPolygonF>
 #include <QScatterSeries>
 #include <QSet>
 #include <QSortFilterProxyModel>
@@ -88,22 +89,18 @@ namespace {
         // Thinned by place, not by count: one point per cell of a grid over the plot keeps the
         // shape (3600 late firings in one column and 84 on-time ones on the diagonal both stay
         // in sight; every n-th point kept only the column). Coarser cells until few enough.
-        qreal x0 = pts.front().x(), x1 = x0, y0 = pts.front().y(), y1 = y0;
-        for (const QPointF& p : pts) {
-            x0 = std::min(x0, p.x());
-            x1 = std::max(x1, p.x());
-            y0 = std::min(y0, p.y());
-            y1 = std::max(y1, p.y());
-        }
+        const QRectF box = QPolygonF(pts).boundingRect();
         for (int cells = 160;; cells /= 2) {
             QSet<qint64> taken;
             QList<QPointF> thin;
-            const qreal w = std::max<qreal>(1, (x1 - x0) / cells), h = std::max<qreal>(1, (y1 - y0) / cells);
-            for (const QPointF& p : pts)
-                if (!taken.contains(qint64((p.x() - x0) / w) * (cells + 1) + qint64((p.y() - y0) / h))) {
-                    taken.insert(qint64((p.x() - x0) / w) * (cells + 1) + qint64((p.y() - y0) / h));
+            const qreal w = std::max<qreal>(1, box.width() / cells), h = std::max<qreal>(1, box.height() / cells);
+            for (const QPointF& p : pts) {
+                const qint64 cell = qint64((p.x() - box.left()) / w) * (cells + 1) + qint64((p.y() - box.top()) / h);
+                if (!taken.contains(cell)) {
+                    taken.insert(cell);
                     thin.push_back(p);
                 }
+            }
             if (thin.size() <= CompareView::kMaxFiringPoints || cells <= 10)
                 return thin;
         }

@@ -20,6 +20,7 @@
 #include <QLineSeries>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QPolygonF>
 #include <QScatterSeries>
 #include <QScreen>
 #include <QSplitter>
@@ -762,13 +763,8 @@ void WhatIfDialog::updateChart()
     m_axisX->setTitleText(m_axis == LatencyAxis::P99 ? tr("result latency, p99 (%1)").arg(unit.name)
                                                      : tr("result latency, median (%1)").arg(unit.name));
     if (!pts.isEmpty()) {
-        qreal minX = pts.front().x(), maxX = minX, minY = pts.front().y(), maxY = minY;
-        for (const auto& p : pts) {
-            minX = std::min(minX, p.x());
-            maxX = std::max(maxX, p.x());
-            minY = std::min(minY, p.y());
-            maxY = std::max(maxY, p.y());
-        }
+        const QRectF box = QPolygonF(pts).boundingRect();
+        const qreal minX = box.left(), maxX = box.right(), minY = box.top(), maxY = box.bottom();
         // Both axes zoom to the points (a knee of a few hundredths of a percent must show), with
         // ticks on round numbers; latency from 0 unless the points sit far from it.
         const qreal padX = std::max<qreal>((maxX - minX) * 0.08, maxX > 0 ? maxX * 0.05 : 1);
