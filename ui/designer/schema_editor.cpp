@@ -10,6 +10,7 @@
 #include <QSet>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <memory>
 
 namespace streamlab::ui {
 
@@ -39,6 +40,19 @@ namespace {
         return {};
     }
 
+    // A frameless choice of the engine's types, each with its tip: a row's type cell, and the
+    // probe that sizes the type column.
+    QComboBox* typeCombo()
+    {
+        auto* combo = new QComboBox;
+        combo->setFrame(false);
+        for (FieldType t : kTypes) {
+            combo->addItem(QString::fromUtf8(fieldTypeName(t).data(), qsizetype(fieldTypeName(t).size())));
+            combo->setItemData(combo->count() - 1, typeTip(t), Qt::ToolTipRole);
+        }
+        return combo;
+    }
+
 } // namespace
 
 SchemaEditor::SchemaEditor(QWidget* parent)
@@ -61,12 +75,9 @@ SchemaEditor::SchemaEditor(QWidget* parent)
     // The type column as wide as its widest choice: its cells are combo boxes, whose width
     // ResizeToContents does not see (it shrank the column to "lc", "st" after a reload).
     {
-        QComboBox probe;
-        probe.setFrame(false);
-        for (FieldType t : kTypes)
-            probe.addItem(QString::fromUtf8(fieldTypeName(t).data(), qsizetype(fieldTypeName(t).size())));
+        const std::unique_ptr<QComboBox> probe(typeCombo());
         m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Fixed);
-        m_table->horizontalHeader()->resizeSection(1, probe.sizeHint().width() + 4);
+        m_table->horizontalHeader()->resizeSection(1, probe->sizeHint().width() + 4);
     }
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -148,12 +159,7 @@ void SchemaEditor::addRow(const QString& name, FieldType type, bool editable)
     if (!editable)
         item->setForeground(theme::mutedText());
     m_table->setItem(r, 0, item);
-    auto* combo = new QComboBox;
-    combo->setFrame(false);
-    for (FieldType t : kTypes) {
-        combo->addItem(QString::fromUtf8(fieldTypeName(t).data(), qsizetype(fieldTypeName(t).size())));
-        combo->setItemData(combo->count() - 1, typeTip(t), Qt::ToolTipRole);
-    }
+    auto* combo = typeCombo();
     const auto it = std::find(std::begin(kTypes), std::end(kTypes), type);
     combo->setCurrentIndex(int(it - std::begin(kTypes)));
     combo->setEnabled(editable);
