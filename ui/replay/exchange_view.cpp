@@ -102,10 +102,9 @@ ExchangeView::ExchangeView(QWidget* parent)
     // The table as wide as its columns (a scroll bar hid "Bytes/record"), while the chart keeps
     // at least its minimum; until the person moves the splitter.
     m_split = split;
-    auto fit = [this] { fitTable(); };
-    connect(m_model, &QAbstractItemModel::modelReset, this, fit, Qt::QueuedConnection);
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, fit, Qt::QueuedConnection);
-    connect(m_model, &QAbstractItemModel::dataChanged, this, fit, Qt::QueuedConnection);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ExchangeView::fitTable, Qt::QueuedConnection);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &ExchangeView::fitTable, Qt::QueuedConnection);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &ExchangeView::fitTable, Qt::QueuedConnection);
     connect(split, &QSplitter::splitterMoved, this, [this] { m_splitMoved = true; });
     auto* lay = new QVBoxLayout(this);
     lay->setContentsMargins(0, 0, 0, 0);
