@@ -321,15 +321,17 @@ WhatIfDialog* MainWindow::whatIfDialog()
         if (!it.value().isEmpty())
             events[it.key().toStdString()] = it.value().toStdString();
     m_whatIf->setEventFiles(std::move(events));
-    // Replay Settings' values now, and whenever they change while the dialog is open.
+    // Replay Settings' values now, and whenever they change while the dialog is open: the
+    // overrides the node cards show, as NODE.PARAM=VALUE (event files go by setEventFiles).
     auto live = [this] {
         QStringList out;
-        const auto delays = m_replay->watermarkDelays();
-        for (auto it = delays.begin(); it != delays.end(); ++it)
-            out << QStringLiteral("%1.watermark.maxOutOfOrderness=%2ms").arg(it.key()).arg(it.value());
-        const auto lateness = m_replay->allowedLateness();
-        for (auto it = lateness.begin(); it != lateness.end(); ++it)
-            out << QStringLiteral("%1.allowedLateness=%2ms").arg(it.key()).arg(it.value());
+        if (m_model->hasJobErrors())
+            return out;
+        const auto overrides = m_replay->overrides(m_model->compiled().spec);
+        for (auto node = overrides.begin(); node != overrides.end(); ++node)
+            for (auto param = node->begin(); param != node->end(); ++param)
+                if (param.key() != QLatin1String("path"))
+                    out << node.key() + '.' + param.key() + '=' + param.value();
         return out;
     };
     m_whatIf->setLiveSettings(live());
