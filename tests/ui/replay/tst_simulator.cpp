@@ -137,6 +137,15 @@ private:
         return true;
     }
 
+    // Opens `path`, replays it at full speed to the end, and brings the views up to its end.
+    bool replayedToTheEnd(const QString& path)
+    {
+        if (!openFast(path) || !m_window->startReplay(true) || !QTest::qWaitFor([&] { return finished(); }, 30000))
+            return false;
+        controller()->pull();
+        return true;
+    }
+
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
@@ -609,10 +618,7 @@ private slots:
             qPrintable(QStringLiteral("%1 ticks in %2 pixels").arg(axis->count()).arg(chart->plotArea().height())));
 
         // The watermark chart of a replay: every label on a round minute.
-        QVERIFY(openFast(sample("stuck-producer/job.json")));
-        QVERIFY(m_window->startReplay(true));
-        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
-        controller()->pull();
+        QVERIFY(replayedToTheEnd(sample("stuck-producer/job.json")));
         const auto axes = m_window->watermarkView()->chart()->axes();
         QCOMPARE(axes.size(), 2);
         for (QAbstractAxis* a : axes) {
@@ -640,10 +646,7 @@ private slots:
     void exchangeTableShowsEveryColumn()
     {
         m_window->resize(1024, 700);
-        QVERIFY(openFast(sample("stuck-producer/job.json")));
-        QVERIFY(m_window->startReplay(true));
-        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
-        controller()->pull();
+        QVERIFY(replayedToTheEnd(sample("stuck-producer/job.json")));
         auto* dock = m_window->findChild<QDockWidget*>("exchangesDock");
         QVERIFY(dock);
         dock->raise();
@@ -683,10 +686,7 @@ private slots:
     void watermarkLegendWrapsInASmallWindow()
     {
         m_window->resize(1024, 700);
-        QVERIFY(openFast(sample("stuck-producer/job.json")));
-        QVERIFY(m_window->startReplay(true));
-        QTRY_VERIFY_WITH_TIMEOUT(finished(), 30000);
-        controller()->pull();
+        QVERIFY(replayedToTheEnd(sample("stuck-producer/job.json")));
         auto* view = m_window->watermarkView();
         QVERIFY(view->idleMarkers() > 0);
         auto* legend = view->findChild<QLabel*>("watermarkLegend");
